@@ -1,0 +1,57 @@
+"""One open board: the engine plus the two kinds of transaction the rules need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from dealboard.db.engine import WRITE_OPTION, build_engine, is_sqlite
+
+
+class Database:
+    """Hands out sessions: `read()` for queries, `write()` for changes.
+
+    A write session commits when its block ends and rolls back on any
+    exception, so a refused rule or a bad value leaves nothing half-written.
+    """
+
+    def __init__(self, url: URL, engine: Engine | None = None) -> None:
+        self.url = url
+        self.engine = engine if engine is not None else build_engine(url)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """SQLite needs a few things PostgreSQL does not (backups before upgrades)."""
+        return is_sqlite(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only view; rolled back at the end so it never holds a lock."""
+        session = self._reader()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One all-or-nothing change (BEGIN IMMEDIATE on SQLite)."""
+        session = self._writer()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests and the CLI call this on exit)."""
+        self.engine.dispose()

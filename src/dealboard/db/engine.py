@@ -1,0 +1,90 @@
+"""Turns a database URL into a configured SQLAlchemy engine.
+
+SQLite gets WAL (readers never wait for the writer), a busy timeout, foreign
+keys, and explicit transactions: writes begin with `BEGIN IMMEDIATE`, because a
+deferred transaction that reads and then writes fails at once with
+SQLITE_BUSY_SNAPSHOT when another writer got in between; the busy timeout
+cannot help there. Reads begin deferred so they never queue behind a writer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+#: Environment variable that selects the database when `--db` is not given.
+DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
+#: How long a SQLite writer waits for another writer, in milliseconds.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+#: Execution option marking a connection whose transaction will write.
+WRITE_OPTION = "dealboard_write"
+
+
+def default_database_path() -> Path:
+    """The embedded board: one SQLite file in the platform's user data folder."""
+    return user_data_path("dealboard", appauthor=False) / "dealboard.sqlite3"
+
+
+def resolve_database_url(explicit: str | None = None) -> URL:
+    """The URL chosen by `--db`, else the environment, else the embedded default."""
+    raw = explicit or os.environ.get(DATABASE_URL_ENV) or ""
+    if not raw.strip():
+        return URL.create("sqlite+pysqlite", database=str(default_database_path()))
+    return make_url(raw.strip())
+
+
+def is_sqlite(url: URL) -> bool:
+    """True for any SQLite driver."""
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    if not is_sqlite(url) or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser()
+
+
+def build_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
+    """An engine for `url`; SQLite files and their folder are created on first use.
+
+    `foreign_keys=False` is for the migration runner only: batch migrations
+    rebuild tables, and a rebuild under enforced foreign keys would cascade.
+    """
+    kwargs: dict[str, Any] = {"future": True}
+    if is_sqlite(url):
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if is_sqlite(url):
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module; we say BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -1,0 +1,291 @@
+"""The schema: every table dealboard keeps, as typed SQLAlchemy 2 models.
+
+Changing anything here needs an Alembic migration; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dealboard.db.base import Base, UtcDateTime, utcnow, vocabulary
+from dealboard.vocabulary import (
+    ActivityKind,
+    ContactType,
+    Influence,
+    LossReason,
+    ObjectionCategory,
+    ObjectionStatus,
+    Role,
+    StageKind,
+    Stance,
+)
+
+
+class User(Base):
+    """Someone who owns deals and whose changes are recorded."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(vocabulary(Role, "user_role"), default=Role.REP)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Pipeline(Base):
+    """An ordered set of stages a team sells through."""
+
+    __tablename__ = "pipelines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="pipeline", order_by="Stage.position", cascade="all, delete-orphan"
+    )
+
+
+class Stage(Base):
+    """One column of a pipeline: open (work in progress), won or lost."""
+
+    __tablename__ = "stages"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "name"),
+        CheckConstraint("probability BETWEEN 0 AND 100", name="probability_percent"),
+        Index("ix_stages_pipeline_position", "pipeline_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[StageKind] = mapped_column(vocabulary(StageKind, "stage_kind"))
+    probability: Mapped[int] = mapped_column(Integer, default=0)
+    rot_days: Mapped[int | None] = mapped_column(Integer)
+
+    pipeline: Mapped[Pipeline] = relationship(back_populates="stages")
+    criteria: Mapped[list[StageCriterion]] = relationship(
+        back_populates="stage", order_by="StageCriterion.position", cascade="all, delete-orphan"
+    )
+
+
+class StageCriterion(Base):
+    """One exit criterion of a stage: the checklist template a deal must complete."""
+
+    __tablename__ = "stage_criteria"
+    __table_args__ = (Index("ix_stage_criteria_stage_position", "stage_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+
+    stage: Mapped[Stage] = relationship(back_populates="criteria")
+
+
+class Deal(Base):
+    """One opportunity: a card on the board."""
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_board", "pipeline_id", "stage_id", "position"),
+        Index("ix_deals_owner", "owner_id", "stage_id"),
+        Index("ix_deals_closed_at", "closed_at"),
+        Index("ix_deals_created_at", "created_at"),
+        CheckConstraint("value_minor >= 0", name="value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    account: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    value_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    contact_type: Mapped[ContactType] = mapped_column(
+        vocabulary(ContactType, "contact_type"), default=ContactType.SUSPECT
+    )
+    source: Mapped[str] = mapped_column(String(200), default="")
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    next_step: Mapped[str] = mapped_column(String(200), default="")
+    next_step_due: Mapped[date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    stage_entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    loss_reason: Mapped[LossReason | None] = mapped_column(vocabulary(LossReason, "loss_reason"))
+    loss_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
+
+    stage: Mapped[Stage] = relationship()
+    pipeline: Mapped[Pipeline] = relationship()
+    owner: Mapped[User] = relationship()
+    tags: Mapped[list[DealTag]] = relationship(
+        cascade="all, delete-orphan", order_by="DealTag.tag", passive_deletes=True
+    )
+
+
+class DealTag(Base):
+    """A free label on a deal, for filtering (`#tag`) and reports."""
+
+    __tablename__ = "deal_tags"
+    __table_args__ = (Index("ix_deal_tags_tag", "tag"),)
+
+    deal_id: Mapped[int] = mapped_column(
+        ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class ChecklistTick(Base):
+    """A deal's tick on one exit criterion: who did the work, and when."""
+
+    __tablename__ = "checklist_ticks"
+    __table_args__ = (UniqueConstraint("deal_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("stage_criteria.id", ondelete="CASCADE"), index=True
+    )
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    checked_by: Mapped[User] = relationship()
+
+
+class ResearchNotes(Base):
+    """What the Research stage learns about the buyer; one record per deal."""
+
+    __tablename__ = "research_notes"
+
+    deal_id: Mapped[int] = mapped_column(
+        ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True
+    )
+    interests: Mapped[str] = mapped_column(Text, default="")
+    buying_process: Mapped[str] = mapped_column(Text, default="")
+    key_objectives: Mapped[str] = mapped_column(Text, default="")
+    decision_timing: Mapped[str] = mapped_column(Text, default="")
+    pain_points: Mapped[str] = mapped_column(Text, default="")
+    free_text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Stakeholder(Base):
+    """A person on the buyer's side who shapes the decision."""
+
+    __tablename__ = "stakeholders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    influence: Mapped[Influence] = mapped_column(
+        vocabulary(Influence, "influence"), default=Influence.MEDIUM
+    )
+    stance: Mapped[Stance] = mapped_column(vocabulary(Stance, "stance"), default=Stance.NEUTRAL)
+
+
+class Objection(Base):
+    """A buyer's concern, expressed or hidden, and how it was answered."""
+
+    __tablename__ = "objections"
+    __table_args__ = (Index("ix_objections_deal_status", "deal_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    category: Mapped[ObjectionCategory] = mapped_column(
+        vocabulary(ObjectionCategory, "objection_category")
+    )
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    response: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ObjectionStatus] = mapped_column(
+        vocabulary(ObjectionStatus, "objection_status"), default=ObjectionStatus.OPEN
+    )
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Activity(Base):
+    """A touch with the buyer (call, email, meeting, social) or a note; scheduled or done."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_deal_due", "deal_id", "due_at"),
+        Index("ix_activities_user_done", "user_id", "done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[ActivityKind] = mapped_column(vocabulary(ActivityKind, "activity_kind"))
+    subject: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StageTransition(Base):
+    """A deal entering a stage: the raw material of velocity and stall reports."""
+
+    __tablename__ = "stage_transitions"
+    __table_args__ = (
+        Index("ix_stage_transitions_deal_at", "deal_id", "at"),
+        Index("ix_stage_transitions_to_at", "to_stage_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One changed field: who changed what, when, from which value to which."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id", "at"),
+        Index("ix_audit_log_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    deal_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    field: Mapped[str] = mapped_column(String(200), default="")
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
