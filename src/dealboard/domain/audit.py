@@ -1,0 +1,64 @@
+"""Writes the audit trail: one row per changed field, in the caller's transaction.
+
+Because the rows join the same transaction as the change, a change and its
+record land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import AuditEntry, User
+
+#: (old, new) per field name.
+Changes = Mapping[str, tuple[object, object]]
+
+
+def as_text(value: object) -> str | None:
+    """How a value is kept in the log: readable, stable, and None for "nothing"."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list | set | frozenset):
+        return ", ".join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def record(
+    session: Session,
+    actor: User,
+    *,
+    action: str,
+    entity: str,
+    entity_id: int,
+    deal_id: int | None,
+    at: datetime,
+    changes: Changes,
+) -> None:
+    """Add audit rows for each field that really changed (old != new)."""
+    for field_name, (old, new) in changes.items():
+        old_text, new_text = as_text(old), as_text(new)
+        if old_text == new_text and action == "update":
+            continue
+        session.add(
+            AuditEntry(
+                at=at,
+                user_id=actor.id,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                deal_id=deal_id,
+                field=field_name,
+                old_value=old_text,
+                new_value=new_text,
+            )
+        )

@@ -1,0 +1,259 @@
+"""The board as a service: every operation the CLI and the UI can ask for, one transaction each.
+
+Callers pass plain values and get plain records back; a refused rule or a
+bad value raises a `DealboardError` and leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from dealboard.db.database import Database
+from dealboard.db.migrate import upgrade
+from dealboard.db.models import Deal, Pipeline, User
+from dealboard.domain import deals, moves, pipelines, queries, users
+from dealboard.domain.errors import Conflict, NotFound
+from dealboard.domain.lookup import find_pipeline, find_stage, parse_deal_id
+from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
+from dealboard.domain.records import (
+    ChecklistItem,
+    DealDetail,
+    DealSummary,
+    MoveResult,
+    PipelineRecord,
+    UserRecord,
+)
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, UTC."""
+    return datetime.now(UTC)
+
+
+class Board:
+    """One board (database) as seen by one acting user."""
+
+    def __init__(self, database: Database, actor: str, clock: Clock = system_clock) -> None:
+        self.database = database
+        self.actor_name = actor
+        self.clock = clock
+
+    # -- time -------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The instant recorded on changes."""
+        return self.clock()
+
+    def today(self) -> date:
+        """The user's calendar day, for `today`, `+14d` and overdue checks."""
+        return self.clock().astimezone().date()
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[Session, User]]:
+        try:
+            with self.database.write() as session:
+                yield session, users.acting_user(session, self.actor_name, self.now())
+        except StaleDataError as exc:
+            raise Conflict(
+                "someone else changed this deal at the same moment; "
+                "nothing was overwritten, try again"
+            ) from exc
+
+    # -- pipelines --------------------------------------------------------
+
+    def ensure_pipeline(self, template: str = DEFAULT_TEMPLATE) -> bool:
+        """Give an empty board its first pipeline; True if one was created."""
+        with self.database.read() as session:
+            if session.scalar(select(func.count(Pipeline.id))):
+                return False
+        with self._writing() as (session, actor):
+            if session.scalar(select(func.count(Pipeline.id))):
+                return False
+            pipelines.apply_spec(session, actor, load_builtin(template), self.now())
+            return True
+
+    def add_template(self, template: str) -> bool:
+        """Add a shipped pipeline template; False if the board has it already."""
+        spec = load_builtin(template)
+        with self._writing() as (session, actor):
+            if pipelines.pipeline_exists(session, spec.name):
+                return False
+            pipelines.apply_spec(session, actor, spec, self.now())
+            return True
+
+    def import_pipeline(self, spec: PipelineSpec) -> bool:
+        """Create or update a pipeline from a validated file; True if it was created."""
+        with self._writing() as (session, actor):
+            return pipelines.apply_spec(session, actor, spec, self.now())[1]
+
+    def export_pipeline(self, name: str | None) -> PipelineSpec:
+        """The pipeline as a file."""
+        with self.database.read() as session:
+            return pipelines.export_spec(session, name)
+
+    def pipelines(self) -> list[PipelineRecord]:
+        """Every pipeline with its stages, in creation order."""
+        with self.database.read() as session:
+            return [queries.pipeline_record(p) for p in queries.all_pipelines(session)]
+
+    def pipeline(self, name: str | None = None) -> PipelineRecord:
+        """One pipeline (the first when no name is given)."""
+        with self.database.read() as session:
+            return queries.pipeline_record(find_pipeline(session, name))
+
+    # -- users ------------------------------------------------------------
+
+    def whoami(self) -> UserRecord:
+        """The acting user (created on first use)."""
+        with self._writing() as (_session, actor):
+            return users.to_record(actor)
+
+    def users(self) -> list[UserRecord]:
+        """Everyone on the board."""
+        with self.database.read() as session:
+            return [users.to_record(u) for u in session.scalars(select(User).order_by(User.name))]
+
+    def add_user(self, name: str, display_name: str = "", role: str = "rep") -> UserRecord:
+        """Add a teammate."""
+        with self._writing() as (session, actor):
+            return users.to_record(
+                users.add_user(session, actor, name, display_name, role, self.now())
+            )
+
+    def set_role(self, name: str, role: str) -> UserRecord:
+        """Make someone a rep or a manager (managers only)."""
+        with self._writing() as (session, actor):
+            return users.to_record(users.set_role(session, actor, name, role, self.now()))
+
+    # -- deals ------------------------------------------------------------
+
+    def add_deal(
+        self, fields: deals.DealFields, *, pipeline: str | None = None, stage: str | None = None
+    ) -> int:
+        """Create a deal; returns its id."""
+        with self._writing() as (session, actor):
+            deal = deals.create_deal(
+                session,
+                actor,
+                fields,
+                pipeline_name=pipeline,
+                stage_name=stage,
+                now=self.now(),
+                today=self.today(),
+            )
+            return deal.id
+
+    def edit_deal(
+        self, deal_id: int | str, fields: deals.DealFields, expected_version: int | None = None
+    ) -> DealSummary:
+        """Change fields of a deal; `expected_version` guards against overwriting others."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            deals.edit_deal(
+                session,
+                actor,
+                deal_id,
+                fields,
+                expected_version=expected_version,
+                now=self.now(),
+                today=self.today(),
+            )
+            session.flush()
+            return queries.deal_summaries(session, Deal.id == deal_id)[0]
+
+    def list_deals(
+        self,
+        *,
+        pipeline: str | None = None,
+        stage: str | None = None,
+        owner: str | None = None,
+        include_closed: bool = False,
+    ) -> list[DealSummary]:
+        """Deals in board order; open ones unless a stage or `include_closed` is given."""
+        with self.database.read() as session:
+            found = find_pipeline(session, pipeline) if pipeline or stage else None
+            stage_id = find_stage(found, stage).id if found is not None and stage else None
+            owner_id = users.find_user(session, owner, "owner").id if owner else None
+            conditions = queries.list_conditions(
+                pipeline_id=found.id if found else None,
+                stage_id=stage_id,
+                owner_id=owner_id,
+                include_closed=include_closed,
+            )
+            return queries.deal_summaries(session, *conditions)
+
+    def deal(self, deal_id: int | str) -> DealDetail:
+        """Everything about one deal."""
+        deal_id = parse_deal_id(deal_id)
+        with self.database.read() as session:
+            detail = queries.deal_detail(session, deal_id)
+        if detail is None:
+            raise NotFound("deal", deal_id)
+        return detail
+
+    # -- the process ------------------------------------------------------
+
+    def set_check(
+        self, deal_id: int | str, item: str, *, stage: str | None = None, checked: bool = True
+    ) -> ChecklistItem:
+        """Tick (or untick) an exit criterion."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return moves.set_check(
+                session, actor, deal_id, item, stage_name=stage, checked=checked, now=self.now()
+            )
+
+    def move(self, deal_id: int | str, stage: str, override: str | None = None) -> MoveResult:
+        """Move through the gate (managers may override with a reason)."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return moves.move_deal(
+                session, actor, deal_id, stage, override=override, now=self.now()
+            )
+
+    def win(self, deal_id: int | str, override: str | None = None) -> MoveResult:
+        """Close as won."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return moves.win_deal(session, actor, deal_id, override=override, now=self.now())
+
+    def lose(self, deal_id: int | str, reason: str, note: str = "") -> MoveResult:
+        """Close as lost with a reason category and an optional note."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return moves.lose_deal(session, actor, deal_id, reason, note, now=self.now())
+
+    def reopen(self, deal_id: int | str, stage: str | None = None) -> MoveResult:
+        """Bring a closed deal back into an open stage."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
+
+
+def open_board(
+    url: URL,
+    actor: str,
+    clock: Clock = system_clock,
+    *,
+    first_template: str | None = DEFAULT_TEMPLATE,
+) -> Board:
+    """Open (and if needed create or upgrade) the board at `url`, ready to use.
+
+    An empty board gets `first_template` as its pipeline, so dealboard works
+    with no set-up. Raises `DatabaseTooNew` without touching anything when the
+    database was written by a newer dealboard.
+    """
+    upgrade(url)
+    board = Board(Database(url), actor, clock)
+    if first_template is not None:
+        board.ensure_pipeline(first_template)
+    return board

@@ -1,0 +1,218 @@
+"""Creating and editing deals: every typed value is checked, every change is audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import Deal, DealTag, StageTransition, User
+from dealboard.domain import audit, text
+from dealboard.domain.dates import parse_date
+from dealboard.domain.errors import Conflict, InvalidInput, RuleViolation
+from dealboard.domain.lookup import find_pipeline, find_stage, load_deal
+from dealboard.domain.money import format_money, parse_money
+from dealboard.domain.users import find_user
+from dealboard.vocabulary import ContactType, StageKind
+
+_TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class DealFields:
+    """Values as the user typed them; None means "not given" (leave unchanged)."""
+
+    title: str | None = None
+    value: str | None = None
+    account: str | None = None
+    contact: str | None = None
+    owner: str | None = None
+    contact_type: str | None = None
+    source: str | None = None
+    close_date: str | None = None
+    next_step: str | None = None
+    next_step_due: str | None = None
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+
+
+def parse_tag(value: str) -> str:
+    """A tag as typed (`#Q4` or `q4`), normalised to lower case."""
+    tag = value.strip().lstrip("#").lower()
+    if not _TAG.match(tag):
+        raise InvalidInput("tag", value, "use 1-40 lower-case letters, digits, '-' or '_'")
+    return tag
+
+
+def parse_contact_type(value: str) -> ContactType:
+    """Suspect, Prospect, Lead or Customer (any case)."""
+    for member in ContactType:
+        if member.value.casefold() == value.strip().casefold():
+            return member
+    raise InvalidInput("contact type", value, "use Suspect, Prospect, Lead or Customer")
+
+
+def create_deal(
+    session: Session,
+    actor: User,
+    fields: DealFields,
+    *,
+    pipeline_name: str | None,
+    stage_name: str | None,
+    now: datetime,
+    today: date,
+) -> Deal:
+    """A new deal at the end of its column (the pipeline's first stage unless told otherwise)."""
+    if fields.title is None:
+        raise InvalidInput("title", "", "a deal needs a title of 1 to 200 characters")
+    pipeline = find_pipeline(session, pipeline_name)
+    stage = find_stage(pipeline, stage_name) if stage_name else pipeline.stages[0]
+    if stage.kind is not StageKind.OPEN:
+        raise InvalidInput("stage", stage.name, "a new deal starts in an open stage")
+    deal = Deal(
+        pipeline_id=pipeline.id,
+        stage_id=stage.id,
+        title="",
+        currency=pipeline.currency,
+        owner_id=actor.id,
+        position=next_position(session, stage.id),
+        stage_entered_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(session, deal, fields, pipeline.currency, today)
+    session.add(deal)
+    session.flush()
+    session.add(
+        StageTransition(
+            deal_id=deal.id, from_stage_id=None, to_stage_id=stage.id, user_id=actor.id, at=now
+        )
+    )
+    created = {
+        name: (None, value)
+        for name, value in _snapshot(session, deal).items()
+        if value not in ("", None, ())
+    }
+    created["stage"] = (None, stage.name)
+    audit.record(
+        session,
+        actor,
+        action="create",
+        entity="deal",
+        entity_id=deal.id,
+        deal_id=deal.id,
+        at=now,
+        changes=created,
+    )
+    return deal
+
+
+def edit_deal(
+    session: Session,
+    actor: User,
+    deal_id: int,
+    fields: DealFields,
+    *,
+    expected_version: int | None,
+    now: datetime,
+    today: date,
+) -> Deal:
+    """Apply the given fields; refuses if someone else changed the deal since `expected_version`."""
+    deal = load_deal(session, deal_id, for_update=True)
+    if expected_version is not None and deal.version != expected_version:
+        raise Conflict(
+            f"deal {deal.id} was changed by someone else (version {deal.version}, "
+            f"you had {expected_version}); reload it, nothing was overwritten"
+        )
+    if fields.next_step_due is not None and fields.next_step is None and not deal.next_step:
+        raise InvalidInput("due", fields.next_step_due, "give --next-step with its due date")
+    before = _snapshot(session, deal)
+    _apply(session, deal, fields, deal.currency, today)
+    after = _snapshot(session, deal)
+    changes = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    if changes:
+        deal.updated_at = now
+        audit.record(
+            session,
+            actor,
+            action="update",
+            entity="deal",
+            entity_id=deal.id,
+            deal_id=deal.id,
+            at=now,
+            changes=changes,
+        )
+    return deal
+
+
+def _apply(session: Session, deal: Deal, fields: DealFields, currency: str, today: date) -> None:
+    """Validate every given field first, then assign: a bad value changes nothing."""
+    values: dict[str, object] = {}
+    if fields.title is not None:
+        values["title"] = text.title(fields.title)
+    for name in ("account", "contact", "source", "next_step"):
+        raw = getattr(fields, name)
+        if raw is not None:
+            values[name] = text.clean_line(name.replace("_", " "), raw, max_length=200)
+    if fields.value is not None:
+        money = parse_money(fields.value, currency)
+        values["value_minor"], values["currency"] = money.minor, money.currency
+    if fields.owner is not None:
+        values["owner_id"] = find_user(session, fields.owner, "owner").id
+    if fields.contact_type is not None:
+        values["contact_type"] = parse_contact_type(fields.contact_type)
+    if fields.close_date is not None:
+        values["expected_close"] = _optional_date(fields.close_date, today, "close date")
+    if fields.next_step_due is not None:
+        values["next_step_due"] = _optional_date(fields.next_step_due, today, "due")
+    if fields.next_step is not None and not values["next_step"]:
+        values["next_step_due"] = None
+    added = [parse_tag(t) for t in fields.add_tags]
+    removed = {parse_tag(t) for t in fields.remove_tags}
+    for name, value in values.items():
+        setattr(deal, name, value)
+    current = {t.tag for t in deal.tags}
+    wanted = (current | set(added)) - removed
+    deal.tags = [t for t in deal.tags if t.tag in wanted] + [
+        DealTag(tag=t) for t in sorted(wanted - current)
+    ]
+
+
+def _optional_date(raw: str, today: date, field: str) -> date | None:
+    """A date, or None when the user clears it with an empty value or `none`."""
+    if raw.strip().lower() in ("", "none", "-"):
+        return None
+    return parse_date(raw, today, field)
+
+
+def _snapshot(session: Session, deal: Deal) -> dict[str, object]:
+    """The audited fields, named and shown as users know them."""
+    owner = session.get(User, deal.owner_id)
+    return {
+        "title": deal.title,
+        "account": deal.account,
+        "contact": deal.contact,
+        "value": format_money(deal.value_minor or 0, deal.currency),
+        "owner": owner.name if owner else None,
+        "contact_type": deal.contact_type,
+        "source": deal.source,
+        "expected_close": deal.expected_close,
+        "next_step": deal.next_step,
+        "next_step_due": deal.next_step_due,
+        "tags": tuple(sorted(t.tag for t in deal.tags)),
+    }
+
+
+def next_position(session: Session, stage_id: int) -> int:
+    """One past the last card of the column: where a new or moved card goes."""
+    last = session.scalar(select(func.max(Deal.position)).where(Deal.stage_id == stage_id))
+    return 0 if last is None else last + 1
+
+
+def require_open(deal: Deal, what: str) -> None:
+    """Closed deals are history: reopen before changing their checklist."""
+    if deal.stage.kind is not StageKind.OPEN:
+        raise RuleViolation(f"deal {deal.id} is {deal.stage.kind}; reopen it before you {what}")

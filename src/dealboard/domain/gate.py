@@ -1,0 +1,82 @@
+"""The gate: a deal earns the right to move on only when the work of each stage it leaves is done.
+
+Pure functions over plain data, so the rule is easy to read and to test, and
+the CLI, the board and the drag-and-drop all ask the same question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from dealboard.vocabulary import StageKind
+
+
+@dataclass(frozen=True)
+class GateCriterion:
+    """An exit criterion and whether this deal has ticked it."""
+
+    id: int
+    text: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class GateStage:
+    """A stage as the gate sees it."""
+
+    id: int
+    name: str
+    position: int
+    kind: StageKind
+    criteria: tuple[GateCriterion, ...]
+
+    @property
+    def open_criteria(self) -> tuple[GateCriterion, ...]:
+        return tuple(c for c in self.criteria if not c.checked)
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """The answer to "may this deal move from here to there?"."""
+
+    allowed: bool
+    forward: bool
+    #: The stages whose exit criteria must be complete for this move, in order.
+    leaving: tuple[GateStage, ...]
+    #: Open stages jumped over without ever being the deal's stage.
+    skipped: tuple[GateStage, ...]
+
+    @property
+    def blocking(self) -> tuple[GateStage, ...]:
+        """Stages with at least one unticked criterion."""
+        return tuple(s for s in self.leaving if s.open_criteria)
+
+    def unmet(self) -> list[str]:
+        """Human lines naming each unticked criterion with its stage."""
+        return [f"{s.name}: {c.text}" for s in self.blocking for c in s.open_criteria]
+
+
+def check_move(stages: Sequence[GateStage], current: GateStage, target: GateStage) -> GateCheck:
+    """Forward moves need every open stage from `current` up to (not including) `target` done.
+
+    Backward moves are always allowed. A move to the won stage needs every open
+    stage of the pipeline done; the lost stage is the caller's business (it
+    needs a reason, not a checklist).
+    """
+    open_stages = [s for s in stages if s.kind is StageKind.OPEN]
+    if target.kind is StageKind.WON:
+        leaving = tuple(open_stages)
+        skipped = tuple(s for s in open_stages if s.position > current.position)
+        return GateCheck(not _any_open(leaving), True, leaving, skipped)
+    if target.kind is StageKind.LOST or current.kind is not StageKind.OPEN:
+        return GateCheck(True, False, (), ())
+    if target.position <= current.position:
+        return GateCheck(True, False, (), ())
+    leaving = tuple(s for s in open_stages if current.position <= s.position < target.position)
+    skipped = tuple(s for s in leaving if s.position > current.position)
+    return GateCheck(not _any_open(leaving), True, leaving, skipped)
+
+
+def _any_open(stages: Collection[GateStage]) -> bool:
+    return any(s.open_criteria for s in stages)

@@ -1,0 +1,210 @@
+"""Putting pipeline files into a board and getting them back out.
+
+An import updates a pipeline in place, matching stages and criteria by
+name, so deals and the ticks they earned survive a team's edit of the file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from dealboard.db.models import (
+    ChecklistTick,
+    Deal,
+    Pipeline,
+    Stage,
+    StageCriterion,
+    StageTransition,
+    User,
+)
+from dealboard.domain import audit
+from dealboard.domain.errors import RuleViolation
+from dealboard.domain.lookup import find_pipeline
+from dealboard.domain.pipeline_spec import PipelineSpec, StageSpec
+from dealboard.domain.users import require_manager
+
+
+def export_spec(session: Session, name: str | None) -> PipelineSpec:
+    """The pipeline as it is in the board, ready to write as TOML."""
+    pipeline = find_pipeline(session, name)
+    return PipelineSpec(
+        name=pipeline.name,
+        title=pipeline.title,
+        description=pipeline.description,
+        currency=pipeline.currency,
+        stages=tuple(
+            StageSpec(s.name, s.kind, s.probability, s.rot_days, tuple(c.text for c in s.criteria))
+            for s in pipeline.stages
+        ),
+    )
+
+
+def pipeline_exists(session: Session, name: str) -> bool:
+    """Whether a pipeline of that name is on the board."""
+    return session.scalar(select(func.count(Pipeline.id)).where(Pipeline.name == name)) > 0
+
+
+def apply_spec(
+    session: Session, actor: User, spec: PipelineSpec, now: datetime, *, require_role: bool = True
+) -> tuple[Pipeline, bool]:
+    """Create the pipeline, or update it to match the file; returns it and whether it was new.
+
+    Changing an existing pipeline is a manager's job; creating the board's
+    first one is anyone's (that is how a board gets started).
+    """
+    existing = session.scalar(
+        select(Pipeline)
+        .where(Pipeline.name == spec.name)
+        .options(selectinload(Pipeline.stages).selectinload(Stage.criteria))
+    )
+    if existing is None:
+        pipeline = Pipeline(
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            currency=spec.currency,
+            created_at=now,
+        )
+        pipeline.stages = [_new_stage(s, i) for i, s in enumerate(spec.stages, 1)]
+        session.add(pipeline)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            action="create",
+            entity="pipeline",
+            entity_id=pipeline.id,
+            deal_id=None,
+            at=now,
+            changes={"stages": (None, ", ".join(s.name for s in spec.stages))},
+        )
+        return pipeline, True
+    if require_role:
+        require_manager(actor, "change a pipeline")
+    _update(session, actor, existing, spec, now)
+    return existing, False
+
+
+def _new_stage(spec: StageSpec, position: int) -> Stage:
+    stage = Stage(
+        name=spec.name,
+        position=position,
+        kind=spec.kind,
+        probability=spec.probability,
+        rot_days=spec.rot_days,
+    )
+    stage.criteria = [StageCriterion(position=i, text=t) for i, t in enumerate(spec.criteria, 1)]
+    return stage
+
+
+def _update(
+    session: Session, actor: User, pipeline: Pipeline, spec: PipelineSpec, now: datetime
+) -> None:
+    changes: dict[str, tuple[object, object]] = {}
+    for field in ("title", "description", "currency"):
+        old, new = getattr(pipeline, field), getattr(spec, field)
+        if old != new:
+            changes[field] = (old, new)
+            setattr(pipeline, field, new)
+    by_name = {s.name.casefold(): s for s in pipeline.stages}
+    wanted = {s.name.casefold() for s in spec.stages}
+    deals_in = _deal_counts(session, pipeline.id)
+    for stage in pipeline.stages:
+        if stage.name.casefold() not in wanted:
+            _check_removable(session, stage, deals_in.get(stage.id, 0))
+    kept: list[Stage] = []
+    for position, stage_spec in enumerate(spec.stages, 1):
+        stage = by_name.get(stage_spec.name.casefold())
+        if stage is None:
+            stage = _new_stage(stage_spec, position)
+            changes[f"stage {stage_spec.name}"] = (None, "added")
+        else:
+            if stage.kind is not stage_spec.kind and deals_in.get(stage.id, 0):
+                raise RuleViolation(
+                    f"stage {stage.name} holds deals; its kind cannot change "
+                    f"from {stage.kind} to {stage_spec.kind}"
+                )
+            _update_stage(session, stage, stage_spec, position, changes)
+        kept.append(stage)
+    for stage in pipeline.stages:
+        if stage not in kept:
+            changes[f"stage {stage.name}"] = ("present", None)
+    pipeline.stages = kept
+    session.flush()
+    if changes:
+        audit.record(
+            session,
+            actor,
+            action="update",
+            entity="pipeline",
+            entity_id=pipeline.id,
+            deal_id=None,
+            at=now,
+            changes=changes,
+        )
+
+
+def _update_stage(
+    session: Session,
+    stage: Stage,
+    spec: StageSpec,
+    position: int,
+    changes: dict[str, tuple[object, object]],
+) -> None:
+    for field, new in (
+        ("name", spec.name),
+        ("position", position),
+        ("kind", spec.kind),
+        ("probability", spec.probability),
+        ("rot_days", spec.rot_days),
+    ):
+        old = getattr(stage, field)
+        if old != new:
+            changes[f"{stage.name}.{field}"] = (old, new)
+            setattr(stage, field, new)
+    by_text = {c.text.casefold(): c for c in stage.criteria}
+    criteria: list[StageCriterion] = []
+    for index, text in enumerate(spec.criteria, 1):
+        criterion = by_text.pop(text.casefold(), None)
+        if criterion is None:
+            criterion = StageCriterion(position=index, text=text)
+            changes[f"{stage.name} criterion"] = (None, text)
+        criterion.position, criterion.text = index, text
+        criteria.append(criterion)
+    for removed in by_text.values():
+        changes[f"{stage.name} criterion removed"] = (removed.text, None)
+        session.execute(
+            ChecklistTick.__table__.delete().where(ChecklistTick.criterion_id == removed.id)
+        )
+    stage.criteria = criteria
+
+
+def _check_removable(session: Session, stage: Stage, deals: int) -> None:
+    """A stage leaves the pipeline only if no deal is in it and none ever passed through it."""
+    if deals:
+        raise RuleViolation(
+            f"stage {stage.name} holds {deals} deals and is missing from the "
+            "file; move those deals first or keep the stage"
+        )
+    moves = session.scalar(
+        select(func.count(StageTransition.id)).where(
+            or_(StageTransition.from_stage_id == stage.id, StageTransition.to_stage_id == stage.id)
+        )
+    )
+    if moves:
+        raise RuleViolation(
+            f"stage {stage.name} is missing from the file but {moves} recorded "
+            "moves refer to it; keep it so the history stays true"
+        )
+
+
+def _deal_counts(session: Session, pipeline_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(Deal.stage_id, func.count(Deal.id))
+        .where(Deal.pipeline_id == pipeline_id)
+        .group_by(Deal.stage_id)
+    )
+    return dict(rows.all())

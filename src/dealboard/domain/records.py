@@ -1,0 +1,211 @@
+"""Plain, immutable records the domain hands to the CLI and the UI (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dealboard.vocabulary import (
+    ActivityKind,
+    ContactType,
+    Influence,
+    LossReason,
+    ObjectionCategory,
+    ObjectionStatus,
+    Role,
+    StageKind,
+    Stance,
+)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A person on the board."""
+
+    id: int
+    name: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """A stage with its exit criteria texts, in order."""
+
+    id: int
+    name: str
+    position: int
+    kind: StageKind
+    probability: int
+    rot_days: int | None
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PipelineRecord:
+    """A pipeline and its stages in order."""
+
+    id: int
+    name: str
+    title: str
+    description: str
+    currency: str
+    stages: tuple[StageRecord, ...]
+
+    @property
+    def open_stages(self) -> tuple[StageRecord, ...]:
+        return tuple(s for s in self.stages if s.kind is StageKind.OPEN)
+
+
+@dataclass(frozen=True)
+class DealSummary:
+    """What a card or a list row shows; built for a whole board in a handful of queries."""
+
+    id: int
+    title: str
+    account: str
+    contact: str
+    pipeline: str
+    stage: str
+    stage_id: int
+    stage_kind: StageKind
+    owner: str
+    owner_display: str
+    value_minor: int
+    currency: str
+    contact_type: ContactType
+    source: str
+    tags: tuple[str, ...]
+    expected_close: date | None
+    next_step: str
+    next_step_due: date | None
+    position: int
+    stage_entered_at: datetime
+    created_at: datetime
+    closed_at: datetime | None
+    loss_reason: LossReason | None
+    loss_note: str
+    checklist_done: int
+    checklist_total: int
+    open_objections: int
+    version: int
+
+    @property
+    def status(self) -> str:
+        """`open`, `won` or `lost`: the stage kind, named as users say it."""
+        return self.stage_kind.value
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One exit criterion on one deal: where it belongs, and who ticked it when."""
+
+    criterion_id: int
+    stage: str
+    stage_position: int
+    position: int
+    text: str
+    checked: bool
+    checked_by: str | None
+    checked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StakeholderRecord:
+    """A person on the buyer's side."""
+
+    id: int
+    name: str
+    role: str
+    influence: Influence
+    stance: Stance
+
+
+@dataclass(frozen=True)
+class ResearchRecord:
+    """What the Research stage gathered."""
+
+    interests: str = ""
+    buying_process: str = ""
+    key_objectives: str = ""
+    decision_timing: str = ""
+    pain_points: str = ""
+    free_text: str = ""
+    stakeholders: tuple[StakeholderRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObjectionRecord:
+    """A buyer's concern and where it stands."""
+
+    id: int
+    category: ObjectionCategory
+    hidden: bool
+    text: str
+    response: str
+    status: ObjectionStatus
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    """A touch, scheduled or done."""
+
+    id: int
+    kind: ActivityKind
+    subject: str
+    user: str
+    due_at: datetime | None
+    done_at: datetime | None
+    outcome: str
+
+
+@dataclass(frozen=True)
+class TransitionRecord:
+    """A move between stages; `from_stage` is None for the deal's creation."""
+
+    from_stage: str | None
+    to_stage: str
+    user: str
+    at: datetime
+    override_reason: str | None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One recorded change to one field."""
+
+    at: datetime
+    user: str
+    action: str
+    entity: str
+    entity_id: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+
+
+@dataclass(frozen=True)
+class DealDetail:
+    """Everything about one deal: the card plus its checklist, notes and history."""
+
+    summary: DealSummary
+    checklist: tuple[ChecklistItem, ...]
+    research: ResearchRecord
+    objections: tuple[ObjectionRecord, ...]
+    activities: tuple[ActivityRecord, ...]
+    history: tuple[TransitionRecord, ...]
+    audit: tuple[AuditRecord, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What a move did: from where to where, and whether the gate was overridden."""
+
+    deal_id: int
+    from_stage: str
+    to_stage: str
+    moved: bool
+    overridden: bool = False
+    skipped: tuple[str, ...] = ()

@@ -1,0 +1,131 @@
+"""Who is acting: users, their roles, and who may do what."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import User
+from dealboard.domain import audit
+from dealboard.domain.errors import InvalidInput, NotFound, RuleViolation
+from dealboard.domain.records import UserRecord
+from dealboard.domain.text import clean_line
+from dealboard.vocabulary import Role
+
+_LOGIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+
+
+def valid_login(name: str, field: str = "user") -> str:
+    """A login name: letters, digits, `_ . @ -`; no spaces (it is typed after `@` in filters)."""
+    login = name.strip()
+    if not _LOGIN.match(login):
+        raise InvalidInput(field, name, "use 1-64 letters, digits, '_', '.', '@' or '-'")
+    return login
+
+
+def to_record(user: User) -> UserRecord:
+    """Plain copy for callers outside the domain."""
+    return UserRecord(user.id, user.name, user.display_name, user.role)
+
+
+def find_user(session: Session, name: str, field: str = "user") -> User:
+    """The user with this login (case-insensitive), or NotFound naming the known ones."""
+    login = valid_login(name, field)
+    user = session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+    if user is None:
+        known = session.scalars(select(User.name).order_by(User.name).limit(12)).all()
+        raise NotFound(field, login, "known users: " + (", ".join(known) or "none yet"))
+    return user
+
+
+def acting_user(session: Session, name: str, now: datetime) -> User:
+    """The person running this command; a first-time login joins as a rep.
+
+    The very first user of a board becomes its manager, so a fresh install
+    has someone who can override the gate and promote others.
+    """
+    login = valid_login(name, "as")
+    user = session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+    if user is not None:
+        return user
+    first = session.scalar(select(func.count(User.id))) == 0
+    user = User(
+        name=login, display_name=login, role=Role.MANAGER if first else Role.REP, created_at=now
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        user,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        deal_id=None,
+        at=now,
+        changes={"role": (None, user.role)},
+    )
+    return user
+
+
+def add_user(
+    session: Session, actor: User, name: str, display_name: str, role: str, now: datetime
+) -> User:
+    """A new teammate; only a manager may add a manager."""
+    login = valid_login(name, "name")
+    if session.scalar(select(User).where(func.lower(User.name) == login.lower())):
+        raise InvalidInput("name", login, "that user exists already")
+    chosen = parse_role(role)
+    if chosen is Role.MANAGER:
+        require_manager(actor, "add a manager")
+    shown = clean_line("display name", display_name or login, max_length=120, required=True)
+    user = User(name=login, display_name=shown, role=chosen, created_at=now)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        deal_id=None,
+        at=now,
+        changes={"name": (None, login), "role": (None, chosen)},
+    )
+    return user
+
+
+def set_role(session: Session, actor: User, name: str, role: str, now: datetime) -> User:
+    """Promote or demote a user; managers only."""
+    require_manager(actor, "change roles")
+    user = find_user(session, name)
+    chosen = parse_role(role)
+    old = user.role
+    user.role = chosen
+    audit.record(
+        session,
+        actor,
+        action="update",
+        entity="user",
+        entity_id=user.id,
+        deal_id=None,
+        at=now,
+        changes={"role": (old, chosen)},
+    )
+    return user
+
+
+def parse_role(text: str) -> Role:
+    """`rep` or `manager`."""
+    try:
+        return Role(text.strip().lower())
+    except ValueError as exc:
+        raise InvalidInput("role", text, "use rep or manager") from exc
+
+
+def require_manager(actor: User, what: str) -> None:
+    """Refuse unless the actor is a manager."""
+    if actor.role is not Role.MANAGER:
+        raise RuleViolation(f"only a manager may {what}; {actor.name} is a {actor.role}")
