@@ -1,0 +1,1 @@
+"""The scriptable command line: the same rules as the board, one-line errors, stable exit codes."""

@@ -1,0 +1,220 @@
+"""How the CLI prints deals: aligned tables for people, stable JSON for scripts.
+
+Every string from the database passes through `display_safe`, so nothing a
+user typed can reach the terminal as a control sequence.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from dealboard.domain.columns import (
+    board_columns,
+    checklist_progress,
+    days_in_stage,
+    is_stale,
+    next_step_overdue,
+)
+from dealboard.domain.money import format_compact, format_money
+from dealboard.domain.records import (
+    DealDetail,
+    DealSummary,
+    PipelineRecord,
+    StageRecord,
+)
+from dealboard.domain.text import display_safe
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def deal_json(deal: DealSummary) -> dict[str, Any]:
+    """The documented JSON object of one deal (`deal list --format json`)."""
+    return {
+        "id": deal.id,
+        "title": deal.title,
+        "account": deal.account,
+        "contact": deal.contact,
+        "pipeline": deal.pipeline,
+        "stage": deal.stage,
+        "status": deal.status,
+        "owner": deal.owner,
+        "value": deal.value_minor,
+        "currency": deal.currency,
+        "expected_close": _iso(deal.expected_close),
+        "contact_type": deal.contact_type.value,
+        "source": deal.source,
+        "tags": list(deal.tags),
+        "next_step": deal.next_step,
+        "next_step_due": _iso(deal.next_step_due),
+        "checklist_done": deal.checklist_done,
+        "checklist_total": deal.checklist_total,
+        "open_objections": deal.open_objections,
+        "stage_entered_at": _iso(deal.stage_entered_at),
+        "created_at": _iso(deal.created_at),
+        "closed_at": _iso(deal.closed_at),
+        "loss_reason": deal.loss_reason.value if deal.loss_reason else None,
+        "loss_note": deal.loss_note,
+        "version": deal.version,
+    }
+
+
+def detail_json(detail: DealDetail) -> dict[str, Any]:
+    """`deal show --format json`: the deal plus checklist, notes, objections and history."""
+    research = detail.research
+    data = deal_json(detail.summary)
+    data["checklist"] = [
+        {
+            "stage": i.stage,
+            "position": i.position,
+            "text": i.text,
+            "checked": i.checked,
+            "by": i.checked_by,
+            "at": _iso(i.checked_at),
+        }
+        for i in detail.checklist
+    ]
+    data["notes"] = {
+        "interests": research.interests,
+        "buying_process": research.buying_process,
+        "key_objectives": research.key_objectives,
+        "decision_timing": research.decision_timing,
+        "pain_points": research.pain_points,
+        "free_text": research.free_text,
+        "stakeholders": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "influence": s.influence.value,
+                "stance": s.stance.value,
+            }
+            for s in research.stakeholders
+        ],
+    }
+    data["objections"] = [
+        {
+            "id": o.id,
+            "category": o.category.value,
+            "hidden": o.hidden,
+            "text": o.text,
+            "response": o.response,
+            "status": o.status.value,
+            "created_at": _iso(o.created_at),
+            "resolved_at": _iso(o.resolved_at),
+        }
+        for o in detail.objections
+    ]
+    data["activities"] = [
+        {
+            "id": a.id,
+            "kind": a.kind.value,
+            "subject": a.subject,
+            "by": a.user,
+            "due_at": _iso(a.due_at),
+            "done_at": _iso(a.done_at),
+            "outcome": a.outcome,
+        }
+        for a in detail.activities
+    ]
+    data["history"] = [
+        {
+            "from": t.from_stage,
+            "to": t.to_stage,
+            "by": t.user,
+            "at": _iso(t.at),
+            "override_reason": t.override_reason,
+        }
+        for t in detail.history
+    ]
+    return data
+
+
+def dumps(data: Any) -> str:
+    """JSON as printed: UTF-8 text, keys in the documented order, two-space indent."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns a string takes: wide East Asian characters and emoji take two."""
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+        for c in text
+    )
+
+
+def fit(text: str, width: int) -> str:
+    """Cut to `width` terminal columns with an ellipsis, then pad."""
+    text = display_safe(text).replace("\n", " ")
+    if cell_width(text) > width:
+        out, used = [], 0
+        for char in text:
+            w = cell_width(char)
+            if used + w > width - 1:
+                break
+            out.append(char)
+            used += w
+        text = "".join(out) + "…"
+    return text + " " * (width - cell_width(text))
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
+    """A plain aligned table; the last column is not padded."""
+    lines = []
+    for row in [headers, *rows]:
+        cells = [fit(c, w) for c, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def deals_table(deals: Sequence[DealSummary]) -> str:
+    """`deal list` for people."""
+    rows = [
+        [
+            str(d.id),
+            d.title,
+            d.account,
+            d.stage,
+            d.owner,
+            format_money(d.value_minor, d.currency),
+            _iso(d.expected_close) or "",
+            checklist_progress(d),
+        ]
+        for d in deals
+    ]
+    headers = ["ID", "TITLE", "ACCOUNT", "STAGE", "OWNER", "VALUE", "CLOSE", "CHECK"]
+    return table(headers, rows, [5, 34, 20, 19, 10, 17, 10, 5])
+
+
+def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], today: date) -> str:
+    """A printable board: one block per stage, with count, total and weighted value."""
+    lines = [f"{display_safe(pipeline.title)}  ({pipeline.name})", ""]
+    for column in board_columns(pipeline, deals):
+        stage = column.stage
+        heading = f"{stage.name}  {len(column.deals)} deals  {column.totals_text()}"
+        if column.is_open:
+            heading += f"  weighted {column.weighted_text()} ({stage.probability}%)"
+        lines.append(display_safe(heading))
+        if column.is_open:
+            lines.extend("  " + _card_line(deal, stage, today) for deal in column.deals)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _card_line(deal: DealSummary, stage: StageRecord, today: date) -> str:
+    flags = []
+    if next_step_overdue(deal, today):
+        flags.append("overdue")
+    if is_stale(deal, stage, today):
+        flags.append("stale")
+    if deal.open_objections:
+        flags.append(f"{deal.open_objections} obj")
+    return (
+        f"#{deal.id:<4} {fit(deal.title, 34)} {fit(deal.account, 18)} "
+        f"{fit(format_compact(deal.value_minor, deal.currency), 8)} {fit(deal.owner, 8)} "
+        f"{days_in_stage(deal, today):>3}d {fit(checklist_progress(deal), 4)} {' '.join(flags)}"
+    ).rstrip()

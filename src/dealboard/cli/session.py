@@ -1,0 +1,38 @@
+"""Opening the board a command asked for, and the board printout shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+
+from dealboard.cli.output import board_text
+from dealboard.db.engine import resolve_database_url, sqlite_file
+from dealboard.domain.board import Board, open_board
+
+
+def board_from(args: argparse.Namespace) -> Board:
+    """Open (creating or upgrading as needed) the board selected by `--db` / the environment."""
+    return open_board(resolve_database_url(args.db), args.actor)
+
+
+def where(args: argparse.Namespace) -> str:
+    """Where the board lives, for messages: a file path, or the URL without its password."""
+    url = resolve_database_url(args.db)
+    path = sqlite_file(url)
+    return str(path) if path is not None else url.render_as_string(hide_password=True)
+
+
+def show_board(args: argparse.Namespace) -> int:
+    """Print the board (until the Textual board lands, this is what `dealboard` shows)."""
+    board = board_from(args)
+    try:
+        print_board(board, getattr(args, "pipeline", None))
+    finally:
+        board.database.dispose()
+    return 0
+
+
+def print_board(board: Board, pipeline_name: str | None) -> None:
+    """Every column of one pipeline with its cards."""
+    pipeline = board.pipeline(pipeline_name)
+    deals = board.list_deals(pipeline=pipeline.name, include_closed=True)
+    print(board_text(pipeline, deals, board.today()), end="")
