@@ -1,0 +1,45 @@
+"""The demo board: believable, complete, and only ever poured into an empty board."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from dealboard.domain.board import Board
+from dealboard.domain.deals import DealFields
+from dealboard.domain.demo import seed_demo
+from dealboard.domain.errors import RuleViolation
+from dealboard.vocabulary import StageKind
+
+
+def test_demo_fills_every_stage_with_history(board: Board) -> None:
+    added = seed_demo(board, "seven-step")
+    deals = board.list_deals(include_closed=True)
+    assert added == len(deals) >= 35
+    stages = Counter(d.stage for d in deals)
+    for stage in board.pipeline().stages:
+        assert stages[stage.name] >= 2, stage.name
+    kinds = Counter(d.stage_kind for d in deals)
+    assert kinds[StageKind.WON] >= 3 and kinds[StageKind.LOST] >= 3
+    assert all(d.loss_reason is not None for d in deals if d.stage_kind is StageKind.LOST)
+    assert len({d.owner for d in deals}) >= 4
+    assert any(d.open_objections for d in deals)
+    assert len({d.currency for d in deals}) >= 2
+    detail = board.deal(next(d.id for d in deals if d.open_objections))
+    assert detail.objections and detail.history and detail.activities
+    assert detail.research.stakeholders
+
+
+def test_demo_maps_onto_any_pipeline(board: Board) -> None:
+    board.add_template("milestones")
+    seed_demo(board, "milestones")
+    stages = {d.stage for d in board.list_deals(pipeline="milestones", include_closed=True)}
+    assert {"Engage", "Close", "Won", "Lost"} <= stages
+
+
+def test_demo_refuses_a_board_that_has_deals(board: Board) -> None:
+    board.add_deal(DealFields(title="Real deal"))
+    with pytest.raises(RuleViolation, match="already has 1 deals"):
+        seed_demo(board, "seven-step")
+    assert [d.title for d in board.list_deals()] == ["Real deal"]
