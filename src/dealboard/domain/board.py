@@ -18,9 +18,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from dealboard.db.database import Database
 from dealboard.db.migrate import upgrade
 from dealboard.db.models import Deal, Pipeline, User
-from dealboard.domain import deals, moves, pipelines, queries, users
+from dealboard.domain import deals, moves, ordering, pipelines, queries, users
 from dealboard.domain.errors import Conflict, NotFound
-from dealboard.domain.lookup import find_pipeline, find_stage, parse_deal_id
+from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
 from dealboard.domain.records import (
     ChecklistItem,
@@ -212,13 +212,32 @@ class Board:
                 session, actor, deal_id, item, stage_name=stage, checked=checked, now=self.now()
             )
 
-    def move(self, deal_id: int | str, stage: str, override: str | None = None) -> MoveResult:
-        """Move through the gate (managers may override with a reason)."""
+    def move(
+        self,
+        deal_id: int | str,
+        stage: str,
+        override: str | None = None,
+        position: int | None = None,
+    ) -> MoveResult:
+        """Move through the gate (managers may override with a reason).
+
+        `position` is the card's 0-based place in the target column (None: last).
+        """
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
-            return moves.move_deal(
+            result = moves.move_deal(
                 session, actor, deal_id, stage, override=override, now=self.now()
             )
+            if result.moved and position is not None:
+                ordering.place(session, load_deal(session, deal_id), position)
+            return result
+
+    def reorder(self, deal_id: int | str, position: int) -> None:
+        """Put an open deal at 0-based `position` in its own column."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            deal = load_deal(session, deal_id, for_update=True)
+            ordering.reorder(session, actor, deal, position, self.now())
 
     def win(self, deal_id: int | str, override: str | None = None) -> MoveResult:
         """Close as won."""

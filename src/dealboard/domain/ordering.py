@@ -1,0 +1,67 @@
+"""Where a card sits in its column: the order a rep puts deals in is theirs to keep.
+
+Positions only need to be ordered, not dense. Placing a card takes the
+position of the card it goes in front of and shifts that card and the ones
+after it down by one in a single UPDATE, so a reorder costs the same in a
+column of ten cards or ten thousand.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import Deal, User
+from dealboard.domain import audit
+from dealboard.domain.deals import next_position, require_open
+
+
+def place(session: Session, deal: Deal, index: int | None) -> bool:
+    """Put `deal` at 0-based `index` among the other cards of its column (None: the end).
+
+    Returns True when its place changed. The caller records the audit row.
+    """
+    others = session.execute(
+        select(Deal.id, Deal.position)
+        .where(Deal.stage_id == deal.stage_id, Deal.id != deal.id)
+        .order_by(Deal.position, Deal.id)
+    ).all()
+    index = len(others) if index is None else max(0, min(index, len(others)))
+    current = sum(1 for other_id, p in others if (p, other_id) < (deal.position, deal.id))
+    if index == current:
+        return False
+    if index == len(others):
+        deal.position = next_position(session, deal.stage_id)
+        if others and deal.position <= others[-1][1]:
+            deal.position = others[-1][1] + 1
+        return True
+    target = others[index][1]
+    session.execute(
+        update(Deal)
+        .where(Deal.stage_id == deal.stage_id, Deal.id != deal.id, Deal.position >= target)
+        .values(position=Deal.position + 1)
+        .execution_options(synchronize_session=False)
+    )
+    deal.position = target
+    return True
+
+
+def reorder(session: Session, actor: User, deal: Deal, index: int, now: datetime) -> None:
+    """`J`/`K` or a drop inside the same column: move the card up or down."""
+    require_open(deal, "reorder it")
+    before = deal.position
+    if place(session, deal, index):
+        deal.updated_at = now
+        audit.record(
+            session,
+            actor,
+            action="reorder",
+            entity="deal",
+            entity_id=deal.id,
+            deal_id=deal.id,
+            at=now,
+            changes={"position": (before, deal.position)},
+        )
+        session.flush()
