@@ -18,7 +18,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from dealboard.db.database import Database
 from dealboard.db.migrate import upgrade
 from dealboard.db.models import Deal, Pipeline, User
-from dealboard.domain import deals, moves, ordering, pipelines, queries, users
+from dealboard.domain import (
+    activities,
+    deals,
+    moves,
+    objections,
+    ordering,
+    pipelines,
+    queries,
+    research,
+    users,
+)
 from dealboard.domain.errors import Conflict, NotFound
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
@@ -30,6 +40,7 @@ from dealboard.domain.records import (
     PipelineRecord,
     UserRecord,
 )
+from dealboard.domain.research import ResearchFields
 
 Clock = Callable[[], datetime]
 
@@ -256,6 +267,154 @@ class Board:
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
+
+    # -- objections -----------------------------------------------------------
+
+    def add_objection(
+        self,
+        deal_id: int | str,
+        *,
+        category: str,
+        text: str,
+        hidden: bool = False,
+        response: str = "",
+    ) -> int:
+        """Log an objection the buyer raised (expressed, or hidden and inferred)."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return objections.add_objection(
+                session,
+                actor,
+                deal_id,
+                category=category,
+                text=text,
+                hidden=hidden,
+                response=response,
+                now=self.now(),
+            )
+
+    def edit_objection(
+        self,
+        objection_id: int,
+        *,
+        category: str | None = None,
+        text: str | None = None,
+        hidden: bool | None = None,
+        response: str | None = None,
+    ) -> None:
+        """Correct an objection; None leaves a field unchanged."""
+        with self._writing() as (session, actor):
+            objections.edit_objection(
+                session,
+                actor,
+                objection_id,
+                category=category,
+                text=text,
+                hidden=hidden,
+                response=response,
+                now=self.now(),
+            )
+
+    def answer_objection(self, objection_id: int, response: str) -> None:
+        """Record the answer given; the objection becomes `answered`."""
+        with self._writing() as (session, actor):
+            objections.answer_objection(session, actor, objection_id, response, self.now())
+
+    def set_objection_status(self, objection_id: int, status: str) -> None:
+        """`open`, `answered` or `resolved`."""
+        with self._writing() as (session, actor):
+            objections.set_objection_status(session, actor, objection_id, status, self.now())
+
+    # -- research -------------------------------------------------------------
+
+    def save_research(self, deal_id: int | str, fields: ResearchFields) -> None:
+        """Save research notes; None fields are left as they are."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            research.save_research(session, actor, deal_id, fields, self.now())
+
+    def add_stakeholder(
+        self,
+        deal_id: int | str,
+        *,
+        name: str,
+        role: str = "",
+        influence: str = "medium",
+        stance: str = "neutral",
+    ) -> int:
+        """Add a person on the buyer's side."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return research.add_stakeholder(
+                session,
+                actor,
+                deal_id,
+                name=name,
+                role=role,
+                influence=influence,
+                stance=stance,
+                now=self.now(),
+            )
+
+    def edit_stakeholder(
+        self,
+        stakeholder_id: int,
+        *,
+        name: str | None = None,
+        role: str | None = None,
+        influence: str | None = None,
+        stance: str | None = None,
+    ) -> None:
+        """Change a stakeholder; None leaves a field unchanged."""
+        with self._writing() as (session, actor):
+            research.edit_stakeholder(
+                session,
+                actor,
+                stakeholder_id,
+                name=name,
+                role=role,
+                influence=influence,
+                stance=stance,
+                now=self.now(),
+            )
+
+    def remove_stakeholder(self, stakeholder_id: int) -> None:
+        """Take a stakeholder off the deal."""
+        with self._writing() as (session, actor):
+            research.remove_stakeholder(session, actor, stakeholder_id, self.now())
+
+    # -- activities -----------------------------------------------------------
+
+    def add_activity(
+        self,
+        deal_id: int | str,
+        *,
+        kind: str,
+        subject: str,
+        due: str | None = None,
+        done: bool = False,
+        outcome: str = "",
+    ) -> int:
+        """Schedule a touch (`due`) or log one that is done."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return activities.add_activity(
+                session,
+                actor,
+                deal_id,
+                kind=kind,
+                subject=subject,
+                due=due,
+                done=done,
+                outcome=outcome,
+                today=self.today(),
+                now=self.now(),
+            )
+
+    def complete_activity(self, activity_id: int, outcome: str = "") -> None:
+        """Mark a scheduled activity done."""
+        with self._writing() as (session, actor):
+            activities.complete_activity(session, actor, activity_id, outcome, self.now())
 
 
 def open_board(

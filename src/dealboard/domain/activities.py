@@ -1,0 +1,92 @@
+"""Activities: the touches with a buyer (calls, emails, meetings, social) and notes.
+
+A scheduled activity has a due date; logging one as done stamps the time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import Activity, Deal, User
+from dealboard.domain import audit
+from dealboard.domain.choices import parse_choice
+from dealboard.domain.dates import parse_date
+from dealboard.domain.errors import NotFound, RuleViolation
+from dealboard.domain.text import clean_line, clean_text
+from dealboard.vocabulary import ActivityKind
+
+#: A due date is stored as midday UTC, which is the same calendar day almost everywhere.
+_DUE_TIME = time(12, 0, tzinfo=UTC)
+
+
+def add_activity(
+    session: Session,
+    actor: User,
+    deal_id: int,
+    *,
+    kind: str,
+    subject: str,
+    due: str | None,
+    done: bool,
+    outcome: str,
+    today: date,
+    now: datetime,
+) -> int:
+    """Schedule a touch (with `due`) or log one already done; returns its id."""
+    if session.get(Deal, deal_id) is None:
+        raise NotFound("deal", deal_id)
+    due_at = None
+    if due is not None and due.strip():
+        due_at = datetime.combine(parse_date(due, today, "due"), _DUE_TIME)
+    activity = Activity(
+        deal_id=deal_id,
+        user_id=actor.id,
+        kind=parse_choice(ActivityKind, kind, "activity kind"),
+        subject=clean_line("subject", subject, required=True),
+        due_at=due_at,
+        done_at=now if done else None,
+        outcome=clean_text("outcome", outcome),
+        created_at=now,
+    )
+    session.add(activity)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action="create",
+        entity="activity",
+        entity_id=activity.id,
+        deal_id=deal_id,
+        at=now,
+        changes={"kind": (None, activity.kind), "subject": (None, activity.subject)},
+    )
+    return activity.id
+
+
+def complete_activity(
+    session: Session, actor: User, activity_id: int, outcome: str, now: datetime
+) -> None:
+    """Mark a scheduled activity done, with what came of it."""
+    activity = session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound("activity", activity_id)
+    if activity.done_at is not None:
+        raise RuleViolation(f"activity {activity_id} is already done")
+    activity.done_at = now
+    cleaned = clean_text("outcome", outcome)
+    changes: dict[str, tuple[object, object]] = {"done_at": (None, now)}
+    if cleaned != activity.outcome:
+        changes["outcome"] = (activity.outcome, cleaned)
+        activity.outcome = cleaned
+    audit.record(
+        session,
+        actor,
+        action="update",
+        entity="activity",
+        entity_id=activity.id,
+        deal_id=activity.deal_id,
+        at=now,
+        changes=changes,
+    )

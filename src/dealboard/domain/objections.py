@@ -1,0 +1,148 @@
+"""The objection log: what the buyer worries about, and how far each worry is answered.
+
+Open objections count against a deal on its card; Overcome Objections asks
+for every one to be resolved. Objections stay editable on closed deals too:
+the log is part of the history a team learns from.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import Deal, Objection, User
+from dealboard.domain import audit
+from dealboard.domain.choices import parse_choice
+from dealboard.domain.errors import InvalidInput, NotFound
+from dealboard.domain.text import clean_text
+from dealboard.vocabulary import ObjectionCategory, ObjectionStatus
+
+
+def _load(session: Session, objection_id: int) -> Objection:
+    objection = session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound("objection", objection_id)
+    return objection
+
+
+def _record(
+    session: Session,
+    actor: User,
+    objection: Objection,
+    action: str,
+    changes: dict[str, tuple[object, object]],
+    now: datetime,
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action=action,
+        entity="objection",
+        entity_id=objection.id,
+        deal_id=objection.deal_id,
+        at=now,
+        changes=changes,
+    )
+
+
+def add_objection(
+    session: Session,
+    actor: User,
+    deal_id: int,
+    *,
+    category: str,
+    text: str,
+    hidden: bool,
+    response: str,
+    now: datetime,
+) -> int:
+    """Log a new, open objection; returns its id."""
+    if session.get(Deal, deal_id) is None:
+        raise NotFound("deal", deal_id)
+    objection = Objection(
+        deal_id=deal_id,
+        category=parse_choice(ObjectionCategory, category, "objection category"),
+        text=_required_text(text),
+        hidden=hidden,
+        response=clean_text("objection response", response),
+        status=ObjectionStatus.OPEN,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(objection)
+    session.flush()
+    changes = {
+        "category": (None, objection.category),
+        "text": (None, objection.text),
+        "hidden": (None, hidden),
+    }
+    _record(session, actor, objection, "create", changes, now)
+    return objection.id
+
+
+def _required_text(text: str) -> str:
+    cleaned = clean_text("objection text", text)
+    if not cleaned.strip():
+        raise InvalidInput("objection text", text, "say what the buyer objects to")
+    return cleaned
+
+
+def edit_objection(
+    session: Session,
+    actor: User,
+    objection_id: int,
+    *,
+    category: str | None,
+    text: str | None,
+    hidden: bool | None,
+    response: str | None,
+    now: datetime,
+) -> None:
+    """Change any of the objection's fields; None leaves a field as it is."""
+    objection = _load(session, objection_id)
+    new = {
+        "category": parse_choice(ObjectionCategory, category, "objection category")
+        if category is not None
+        else objection.category,
+        "text": _required_text(text) if text is not None else objection.text,
+        "hidden": hidden if hidden is not None else objection.hidden,
+        "response": clean_text("objection response", response)
+        if response is not None
+        else objection.response,
+    }
+    changes = {k: (getattr(objection, k), v) for k, v in new.items() if getattr(objection, k) != v}
+    for key, value in new.items():
+        setattr(objection, key, value)
+    _record(session, actor, objection, "update", changes, now)
+
+
+def answer_objection(
+    session: Session, actor: User, objection_id: int, response: str, now: datetime
+) -> None:
+    """Record how we answered; the objection is then `answered` (not yet resolved)."""
+    objection = _load(session, objection_id)
+    cleaned = clean_text("objection response", response)
+    if not cleaned.strip():
+        raise InvalidInput("objection response", response, "say how the objection was answered")
+    changes = {"response": (objection.response, cleaned)}
+    objection.response = cleaned
+    if objection.status is ObjectionStatus.OPEN:
+        changes["status"] = (objection.status, ObjectionStatus.ANSWERED)
+        objection.status = ObjectionStatus.ANSWERED
+    _record(session, actor, objection, "update", changes, now)
+
+
+def set_objection_status(
+    session: Session, actor: User, objection_id: int, status: str, now: datetime
+) -> None:
+    """Open, answered or resolved; resolving stamps the time, reopening clears it."""
+    objection = _load(session, objection_id)
+    new = parse_choice(ObjectionStatus, status, "objection status")
+    if new is objection.status:
+        return
+    changes: dict[str, tuple[object, object]] = {"status": (objection.status, new)}
+    resolved_at = now if new is ObjectionStatus.RESOLVED else None
+    changes["resolved_at"] = (objection.resolved_at, resolved_at)
+    objection.status, objection.resolved_at = new, resolved_at
+    _record(session, actor, objection, "update", changes, now)
