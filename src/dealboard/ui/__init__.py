@@ -1,0 +1,1 @@
+"""The Textual front end: screens and widgets that call `dealboard.domain`, never SQL."""

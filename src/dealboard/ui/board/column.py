@@ -1,0 +1,84 @@
+"""A stage column: a header with the stage's sums above its list of cards."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from dealboard.domain.columns import Column
+from dealboard.domain.records import StageRecord
+from dealboard.ui.board.card_list import CardList
+from dealboard.ui.text import fitted
+
+
+class ColumnHeader(Static):
+    """Stage name, deal count, total and probability-weighted value."""
+
+    ALLOW_SELECT = False
+
+    def show(self, column: Column, number: int | None, width: int) -> None:
+        stage = column.stage
+        inner = max(width - 2, 4)
+        prefix = f"{number} " if number is not None and number <= 9 else ""
+        name = fitted(f"{prefix}{stage.name}", inner - 4, "bold")
+        count = Text(f" {len(column.deals)}", style="bold")
+        line1 = Text.assemble(name, count)
+        line2 = fitted(column.totals_text(), inner)
+        if column.is_open:
+            line3 = fitted(f"wtd {column.weighted_text()} · {stage.probability}%", inner)
+        else:
+            line3 = Text("closed", style="italic")
+        self.update(Text("\n").join([line1, line2, line3]))
+
+
+class StageColumn(Vertical):
+    """One stage of the board; the screen feeds it a domain `Column`."""
+
+    ALLOW_SELECT = False
+
+    def __init__(self, stage: StageRecord, number: int | None) -> None:
+        super().__init__(id=f"stage-{stage.id}", classes=f"stage-{stage.kind.value}")
+        self.stage = stage
+        self.number = number
+        self.column: Column | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ColumnHeader()
+        yield CardList(self.stage)
+
+    @property
+    def cards(self) -> CardList:
+        return self.query_one(CardList)
+
+    def show(self, column: Column, today: date) -> None:
+        self.column = column
+        self.stage = column.stage
+        self.query_one(ColumnHeader).show(column, self.number, self.size.width or 28)
+        self.cards.show(column.stage, column.deals, today)
+
+    def on_resize(self) -> None:
+        if self.column is not None:
+            self.query_one(ColumnHeader).show(self.column, self.number, self.size.width)
+
+
+class ClosedSummary(Static):
+    """Won and lost at a glance, at the right edge of the board."""
+
+    ALLOW_SELECT = False
+
+    def show(self, won: Column | None, lost: Column | None, showing_cards: bool) -> None:
+        parts = []
+        for column in (won, lost):
+            if column is None:
+                continue
+            parts.append(fitted(column.stage.name, 14, "bold"))
+            parts.append(Text(f"{len(column.deals)} deals"))
+            parts.append(fitted(column.totals_text(), 14))
+            parts.append(Text(""))
+        hint = "t hide cards" if showing_cards else "t show cards"
+        parts.append(Text(hint, style="italic"))
+        self.update(Text("\n").join(parts))

@@ -1,0 +1,242 @@
+"""Moving deals from the board: keys, drops, the checklist gate, won and lost.
+
+Keys (`H`/`L`, `J`/`K`, `w`, `x`) and mouse drops arrive here and take the
+same path: ask the gate (in the background), show the checklist when it says
+no, then move. The domain checks the gate again when it moves, so the dialog
+is a convenience, never the guard.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dealboard.domain.gate import GateCheck
+from dealboard.domain.gate_preview import preview_move
+from dealboard.domain.records import DealDetail, DealSummary, StageRecord
+from dealboard.ui.gate.checklist import (
+    ChecklistGate,
+    GateDecision,
+    items_from_check,
+    items_from_checklist,
+)
+from dealboard.ui.gate.closing import ConfirmWon, LossReport, LostDialog
+from dealboard.ui.worker import in_background
+from dealboard.vocabulary import Role, StageKind
+
+if TYPE_CHECKING:
+    from dealboard.domain.board import Board
+    from dealboard.ui.board.screen import BoardScreen
+
+
+class MoveFlow:
+    """The board screen's moves; it owns no state but the screen it serves."""
+
+    def __init__(self, screen: BoardScreen) -> None:
+        self.screen = screen
+
+    @property
+    def board(self) -> Board:
+        return self.screen.app.board  # type: ignore[attr-defined]
+
+    @property
+    def is_manager(self) -> bool:
+        loaded = self.screen.loaded
+        return loaded is not None and loaded.me.role is Role.MANAGER
+
+    def _stages(self) -> tuple[StageRecord, ...]:
+        loaded = self.screen.loaded
+        return loaded.pipeline.stages if loaded is not None else ()
+
+    def _stage_of(self, deal: DealSummary) -> StageRecord | None:
+        return next((s for s in self._stages() if s.id == deal.stage_id), None)
+
+    def _open_deal(self) -> DealSummary | None:
+        deal = self.screen.focused_deal
+        if deal is None:
+            return None
+        if deal.stage_kind is not StageKind.OPEN:
+            self.screen.notify(
+                "this deal is closed; move it to an open stage (drag it, or H) to reopen it",
+                severity="information",
+            )
+        return deal
+
+    # -- keys -------------------------------------------------------------
+
+    def step(self, step: int) -> None:
+        """`L`/`H`: the next or previous open stage."""
+        deal = self.screen.focused_deal
+        if deal is None:
+            return
+        open_stages = [s for s in self._stages() if s.kind is StageKind.OPEN]
+        if deal.stage_kind is not StageKind.OPEN:
+            if step < 0 and open_stages:
+                self._move(deal, open_stages[-1], None, None)
+            return
+        index = next(i for i, s in enumerate(open_stages) if s.id == deal.stage_id)
+        target = index + step
+        if target < 0:
+            self.screen.notify("already in the first stage", severity="information")
+        elif target >= len(open_stages):
+            self.screen.notify("last stage: press w to mark it won", severity="information")
+        else:
+            self.attempt(deal, open_stages[target], None)
+
+    def reorder(self, step: int) -> None:
+        """`J`/`K`: one place down or up in the column."""
+        column = self.screen.focused_column
+        deal = self.screen.focused_deal
+        if column is None or deal is None or deal.stage_kind is not StageKind.OPEN:
+            return
+        index = column.cards.selected + step
+        if 0 <= index < len(column.cards.deals):
+            self._reorder(deal, self._position_among_all(column.cards.deals, index))
+
+    def _position_among_all(self, shown: tuple[DealSummary, ...], index: int) -> int:
+        """A place in the filtered column, as a place in the whole column."""
+        loaded = self.screen.loaded
+        if loaded is None:
+            return index
+        everyone = sorted(
+            (d for d in loaded.deals if d.stage_id == shown[index].stage_id),
+            key=lambda d: (d.position, d.id),
+        )
+        return [d.id for d in everyone].index(shown[index].id)
+
+    def checklist(self) -> None:
+        """`c`: tick the current stage's criteria without moving."""
+        deal = self._open_deal()
+        if deal is None or deal.stage_kind is not StageKind.OPEN:
+            return
+
+        def show(detail: DealDetail) -> None:
+            items = items_from_checklist(detail.checklist, deal.stage)
+            if not items:
+                self.screen.notify(f"{deal.stage} has no exit criteria", severity="information")
+                return
+            gate = ChecklistGate(
+                deal.id, f"{deal.stage} checklist — {deal.title}", items, action=None
+            )
+            self.screen.app.push_screen(gate, lambda _: self.screen.reload())
+
+        in_background(self.screen, lambda: self.board.deal(deal.id), show)
+
+    def win(self) -> None:
+        deal = self._open_deal()
+        if deal is None or deal.stage_kind is not StageKind.OPEN:
+            return
+        won = next((s for s in self._stages() if s.kind is StageKind.WON), None)
+        if won is not None:
+            self.attempt(deal, won, None)
+
+    def lose(self) -> None:
+        deal = self._open_deal()
+        if deal is not None and deal.stage_kind is StageKind.OPEN:
+            self._ask_loss(deal)
+
+    # -- mouse ------------------------------------------------------------
+
+    def drop(self, deal: DealSummary, stage: StageRecord, position: int) -> None:
+        """A card dropped on a column: reorder, move through the gate, or close."""
+        if stage.id == deal.stage_id:
+            if deal.stage_kind is StageKind.OPEN:
+                self._reorder(deal, position)
+            return
+        if stage.kind is StageKind.LOST:
+            self._ask_loss(deal)
+            return
+        self.attempt(deal, stage, position)
+
+    def _ask_loss(self, deal: DealSummary) -> None:
+        def report(loss: LossReport | None) -> None:
+            if loss is not None:
+                in_background(
+                    self.screen,
+                    lambda: self.board.lose(deal.id, loss.reason.value, loss.note),
+                    lambda result: self._moved(deal, result.to_stage),
+                )
+
+        self.screen.app.push_screen(LostDialog(deal), report)
+
+    # -- the gate -----------------------------------------------------------
+
+    def attempt(self, deal: DealSummary, target: StageRecord, position: int | None) -> None:
+        """Ask the gate; move at once, or show the checklist first."""
+
+        def answered(check: GateCheck) -> None:
+            if check.allowed:
+                self._after_gate(deal, target, None, position)
+                return
+            self._show_gate(deal, target, check, position)
+
+        in_background(self.screen, lambda: preview_move(self.board, deal.id, target.name), answered)
+
+    def _show_gate(
+        self, deal: DealSummary, target: StageRecord, check: GateCheck, position: int | None
+    ) -> None:
+        note = ""
+        if check.skipped:
+            names = ", ".join(s.name for s in check.skipped)
+            note = f"This move skips {names}: their criteria must be done too."
+        verb = "Won" if target.kind is StageKind.WON else "Move"
+        gate = ChecklistGate(
+            deal.id,
+            f"{deal.title}: {deal.stage} → {target.name}",
+            items_from_check(check),
+            note=note,
+            action=verb,
+            may_override=self.is_manager,
+        )
+
+        def decided(decision: GateDecision | None) -> None:
+            if decision is None:
+                self.screen.notify("move cancelled; your ticks are saved", severity="information")
+                self.screen.reload()
+                return
+            self._after_gate(deal, target, decision.override, position)
+
+        self.screen.app.push_screen(gate, decided)
+
+    def _after_gate(
+        self, deal: DealSummary, target: StageRecord, override: str | None, position: int | None
+    ) -> None:
+        if target.kind is not StageKind.WON:
+            self._move(deal, target, override, position)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                in_background(
+                    self.screen,
+                    lambda: self.board.win(deal.id, override=override),
+                    lambda result: self._moved(deal, result.to_stage),
+                )
+            else:
+                self.screen.reload()
+
+        self.screen.app.push_screen(ConfirmWon(deal), confirmed)
+
+    def _move(
+        self, deal: DealSummary, target: StageRecord, override: str | None, position: int | None
+    ) -> None:
+        in_background(
+            self.screen,
+            lambda: self.board.move(deal.id, target.name, override=override, position=position),
+            lambda result: self._moved(deal, result.to_stage),
+        )
+
+    def _reorder(self, deal: DealSummary, position: int) -> None:
+        in_background(
+            self.screen,
+            lambda: self.board.reorder(deal.id, position),
+            lambda _: self._moved(deal, deal.stage),
+        )
+
+    def _moved(self, deal: DealSummary, stage_name: str) -> None:
+        """Follow the card to where it went, so the cursor stays on it."""
+        stage = next((s for s in self._stages() if s.name == stage_name), None)
+        if stage is not None:
+            self.screen.select(stage.id, deal.id)
+            if stage.id != deal.stage_id:
+                self.screen.notify(f"{deal.title} → {stage.name}", markup=False)
+        self.screen.reload()
