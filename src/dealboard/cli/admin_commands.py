@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.engine import URL
 
+from dealboard.cli.launch import on_a_terminal, open_board_ui
 from dealboard.cli.output import table
-from dealboard.cli.session import board_from, print_board, where
+from dealboard.cli.session import board_from, where
 from dealboard.db import migrate
 from dealboard.db.engine import resolve_database_url
 from dealboard.domain.board import open_board
@@ -113,8 +114,11 @@ def demo_board(args: argparse.Namespace) -> int:
         board = open_board(url, args.actor)
         try:
             seed_demo(board, board.pipeline().name)
-            print_board(board, None)
-            print("\nThis demo board is thrown away on exit; `dealboard init --demo` keeps one.")
+            open_board_ui(board, mouse=not args.no_mouse)
+            if not on_a_terminal():
+                print(
+                    "\nThis demo board is thrown away on exit; `dealboard init --demo` keeps one."
+                )
         finally:
             board.database.dispose()
     return 0

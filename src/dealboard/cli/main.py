@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from dealboard.cli.commands import add_commands
 from dealboard.cli.parser import build_parser
-from dealboard.cli.session import show_board
+from dealboard.cli.session import run_board
 from dealboard.db.migrate import DatabaseTooNew
 from dealboard.domain.errors import Conflict, DealboardError, RuleViolation
 from dealboard.resources import ResourceMissing
@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, --version, or a usage error already reported
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
-    handler = getattr(args, "handler", show_board)
+    handler = getattr(args, "handler", run_board)
     try:
         return handler(args) or EXIT_OK
     except RuleViolation as exc:

@@ -22,10 +22,22 @@ def where(args: argparse.Namespace) -> str:
 
 
 def show_board(args: argparse.Namespace) -> int:
-    """Print the board (until the Textual board lands, this is what `dealboard` shows)."""
+    """`dealboard board`: print the board as text."""
     board = board_from(args)
     try:
         print_board(board, getattr(args, "pipeline", None))
+    finally:
+        board.database.dispose()
+    return 0
+
+
+def run_board(args: argparse.Namespace) -> int:
+    """`dealboard` alone: the interactive board on a terminal, the text board otherwise."""
+    from dealboard.cli.launch import open_board_ui
+
+    board = board_from(args)
+    try:
+        open_board_ui(board, mouse=not args.no_mouse, pipeline=getattr(args, "pipeline", None))
     finally:
         board.database.dispose()
     return 0

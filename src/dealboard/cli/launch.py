@@ -1,0 +1,27 @@
+"""Opening the Textual board from the command line, or printing it when there is no terminal.
+
+`dealboard` in a pipe or a script prints the text board instead of starting a
+full-screen app nobody can see. Textual is imported only here, only when needed.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from dealboard.cli.session import print_board
+from dealboard.domain.board import Board
+
+
+def on_a_terminal() -> bool:
+    """True when a person is there to use the full-screen board."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def open_board_ui(board: Board, *, mouse: bool, pipeline: str | None = None) -> None:
+    """Run the board until the user quits; print it instead when not on a terminal."""
+    if not on_a_terminal():
+        print_board(board, pipeline)
+        return
+    from dealboard.ui.app import DealboardApp
+
+    DealboardApp(board, pipeline=pipeline).run(mouse=mouse)
