@@ -1,0 +1,39 @@
+"""Small readers of the board's state for Pilot tests: what the user would see."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from dealboard.domain.board import Board
+from dealboard.domain.records import DealSummary
+from dealboard.ui.board.column import StageColumn
+from dealboard.ui.board.screen import BoardScreen
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every background query and write has answered and the screen is drawn."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def board_screen(pilot: Pilot) -> BoardScreen:
+    return next(s for s in pilot.app.screen_stack if isinstance(s, BoardScreen))
+
+
+def column_named(pilot: Pilot, name: str) -> StageColumn:
+    return next(c for c in board_screen(pilot).query(StageColumn) if c.stage.name == name)
+
+
+def card_titles(pilot: Pilot, stage: str) -> list[str]:
+    return [d.title for d in column_named(pilot, stage).cards.deals]
+
+
+def deal_titled(board: Board, title: str) -> DealSummary:
+    return next(d for d in board.list_deals(include_closed=True) if d.title == title)
+
+
+def shown_text(pilot: Pilot, stage: str) -> str:
+    """What the user reads in a column's card list right now (every visible line)."""
+    cards = column_named(pilot, stage).cards
+    return "\n".join(cards.render_line(y).text for y in range(cards.size.height))

@@ -1,0 +1,368 @@
+"""A sales rep's pipeline review on the board, keys first, then the mouse."""
+
+from __future__ import annotations
+
+from pilot_helpers import (
+    board_screen,
+    card_titles,
+    column_named,
+    deal_titled,
+    settle,
+    shown_text,
+)
+from sqlalchemy import text
+
+from dealboard.db.engine import build_engine
+from dealboard.domain.board import Board
+from dealboard.domain.deals import DealFields
+from dealboard.ui.app import DealboardApp
+from dealboard.ui.gate.checklist import ChecklistGate, CriterionBox
+from dealboard.ui.gate.closing import ConfirmWon, LostDialog
+from dealboard.vocabulary import LossReason, StageKind
+
+MANAGER, REP = "maria", "rick"
+
+
+async def test_the_board_shows_open_stages_with_sums_and_cards(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        shown = [c.stage.name for c in screen.visible_columns()]
+        assert shown == [s.name for s in demo_board.pipeline().open_stages]
+        prospect = column_named(pilot, "Prospect")
+        assert len(prospect.cards.deals) == 6
+        header = str(prospect.query_one("ColumnHeader").render())
+        assert "Prospect 6" in header and "$234.8k + £180k" in header and "5%" in header
+        text_shown = shown_text(pilot, "Prospect")
+        assert "Fleet telematics" in text_shown and "☑0/3" in text_shown
+        summary = str(screen.query_one("#closed-summary").render())
+        assert "Won" in summary and "Lost" in summary
+
+
+async def test_arrow_and_vim_keys_walk_the_board(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        assert screen.focused_deal.title == "Fleet telematics rollout"
+        await pilot.press("j", "down")
+        assert screen.focused_deal.title == "Student attendance app pilot"
+        await pilot.press("G")
+        assert screen.focused_deal.title == card_titles(pilot, "Prospect")[-1]
+        await pilot.press("g", "l")
+        assert screen.focused_column.stage.name == "Qualify"
+        await pilot.press("right", "h")
+        assert screen.focused_column.stage.name == "Qualify"
+        await pilot.press("4")
+        assert screen.focused_column.stage.name == "Pitch"
+        await pilot.press("1", "j")
+        assert screen.focused_deal.title == "Online booking for 12 clinics"
+
+
+async def test_the_focused_column_is_always_in_view_at_80_columns(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        follow_up = column_named(pilot, "Follow-up")
+        holder = screen.query_one("#columns")
+        assert holder.region.contains_region(follow_up.region)
+
+
+async def test_a_complete_checklist_moves_at_once_and_focus_follows(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j")  # 東京 office expansion: 3/3 ticked
+        await pilot.press("L")
+        await settle(pilot)
+        assert deal_titled(demo_board, "東京 office expansion 🚀").stage == "Qualify"
+        screen = board_screen(pilot)
+        assert screen.focused_column.stage.name == "Qualify"
+        assert screen.focused_deal.title == "東京 office expansion 🚀"
+        assert "東京 office expansion" in shown_text(pilot, "Qualify")
+
+
+async def test_the_gate_blocks_then_ticks_are_saved_and_move_is_allowed(
+    demo_board: Board,
+) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")  # Fleet telematics rollout: 0/3
+        await settle(pilot)
+        gate = pilot.app.screen
+        assert isinstance(gate, ChecklistGate)
+        assert gate.query_one("#gate-move").disabled
+        assert [b.item.text for b in gate.query(CriterionBox)] == [
+            "Fits the target customer profile",
+            "A contact person is known",
+            "Source recorded",
+        ]
+        await pilot.press("space")  # tick the first
+        await settle(pilot)
+        await pilot.press("escape")  # cancel: the card stays, the tick stays
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ChecklistGate)
+        deal = deal_titled(demo_board, "Fleet telematics rollout")
+        assert deal.stage == "Prospect" and deal.checklist_done == 1
+
+        await pilot.press("L")
+        await settle(pilot)
+        gate = pilot.app.screen
+        for box in gate.query(CriterionBox):
+            if not box.value:
+                await pilot.click(box)
+        await settle(pilot)
+        assert not gate.query_one("#gate-move").disabled
+        await pilot.click("#gate-move")
+        await settle(pilot)
+        assert deal_titled(demo_board, "Fleet telematics rollout").stage == "Qualify"
+
+
+async def test_a_move_that_skips_a_stage_says_so(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        deal = screen.focused_deal
+        pitch = column_named(pilot, "Pitch").stage
+        screen.moves.attempt(deal, pitch, None)
+        await settle(pilot)
+        gate = pilot.app.screen
+        assert isinstance(gate, ChecklistGate)
+        note = str(gate.query_one("#gate-note").render())
+        assert "skips Qualify, Research" in note
+        stages = [str(label.render()) for label in gate.query(".gate-stage")]
+        assert stages == ["Prospect", "Qualify", "Research"]
+
+
+async def test_only_a_manager_sees_the_override(demo_board: Board, clock) -> None:
+    demo_board.add_user(REP, "Rick Rep", "rep")
+    rep = Board(demo_board.database, REP, clock)
+    async with DealboardApp(rep).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert not pilot.app.screen.query("#gate-override")
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.click("#gate-override")
+        await pilot.press(*"customer asked", "enter")
+        await settle(pilot)
+    assert deal_titled(demo_board, "Fleet telematics rollout").stage == "Qualify"
+    history = demo_board.deal(deal_titled(demo_board, "Fleet telematics rollout").id).history
+    assert any(t.override_reason == "customer asked" and t.user == MANAGER for t in history)
+
+
+async def test_moving_back_needs_no_gate(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "H")
+        await settle(pilot)
+    assert deal_titled(demo_board, "Cold-chain monitoring, 40 trucks").stage == "Prospect"
+
+
+async def test_reordering_a_card_within_its_column(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("J")
+        await settle(pilot)
+        titles = card_titles(pilot, "Prospect")
+        assert titles[:2] == ["Online booking for 12 clinics", "Fleet telematics rollout"]
+        assert board_screen(pilot).focused_deal.title == "Fleet telematics rollout"
+        await pilot.press("shift+up")
+        await settle(pilot)
+    stored = [d.title for d in demo_board.list_deals(stage="Prospect")]
+    assert stored[:2] == ["Fleet telematics rollout", "Online booking for 12 clinics"]
+
+
+async def test_closing_as_lost_asks_for_a_reason(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LostDialog)
+        await pilot.click("#lost-save")  # no reason chosen yet
+        assert "reason" in str(pilot.app.screen.query_one("#lost-error").render())
+        await pilot.press("down", "space")  # second choice: no decision
+        pilot.app.screen.query_one("#lost-note").value = "Went quiet after the pilot"
+        await pilot.click("#lost-save")
+        await settle(pilot)
+    deal = deal_titled(demo_board, "Fleet telematics rollout")
+    assert deal.stage_kind is StageKind.LOST
+    assert deal.loss_reason is LossReason.NO_DECISION
+    assert deal.loss_note == "Went quiet after the pilot"
+
+
+async def test_won_needs_every_stage_done_and_a_confirmation(demo_board: Board) -> None:
+    deal_id = demo_board.add_deal(DealFields(title="Quick win"), stage="Follow-up")
+    for item in demo_board.deal(deal_id).checklist:
+        demo_board.set_check(deal_id, item.text, stage=item.stage)
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("7", "G", "w")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmWon)
+        await pilot.press("n")
+        await settle(pilot)
+        assert deal_titled(demo_board, "Quick win").stage_kind is StageKind.OPEN
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert deal_titled(demo_board, "Quick win").stage_kind is StageKind.WON
+
+
+async def test_filter_by_owner_tag_and_words_then_escape(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"@kenji")
+        await settle(pilot)
+        screen = board_screen(pilot)
+        owners = {d.owner for c in screen.visible_columns() for d in c.cards.deals}
+        assert owners == {"kenji"}
+        await pilot.press("enter", "j")  # the filter stays; keys walk the board again
+        await pilot.press("slash", "ctrl+u", *"clinic")
+        await settle(pilot)
+        titles = [d.title for c in screen.visible_columns() for d in c.cards.deals]
+        assert titles and all("clinic" in t.lower() or "Clinic" in t for t in titles)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(column_named(pilot, "Prospect").cards.deals) == 6
+
+
+async def test_zoom_and_closed_cards_and_pipeline_switch(demo_board: Board) -> None:
+    demo_board.add_template("milestones")
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert [c.stage.name for c in screen.query("StageColumn") if c.display] == ["Prospect"]
+        await pilot.press("l")
+        await settle(pilot)
+        assert [c.stage.name for c in screen.query("StageColumn") if c.display] == ["Qualify"]
+        await pilot.press("z", "t")
+        await settle(pilot)
+        assert [c.stage.name for c in screen.visible_columns()][-2:] == ["Won", "Lost"]
+        assert column_named(pilot, "Won").cards.deals
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.loaded.pipeline.name == "milestones"
+        assert next(c.stage.name for c in screen.visible_columns()) == "Engage"
+
+
+async def test_user_text_is_shown_literally_never_as_markup_or_escapes(board: Board) -> None:
+    board.add_deal(DealFields(title="[@click=app.quit]x", account="Price [/] off"))
+    board.add_deal(DealFields(title="Safe"))
+    engine = build_engine(board.database.url)
+    with engine.begin() as connection:  # written by another tool, bypassing validation
+        connection.execute(
+            text("UPDATE deals SET account = :a WHERE title = 'Safe'"), {"a": "Evil\x1b[2J\x07Co"}
+        )
+    engine.dispose()
+    async with DealboardApp(board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = shown_text(pilot, "Prospect")
+        assert "[@click=app.quit]x" in shown
+        assert "Price [/] off" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        assert "Evil" in shown
+        await pilot.click(column_named(pilot, "Prospect").cards, offset=(3, 1))
+        await settle(pilot)
+        assert pilot.app.is_running
+
+
+async def test_dragging_a_card_to_the_next_column_moves_it(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        prospect = column_named(pilot, "Prospect").cards
+        qualify = column_named(pilot, "Qualify").cards
+        fourth_card = (3, 4 * 3 + 2)  # 東京 office expansion (checklist complete)
+        await pilot.mouse_down(prospect, offset=fourth_card)
+        await pilot.hover(prospect, offset=(10, 4 * 3 + 2))
+        await pilot.hover(qualify, offset=(5, 1))
+        await pilot.pause()
+        ghost = board_screen(pilot).query_one("#drag-ghost")
+        assert ghost.display
+        assert column_named(pilot, "Qualify").has_class("-drop-target")
+        assert qualify.drop_slot == 0
+        await pilot.mouse_up(qualify, offset=(5, 1))
+        await settle(pilot)
+        assert not ghost.display
+    assert next(d.title for d in demo_board.list_deals(stage="Qualify")) == (
+        "東京 office expansion 🚀"
+    )
+
+
+async def test_dropping_a_card_with_open_criteria_opens_the_same_gate(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        prospect = column_named(pilot, "Prospect").cards
+        qualify = column_named(pilot, "Qualify").cards
+        await pilot.mouse_down(prospect, offset=(3, 2))
+        await pilot.hover(qualify, offset=(5, 6))
+        await pilot.mouse_up(qualify, offset=(5, 6))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ChecklistGate)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert deal_titled(demo_board, "Fleet telematics rollout").stage == "Prospect"
+
+
+async def test_escape_cancels_a_drag_and_the_card_stays(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        prospect = column_named(pilot, "Prospect").cards
+        qualify = column_named(pilot, "Qualify").cards
+        await pilot.mouse_down(prospect, offset=(3, 14))
+        await pilot.hover(qualify, offset=(5, 6))
+        await pilot.press("escape")
+        await pilot.mouse_up(qualify, offset=(5, 6))
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ChecklistGate)
+    assert deal_titled(demo_board, "東京 office expansion 🚀").stage == "Prospect"
+
+
+async def test_focus_survives_a_reload_and_a_change_by_someone_else(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "j", "j")
+        screen = board_screen(pilot)
+        focused = screen.focused_deal.title
+        demo_board.add_deal(DealFields(title="Arrived meanwhile"), stage="Qualify")
+        demo_board.reorder(deal_titled(demo_board, "Arrived meanwhile").id, 0)
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.focused_deal.title == focused
+        assert card_titles(pilot, "Qualify")[0] == "Arrived meanwhile"
+
+
+async def test_question_mark_lists_every_key_and_the_palette_every_action(
+    demo_board: Board,
+) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = " ".join(str(s.render()) for s in pilot.app.screen.query("Static"))
+        for words in ("Move on", "Checklist", "Filter", "Zoom column", "Switch pipeline"):
+            assert words in help_text
+        await pilot.press("escape")
+        commands = [c.title for c in pilot.app.get_system_commands(board_screen(pilot))]
+        for title in ("Move on", "Move back", "Won", "Lost", "New", "Filter", "Switch pipeline"):
+            assert title in commands
+
+
+async def test_wide_characters_and_long_titles_never_break_a_column(board: Board) -> None:
+    board.add_deal(DealFields(title="東京 office expansion 🚀 " * 6, account="Meridian 分析 " * 5))
+    board.add_deal(DealFields(title="x" * 200))
+    async with DealboardApp(board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        cards = column_named(pilot, "Prospect").cards
+        width = cards.scrollable_content_region.width
+        lines = [cards.render_line(y) for y in range(cards.size.height)]
+        assert all(line.cell_length == width for line in lines)
+        assert any("…" in line.text for line in lines)

@@ -1,0 +1,30 @@
+"""The look of the board pinned as SVG snapshots (update with `pytest --snapshot-update`)."""
+
+from __future__ import annotations
+
+from pilot_helpers import settle
+from textual.pilot import Pilot
+
+from dealboard.domain.board import Board
+from dealboard.ui.app import DealboardApp
+
+
+async def _loaded(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+def test_board_at_80_by_24(demo_board: Board, snap_compare) -> None:
+    assert snap_compare(DealboardApp(demo_board), terminal_size=(80, 24), run_before=_loaded)
+
+
+def test_board_at_160_by_48(demo_board: Board, snap_compare) -> None:
+    assert snap_compare(DealboardApp(demo_board), terminal_size=(160, 48), run_before=_loaded)
+
+
+def test_checklist_gate(demo_board: Board, snap_compare) -> None:
+    async def open_gate(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "L")
+        await settle(pilot)
+
+    assert snap_compare(DealboardApp(demo_board), terminal_size=(80, 24), run_before=open_gate)
