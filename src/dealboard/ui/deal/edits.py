@@ -1,0 +1,176 @@
+"""Every change the deal screen makes: a dialog collects it, a worker saves it, the deal reloads.
+
+Dialogs save through the callables given here, so a refusal keeps the
+dialog open with the user's typing; the quick changes (resolve, reopen,
+remove) report a refusal as a notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from dealboard.domain.board import Board
+from dealboard.domain.records import (
+    ActivityRecord,
+    DealSummary,
+    ObjectionRecord,
+    PipelineRecord,
+    StakeholderRecord,
+)
+from dealboard.domain.research import ResearchFields
+from dealboard.ui.deal.activity_dialog import ActivityDialog, ActivityValues
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.deal.confirm import ConfirmDialog
+from dealboard.ui.deal.form import DealForm
+from dealboard.ui.deal.objection_dialog import ObjectionDialog, ObjectionValues
+from dealboard.ui.deal.stakeholder_dialog import StakeholderDialog, StakeholderValues
+from dealboard.ui.deal.text_prompt import TextPrompt
+from dealboard.ui.text import plain_line
+from dealboard.ui.worker import in_background
+from dealboard.vocabulary import ObjectionStatus
+
+if TYPE_CHECKING:
+    from dealboard.ui.deal.screen import DealScreen
+
+
+def changes(before: Any, after: Any) -> dict[str, Any]:
+    """The fields of two value records that differ, as keyword arguments (None: unchanged)."""
+    old, new = asdict(before), asdict(after)
+    return {name: value for name, value in new.items() if value != old[name]}
+
+
+class DealEdits:
+    """The write side of one `DealScreen`."""
+
+    def __init__(self, screen: DealScreen) -> None:
+        self.screen = screen
+
+    @property
+    def board(self) -> Board:
+        return board_of(self.screen)
+
+    @property
+    def deal_id(self) -> int:
+        return self.screen.deal_id
+
+    def _open(self, dialog: Any) -> None:
+        self.screen.app.push_screen(dialog, self._closed)
+
+    def _closed(self, result: object | None) -> None:
+        if result is not None:
+            self.screen.reload()
+
+    def _write(self, call: Callable[[], object], message: str) -> None:
+        def written(_result: object) -> None:
+            self.screen.notify(message, markup=False)
+            self.screen.reload()
+
+        in_background(self.screen, call, done=written)
+
+    # -- research ---------------------------------------------------------
+
+    def save_research(self, notes: dict[str, str]) -> None:
+        board, deal_id, fields = self.board, self.deal_id, ResearchFields(**notes)
+        self._write(lambda: board.save_research(deal_id, fields), "Research notes saved")
+
+    def add_stakeholder(self) -> None:
+        board, deal_id = self.board, self.deal_id
+
+        def save(values: StakeholderValues) -> int:
+            return board.add_stakeholder(deal_id, **asdict(values))
+
+        self._open(StakeholderDialog(None, save))
+
+    def edit_stakeholder(self, stakeholder: StakeholderRecord) -> None:
+        board, before = self.board, StakeholderValues.of(stakeholder)
+
+        def save(values: StakeholderValues) -> bool:
+            board.edit_stakeholder(stakeholder.id, **changes(before, values))
+            return True
+
+        self._open(StakeholderDialog(stakeholder, save))
+
+    def remove_stakeholder(self, stakeholder: StakeholderRecord) -> None:
+        board = self.board
+
+        def remove() -> None:
+            board.remove_stakeholder(stakeholder.id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(remove, "Stakeholder removed")
+
+        name = plain_line(stakeholder.name)
+        question = ConfirmDialog("Remove this stakeholder?", name, yes="Remove")
+        self.screen.app.push_screen(question, answered)
+
+    # -- objections -------------------------------------------------------
+
+    def add_objection(self) -> None:
+        board, deal_id = self.board, self.deal_id
+
+        def save(values: ObjectionValues) -> int:
+            return board.add_objection(deal_id, **asdict(values))
+
+        self._open(ObjectionDialog(None, save))
+
+    def edit_objection(self, objection: ObjectionRecord) -> None:
+        board, before = self.board, ObjectionValues.of(objection)
+
+        def save(values: ObjectionValues) -> bool:
+            board.edit_objection(objection.id, **changes(before, values))
+            return True
+
+        self._open(ObjectionDialog(objection, save))
+
+    def answer_objection(self, objection: ObjectionRecord) -> None:
+        board = self.board
+
+        def save(response: str) -> bool:
+            board.answer_objection(objection.id, response)
+            return True
+
+        heading = Text("Answer: ", style="bold") + plain_line(objection.text)
+        self._open(TextPrompt(heading, "Response", save, objection.response))
+
+    def set_objection_status(self, objection: ObjectionRecord, status: ObjectionStatus) -> None:
+        board = self.board
+
+        def change() -> None:
+            board.set_objection_status(objection.id, status.value)
+
+        self._write(change, f"Objection {status.value}")
+
+    # -- activity ---------------------------------------------------------
+
+    def log_activity(self) -> None:
+        board, deal_id = self.board, self.deal_id
+
+        def save(values: ActivityValues) -> int:
+            return board.add_activity(deal_id, **asdict(values))
+
+        self._open(ActivityDialog(board.today(), save))
+
+    def complete_activity(self, activity: ActivityRecord) -> None:
+        board = self.board
+
+        def save(outcome: str) -> bool:
+            board.complete_activity(activity.id, outcome)
+            return True
+
+        heading = Text("Done: ", style="bold") + plain_line(activity.subject)
+        self._open(TextPrompt(heading, "Outcome", save, activity.outcome))
+
+    # -- the deal's own fields ------------------------------------------------
+
+    def edit_deal(self, deal: DealSummary) -> None:
+        board = self.board
+
+        def loaded(pipeline: PipelineRecord) -> None:
+            self._open(DealForm(deal, pipeline))
+
+        in_background(self.screen, lambda: board.pipeline(deal.pipeline), done=loaded)

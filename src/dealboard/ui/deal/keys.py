@@ -1,0 +1,50 @@
+"""The deal screen's keys: a public interface (users remap them by id in a keymap).
+
+Several keys mean "the same thing on the panel in view" (`a` adds a
+stakeholder, an objection or an activity); each meaning is its own binding
+with its own id, and the screen enables only the ones of the open panel.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+#: The panel each panel-bound action belongs to.
+PANEL_OF = {
+    "add_stakeholder": "research",
+    "edit_stakeholder": "research",
+    "remove_stakeholder": "research",
+    "add_objection": "objections",
+    "edit_objection": "objections",
+    "answer_objection": "objections",
+    "resolve_objection": "objections",
+    "reopen_objection": "objections",
+    "log_activity": "activity",
+    "complete_activity": "activity",
+}
+#: The table whose highlighted row each panel's row actions apply to.
+TABLE_OF = {
+    "research": "#stakeholder-table",
+    "objections": "#objection-table",
+    "activity": "#activity-table",
+}
+
+DEAL_BINDINGS: list[Binding] = [
+    Binding("escape,q", "back", "Back", id="deal.back"),
+    Binding("1", "panel('research')", "Research panel", show=False, id="deal.panel.research"),
+    Binding("2", "panel('objections')", "Objections panel", show=False, id="deal.panel.objections"),
+    Binding("3", "panel('activity')", "Activity panel", show=False, id="deal.panel.activity"),
+    Binding("ctrl+s", "save_research", "Save notes", id="deal.research.save"),
+    Binding("a", "add_stakeholder", "Add stakeholder", id="deal.stakeholder.add"),
+    Binding("e", "edit_stakeholder", "Edit", id="deal.stakeholder.edit"),
+    Binding("d", "remove_stakeholder", "Remove", id="deal.stakeholder.remove"),
+    Binding("a", "add_objection", "Add objection", id="deal.objection.add"),
+    Binding("e", "edit_objection", "Edit", id="deal.objection.edit"),
+    Binding("r", "answer_objection", "Answer", id="deal.objection.answer"),
+    Binding("v", "resolve_objection", "Resolve", id="deal.objection.resolve"),
+    Binding("o", "reopen_objection", "Reopen", id="deal.objection.reopen"),
+    Binding("a", "log_activity", "Log activity", id="deal.activity.add"),
+    Binding("c", "complete_activity", "Mark done", id="deal.activity.complete"),
+    Binding("E", "edit_deal", "Edit deal", show=False, id="deal.edit"),
+    Binding("ctrl+r", "reload", "Reload", show=False, id="deal.reload"),
+]

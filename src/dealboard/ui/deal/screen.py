@@ -1,0 +1,297 @@
+"""One deal up close: a summary, and its research, objections and activity as panels.
+
+The screen only reads (in the background, and again every couple of seconds
+so other people's changes show up); every change goes through `DealEdits`.
+Keys act on the panel in view: `a` adds a stakeholder, an objection or an
+activity depending on which panel is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from dealboard.domain.errors import DealboardError, NotFound
+from dealboard.domain.records import DealDetail
+from dealboard.ui.deal.activity import ActivityPanel
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.deal.confirm import ConfirmDialog
+from dealboard.ui.deal.edits import DealEdits
+from dealboard.ui.deal.keys import DEAL_BINDINGS, PANEL_OF, TABLE_OF
+from dealboard.ui.deal.objections import ObjectionPanel, open_count
+from dealboard.ui.deal.research import ResearchPanel
+from dealboard.ui.deal.summary import DealHeader
+from dealboard.ui.text import plain
+from dealboard.ui.worker import in_background
+from dealboard.vocabulary import ObjectionStatus
+
+#: From this many columns the summary sits beside the panels instead of above them.
+WIDE_COLUMNS = 120
+#: Seconds between looks for other people's changes (one look at a time).
+POLL_SECONDS = 2.0
+_FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+
+
+class DealScreen(Screen[None]):
+    """The detail of deal `deal_id`; Esc or q goes back to where it was opened from."""
+
+    CSS_PATH = "screen.tcss"
+    BINDINGS = DEAL_BINDINGS
+
+    def __init__(self, deal_id: int) -> None:
+        super().__init__()
+        self.deal_id = deal_id
+        self.detail: DealDetail | None = None
+        self.edits = DealEdits(self)
+        self._loading: Worker[None] | None = None
+        self._read_again = False
+        self._poll: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Container(id="deal-body"):
+            yield DealHeader(plain(f"Loading deal #{self.deal_id}…"), id="deal-summary")
+            with TabbedContent(id="deal-panels", initial="research"):
+                with TabPane("1 Research", id="research"):
+                    yield ResearchPanel()
+                with TabPane("2 Objections", id="objections"):
+                    yield ObjectionPanel()
+                with TabPane("3 Activity", id="activity"):
+                    yield ActivityPanel()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width >= WIDE_COLUMNS, "-wide")
+        self.reload()
+
+    # -- loading ------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the deal again; while a read is on its way, read once more after it."""
+        if self._loading is not None and self._loading.is_running:
+            self._read_again = True
+            return
+        if self._poll is not None:
+            self._poll.stop()
+        board, deal_id = board_of(self), self.deal_id
+        self._loading = in_background(
+            self, lambda: board.deal(deal_id), done=self._loaded, refused=self._unreadable
+        )
+
+    def _loaded(self, detail: DealDetail) -> None:
+        if self.is_attached and detail != self.detail:
+            self.show(detail)
+
+    @on(Worker.StateChanged)
+    def _read_finished(self, event: Worker.StateChanged) -> None:
+        """After each read (answered or failed) comes the next: polls never overlap."""
+        if event.worker is not self._loading or event.state not in _FINISHED:
+            return
+        if self._read_again:
+            self._read_again = False
+            self.reload()
+        else:
+            self._poll = self.set_timer(POLL_SECONDS, self.reload)
+
+    def _unreadable(self, error: DealboardError) -> None:
+        self.notify(str(error), title="Deal not shown", severity="warning", markup=False)
+        if isinstance(error, NotFound) and self.is_current:
+            self.dismiss(None)
+
+    def show(self, detail: DealDetail) -> None:
+        """Draw `detail` in the summary and every panel, keeping cursors and typing."""
+        self.detail = detail
+        board = board_of(self)
+        self._draw_header()
+        clashes = self.query_one(ResearchPanel).show(detail.research)
+        if clashes:
+            self.notify(
+                f"Someone else changed {', '.join(clashes)} while you were typing; "
+                "ctrl+s saves your text over theirs.",
+                severity="warning",
+                markup=False,
+            )
+        self.query_one(ObjectionPanel).show(detail.objections)
+        self.query_one(ActivityPanel).show(detail.activities, detail.history, board.now())
+        tabs = self.query_one(TabbedContent)
+        still_open = open_count(detail.objections)
+        tabs.get_tab("objections").label = (
+            f"2 Objections ({still_open} open)" if still_open else "2 Objections"
+        )
+        self.refresh_bindings()
+
+    def _draw_header(self) -> None:
+        if self.detail is not None:
+            wide = self.has_class("-wide")
+            self.query_one(DealHeader).show(self.detail, board_of(self).today(), wide=wide)
+
+    def on_resize(self, event: Resize) -> None:
+        wide = event.size.width >= WIDE_COLUMNS
+        if wide != self.has_class("-wide"):
+            self.set_class(wide, "-wide")
+            self._draw_header()
+        if self.detail is not None:
+            self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        """Cut the tables' text to the new width."""
+        if self.detail is not None:
+            detail = self.detail
+            self.query_one(ObjectionPanel).show(detail.objections)
+            self.query_one(ActivityPanel).show(
+                detail.activities, detail.history, board_of(self).now()
+            )
+
+    # -- panels -------------------------------------------------------------
+
+    @property
+    def active_panel(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_panel(self, panel: str) -> None:
+        self.query_one(TabbedContent).active = panel
+        self._focus_panel(panel)
+
+    @on(TabbedContent.TabActivated)
+    def _panel_shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self._focus_panel(event.pane.id)
+
+    def _focus_panel(self, panel: str) -> None:
+        self.query_one(TABLE_OF[panel], DataTable).focus()
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted)
+    def _row_moved(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    async def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click on the highlighted row) edits the record under the cursor."""
+        action = {
+            "stakeholder-table": "edit_stakeholder",
+            "objection-table": "edit_objection",
+            "activity-table": "complete_activity",
+        }.get(event.data_table.id or "")
+        if action is not None and self.check_action(action, ()):
+            await self.run_action(action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Panel keys show and work only on their own panel, row keys only with a row."""
+        if action == "save_research":
+            return self.active_panel == "research" or self.query_one(ResearchPanel).is_dirty
+        if action == "edit_deal":
+            return self.detail is not None
+        panel = PANEL_OF.get(action)
+        if panel is None:
+            return True
+        if self.detail is None or self.active_panel != panel:
+            return False
+        if action.startswith("add_") or action == "log_activity":
+            return True
+        return self._row_state(action)
+
+    def _row_state(self, action: str) -> bool | None:
+        """Hidden without a row; shown but dimmed when the row is not one the action fits."""
+        if action.endswith("stakeholder"):
+            return self.query_one(ResearchPanel).highlighted() is not None
+        if action.endswith("objection"):
+            objection = self.query_one(ObjectionPanel).highlighted()
+            if objection is None:
+                return False
+            if action == "resolve_objection":
+                return objection.status is not ObjectionStatus.RESOLVED or None
+            if action == "reopen_objection":
+                return objection.status is not ObjectionStatus.OPEN or None
+            return True
+        activity = self.query_one(ActivityPanel).highlighted()
+        if activity is None:
+            return False
+        return activity.done_at is None or None
+
+    # -- going back ---------------------------------------------------------
+
+    def action_back(self) -> None:
+        if not self.query_one(ResearchPanel).is_dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        detail = plain("Your research notes are not saved (ctrl+s saves them).")
+        self.app.push_screen(ConfirmDialog("Discard changes?", detail, yes="Discard"), answered)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every key that works here right now, by name, for the command palette."""
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not self.check_action(binding.action, ()):
+                continue
+            action = binding.action
+            yield SystemCommand(
+                binding.description,
+                f"key: {binding.key.split(',')[0]}",
+                lambda action=action: self.run_action(action),
+            )
+
+    # -- changes --------------------------------------------------------------
+
+    def action_save_research(self) -> None:
+        notes = self.query_one(ResearchPanel).changed_notes()
+        if not notes:
+            self.notify("No unsaved changes in the research notes", markup=False)
+            return
+        self.edits.save_research(notes)
+
+    def action_add_stakeholder(self) -> None:
+        self.edits.add_stakeholder()
+
+    def action_edit_stakeholder(self) -> None:
+        if (stakeholder := self.query_one(ResearchPanel).highlighted()) is not None:
+            self.edits.edit_stakeholder(stakeholder)
+
+    def action_remove_stakeholder(self) -> None:
+        if (stakeholder := self.query_one(ResearchPanel).highlighted()) is not None:
+            self.edits.remove_stakeholder(stakeholder)
+
+    def action_add_objection(self) -> None:
+        self.edits.add_objection()
+
+    def action_edit_objection(self) -> None:
+        if (objection := self.query_one(ObjectionPanel).highlighted()) is not None:
+            self.edits.edit_objection(objection)
+
+    def action_answer_objection(self) -> None:
+        if (objection := self.query_one(ObjectionPanel).highlighted()) is not None:
+            self.edits.answer_objection(objection)
+
+    def action_resolve_objection(self) -> None:
+        if (objection := self.query_one(ObjectionPanel).highlighted()) is not None:
+            self.edits.set_objection_status(objection, ObjectionStatus.RESOLVED)
+
+    def action_reopen_objection(self) -> None:
+        if (objection := self.query_one(ObjectionPanel).highlighted()) is not None:
+            self.edits.set_objection_status(objection, ObjectionStatus.OPEN)
+
+    def action_log_activity(self) -> None:
+        self.edits.log_activity()
+
+    def action_complete_activity(self) -> None:
+        if (activity := self.query_one(ActivityPanel).highlighted()) is not None:
+            self.edits.complete_activity(activity)
+
+    def action_edit_deal(self) -> None:
+        if self.detail is not None:
+            self.edits.edit_deal(self.detail.summary)
