@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import Activity, Deal, User
+from dealboard.db.models import Activity, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.dates import parse_date
-from dealboard.domain.errors import NotFound, RuleViolation
+from dealboard.domain.errors import RuleViolation
+from dealboard.domain.lookup import load_row, require_deal
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.vocabulary import ActivityKind
 
@@ -35,8 +36,7 @@ def add_activity(
     now: datetime,
 ) -> int:
     """Schedule a touch (with `due`) or log one already done; returns its id."""
-    if session.get(Deal, deal_id) is None:
-        raise NotFound("deal", deal_id)
+    require_deal(session, deal_id)
     due_at = None
     if due is not None and due.strip():
         due_at = datetime.combine(parse_date(due, today, "due"), _DUE_TIME)
@@ -52,16 +52,8 @@ def add_activity(
     )
     session.add(activity)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        action="create",
-        entity="activity",
-        entity_id=activity.id,
-        deal_id=deal_id,
-        at=now,
-        changes={"kind": (None, activity.kind), "subject": (None, activity.subject)},
-    )
+    changes = {"kind": (None, activity.kind), "subject": (None, activity.subject)}
+    audit.record_part(session, actor, "activity", activity, "create", changes, now)
     return activity.id
 
 
@@ -69,9 +61,7 @@ def complete_activity(
     session: Session, actor: User, activity_id: int, outcome: str, now: datetime
 ) -> None:
     """Mark a scheduled activity done, with what came of it."""
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound("activity", activity_id)
+    activity = load_row(session, Activity, activity_id, "activity")
     if activity.done_at is not None:
         raise RuleViolation(f"activity {activity_id} is already done")
     activity.done_at = now
@@ -80,13 +70,4 @@ def complete_activity(
     if cleaned != activity.outcome:
         changes["outcome"] = (activity.outcome, cleaned)
         activity.outcome = cleaned
-    audit.record(
-        session,
-        actor,
-        action="update",
-        entity="activity",
-        entity_id=activity.id,
-        deal_id=activity.deal_id,
-        at=now,
-        changes=changes,
-    )
+    audit.record_part(session, actor, "activity", activity, "update", changes, now)

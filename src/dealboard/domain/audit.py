@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -62,3 +63,32 @@ def record(
                 new_value=new_text,
             )
         )
+
+
+class DealPart(Protocol):
+    """A row that belongs to a deal: an objection, a stakeholder, an activity."""
+
+    id: int
+    deal_id: int
+
+
+def record_part(
+    session: Session,
+    actor: User,
+    entity: str,
+    part: DealPart,
+    action: str,
+    changes: Changes,
+    at: datetime,
+) -> None:
+    """Audit rows for a change to something that hangs off a deal."""
+    record(
+        session,
+        actor,
+        action=action,
+        entity=entity,
+        entity_id=part.id,
+        deal_id=part.deal_id,
+        at=at,
+        changes=changes,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,6 +12,8 @@ from dealboard.db.models import ChecklistTick, Deal, Pipeline, Stage, StageCrite
 from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.gate import GateCriterion, GateStage
 from dealboard.domain.text import slug
+
+T = TypeVar("T")
 
 
 def find_pipeline(session: Session, name: str | None) -> Pipeline:
@@ -103,3 +106,17 @@ def find_criterion(stage: Stage, item: str) -> StageCriterion:
     if not stage.criteria:
         raise NotFound("item", item, f"{stage.name} has no exit criteria")
     raise NotFound("item", item, f"{stage.name} has: {listing}")
+
+
+def load_row(session: Session, model: type[T], row_id: int, field: str) -> T:
+    """A row by primary key, or NotFound naming what the user asked for."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(field, row_id)
+    return row
+
+
+def require_deal(session: Session, deal_id: int) -> None:
+    """NotFound unless the deal exists (for notes added to it)."""
+    if session.get(Deal, deal_id) is None:
+        raise NotFound("deal", deal_id)

@@ -11,39 +11,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import Deal, Objection, User
+from dealboard.db.models import Objection, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
-from dealboard.domain.errors import InvalidInput, NotFound
+from dealboard.domain.errors import InvalidInput
+from dealboard.domain.lookup import load_row, require_deal
 from dealboard.domain.text import clean_text
 from dealboard.vocabulary import ObjectionCategory, ObjectionStatus
-
-
-def _load(session: Session, objection_id: int) -> Objection:
-    objection = session.get(Objection, objection_id)
-    if objection is None:
-        raise NotFound("objection", objection_id)
-    return objection
-
-
-def _record(
-    session: Session,
-    actor: User,
-    objection: Objection,
-    action: str,
-    changes: dict[str, tuple[object, object]],
-    now: datetime,
-) -> None:
-    audit.record(
-        session,
-        actor,
-        action=action,
-        entity="objection",
-        entity_id=objection.id,
-        deal_id=objection.deal_id,
-        at=now,
-        changes=changes,
-    )
 
 
 def add_objection(
@@ -58,8 +32,7 @@ def add_objection(
     now: datetime,
 ) -> int:
     """Log a new, open objection; returns its id."""
-    if session.get(Deal, deal_id) is None:
-        raise NotFound("deal", deal_id)
+    require_deal(session, deal_id)
     objection = Objection(
         deal_id=deal_id,
         category=parse_choice(ObjectionCategory, category, "objection category"),
@@ -77,7 +50,7 @@ def add_objection(
         "text": (None, objection.text),
         "hidden": (None, hidden),
     }
-    _record(session, actor, objection, "create", changes, now)
+    audit.record_part(session, actor, "objection", objection, "create", changes, now)
     return objection.id
 
 
@@ -100,7 +73,7 @@ def edit_objection(
     now: datetime,
 ) -> None:
     """Change any of the objection's fields; None leaves a field as it is."""
-    objection = _load(session, objection_id)
+    objection = load_row(session, Objection, objection_id, "objection")
     new = {
         "category": parse_choice(ObjectionCategory, category, "objection category")
         if category is not None
@@ -114,14 +87,14 @@ def edit_objection(
     changes = {k: (getattr(objection, k), v) for k, v in new.items() if getattr(objection, k) != v}
     for key, value in new.items():
         setattr(objection, key, value)
-    _record(session, actor, objection, "update", changes, now)
+    audit.record_part(session, actor, "objection", objection, "update", changes, now)
 
 
 def answer_objection(
     session: Session, actor: User, objection_id: int, response: str, now: datetime
 ) -> None:
     """Record how we answered; the objection is then `answered` (not yet resolved)."""
-    objection = _load(session, objection_id)
+    objection = load_row(session, Objection, objection_id, "objection")
     cleaned = clean_text("objection response", response)
     if not cleaned.strip():
         raise InvalidInput("objection response", response, "say how the objection was answered")
@@ -130,14 +103,14 @@ def answer_objection(
     if objection.status is ObjectionStatus.OPEN:
         changes["status"] = (objection.status, ObjectionStatus.ANSWERED)
         objection.status = ObjectionStatus.ANSWERED
-    _record(session, actor, objection, "update", changes, now)
+    audit.record_part(session, actor, "objection", objection, "update", changes, now)
 
 
 def set_objection_status(
     session: Session, actor: User, objection_id: int, status: str, now: datetime
 ) -> None:
     """Open, answered or resolved; resolving stamps the time, reopening clears it."""
-    objection = _load(session, objection_id)
+    objection = load_row(session, Objection, objection_id, "objection")
     new = parse_choice(ObjectionStatus, status, "objection status")
     if new is objection.status:
         return
@@ -145,4 +118,4 @@ def set_objection_status(
     resolved_at = now if new is ObjectionStatus.RESOLVED else None
     changes["resolved_at"] = (objection.resolved_at, resolved_at)
     objection.status, objection.resolved_at = new, resolved_at
-    _record(session, actor, objection, "update", changes, now)
+    audit.record_part(session, actor, "objection", objection, "update", changes, now)

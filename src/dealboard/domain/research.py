@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import Deal, ResearchNotes, Stakeholder, User
+from dealboard.db.models import ResearchNotes, Stakeholder, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
-from dealboard.domain.errors import NotFound
+from dealboard.domain.lookup import load_row, require_deal
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.vocabulary import Influence, Stance
 
@@ -35,8 +35,7 @@ def save_research(
     session: Session, actor: User, deal_id: int, given: ResearchFields, now: datetime
 ) -> None:
     """Write the given notes fields; unchanged fields leave no audit rows."""
-    if session.get(Deal, deal_id) is None:
-        raise NotFound("deal", deal_id)
+    require_deal(session, deal_id)
     cleaned = {
         f.name: clean_text(f.name.replace("_", " "), value)
         for f in fields(ResearchFields)
@@ -66,33 +65,6 @@ def save_research(
     )
 
 
-def _stakeholder(session: Session, stakeholder_id: int) -> Stakeholder:
-    found = session.get(Stakeholder, stakeholder_id)
-    if found is None:
-        raise NotFound("stakeholder", stakeholder_id)
-    return found
-
-
-def _record(
-    session: Session,
-    actor: User,
-    person: Stakeholder,
-    action: str,
-    changes: dict[str, tuple[object, object]],
-    now: datetime,
-) -> None:
-    audit.record(
-        session,
-        actor,
-        action=action,
-        entity="stakeholder",
-        entity_id=person.id,
-        deal_id=person.deal_id,
-        at=now,
-        changes=changes,
-    )
-
-
 def add_stakeholder(
     session: Session,
     actor: User,
@@ -105,8 +77,7 @@ def add_stakeholder(
     now: datetime,
 ) -> int:
     """A person on the buyer's side; returns the new id."""
-    if session.get(Deal, deal_id) is None:
-        raise NotFound("deal", deal_id)
+    require_deal(session, deal_id)
     person = Stakeholder(
         deal_id=deal_id,
         name=clean_line("stakeholder name", name, required=True),
@@ -122,7 +93,7 @@ def add_stakeholder(
         "influence": (None, person.influence),
         "stance": (None, person.stance),
     }
-    _record(session, actor, person, "create", changes, now)
+    audit.record_part(session, actor, "stakeholder", person, "create", changes, now)
     return person.id
 
 
@@ -138,7 +109,7 @@ def edit_stakeholder(
     now: datetime,
 ) -> None:
     """Change any of a stakeholder's fields; None leaves a field as it is."""
-    person = _stakeholder(session, stakeholder_id)
+    person = load_row(session, Stakeholder, stakeholder_id, "stakeholder")
     new: dict[str, object] = {}
     if name is not None:
         new["name"] = clean_line("stakeholder name", name, required=True)
@@ -151,11 +122,13 @@ def edit_stakeholder(
     changes = {k: (getattr(person, k), v) for k, v in new.items() if getattr(person, k) != v}
     for key, value in new.items():
         setattr(person, key, value)
-    _record(session, actor, person, "update", changes, now)
+    audit.record_part(session, actor, "stakeholder", person, "update", changes, now)
 
 
 def remove_stakeholder(session: Session, actor: User, stakeholder_id: int, now: datetime) -> None:
     """Take a person off the deal (the audit log keeps who they were)."""
-    person = _stakeholder(session, stakeholder_id)
-    _record(session, actor, person, "delete", {"name": (person.name, None)}, now)
+    person = load_row(session, Stakeholder, stakeholder_id, "stakeholder")
+    audit.record_part(
+        session, actor, "stakeholder", person, "delete", {"name": (person.name, None)}, now
+    )
     session.delete(person)
