@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -62,40 +62,65 @@ class ConfirmWon(ModalScreen[bool]):
         self.dismiss(event.button.id == "won-yes")
 
 
-class ReasonChoice(Static, can_focus=True):
-    """One loss reason: `(•)` when chosen, `( )` otherwise — a shape, not only a colour."""
+class ReasonList(Static, can_focus=True):
+    """The loss reasons, one focus stop: ↑/↓ move, space/enter or 1–6 choose, Tab leaves.
+
+    The chosen reason reads `(•)` and the others `( )` — a shape, not only a colour.
+    """
 
     ALLOW_SELECT = False
-    BINDINGS = [Binding("space,enter", "choose", "Choose", id="lost.choose")]
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Previous reason", show=False, id="lost.reason.up"),
+        Binding("down,j", "cursor(1)", "Next reason", show=False, id="lost.reason.down"),
+        Binding("space,enter", "choose", "Choose reason", id="lost.reason.choose"),
+        *[
+            Binding(str(n), f"choose({n - 1})", "Choose reason", show=False, id=f"lost.reason.{n}")
+            for n in range(1, len(CHOOSABLE_LOSS_REASONS) + 1)
+        ],
+    ]
 
-    class Chosen(Message):
-        """The user picked this reason."""
+    def __init__(self) -> None:
+        super().__init__(id="lost-reason")
+        self.cursor = 0
+        self.chosen: LossReason | None = None
 
-        def __init__(self, choice: ReasonChoice) -> None:
-            super().__init__()
-            self.choice = choice
-
-    def __init__(self, reason: LossReason) -> None:
-        super().__init__()
-        self.reason = reason
-        self.chosen = False
+    def on_mount(self) -> None:
         self._draw()
 
     def _draw(self) -> None:
-        mark = "(•) " if self.chosen else "( ) "
-        self.update(Text(mark, style="bold") + Text(REASON_LABELS[self.reason]))
-        self.set_class(self.chosen, "-chosen")
+        lines = []
+        for index, reason in enumerate(CHOOSABLE_LOSS_REASONS):
+            mark = "(•)" if reason is self.chosen else "( )"
+            pointer = "›" if index == self.cursor and self.has_focus else " "
+            line = Text(f"{pointer}{index + 1} {mark} ", style="bold")
+            line.append(REASON_LABELS[reason], "bold" if reason is self.chosen else "")
+            lines.append(line)
+        self.update(Text("\n").join(lines))
 
-    def set_chosen(self, chosen: bool) -> None:
-        self.chosen = chosen
+    def on_focus(self) -> None:
         self._draw()
 
-    def action_choose(self) -> None:
-        self.post_message(self.Chosen(self))
+    def on_blur(self) -> None:
+        self._draw()
 
-    def on_click(self) -> None:
-        self.focus()
-        self.action_choose()
+    def action_cursor(self, step: int) -> None:
+        self.cursor = (self.cursor + step) % len(CHOOSABLE_LOSS_REASONS)
+        self._draw()
+
+    def action_choose(self, index: int | None = None) -> None:
+        if index is not None:
+            self.cursor = index
+        self.chosen = CHOOSABLE_LOSS_REASONS[self.cursor]
+        self._draw()
+        self.post_message(self.Chosen())
+
+    def on_click(self, event: events.Click) -> None:
+        if 0 <= event.y < len(CHOOSABLE_LOSS_REASONS):
+            self.focus()
+            self.action_choose(event.y)
+
+    class Chosen(Message):
+        """A reason was chosen."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +138,6 @@ class LostDialog(ModalScreen[LossReport | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="lost.cancel"),
         Binding("ctrl+s", "save", "Close as lost", id="lost.save"),
-        Binding("down", "app.focus_next", "Next", show=False, id="lost.next"),
-        Binding("up", "app.focus_previous", "Previous", show=False, id="lost.previous"),
     ]
 
     def __init__(self, deal: DealSummary) -> None:
@@ -126,9 +149,7 @@ class LostDialog(ModalScreen[LossReport | None]):
             yield Static(Text("Close as lost", style="bold"))
             yield Static(plain_line(self.deal.title))
             yield Label("Reason")
-            with Vertical(id="lost-reason"):
-                for reason in CHOOSABLE_LOSS_REASONS:
-                    yield ReasonChoice(reason)
+            yield ReasonList()
             yield Label("Note")
             yield Input(placeholder="what happened (optional)", id="lost-note")
             yield Static(id="lost-error")
@@ -137,16 +158,14 @@ class LostDialog(ModalScreen[LossReport | None]):
                 yield Button("Cancel", id="lost-cancel")
 
     def on_mount(self) -> None:
-        self.query(ReasonChoice).first().focus()
+        self.query_one(ReasonList).focus()
 
     @property
     def reason(self) -> LossReason | None:
-        return next((c.reason for c in self.query(ReasonChoice) if c.chosen), None)
+        return self.query_one(ReasonList).chosen
 
-    @on(ReasonChoice.Chosen)
-    def _chosen(self, event: ReasonChoice.Chosen) -> None:
-        for choice in self.query(ReasonChoice):
-            choice.set_chosen(choice is event.choice)
+    @on(ReasonList.Chosen)
+    def _chosen(self) -> None:
         self.query_one("#lost-error", Static).update("")
 
     def action_cancel(self) -> None:
@@ -160,7 +179,7 @@ class LostDialog(ModalScreen[LossReport | None]):
             self.query_one("#lost-error", Static).update(
                 Text("reason: choose one of the categories above", style="bold")
             )
-            self.query(ReasonChoice).first().focus()
+            self.query_one(ReasonList).focus()
             return
         note = self.query_one("#lost-note", Input).value
         self.dismiss(LossReport(reason, note))
