@@ -28,3 +28,12 @@ def test_checklist_gate(demo_board: Board, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(DealboardApp(demo_board), terminal_size=(80, 24), run_before=open_gate)
+
+
+def test_deal_detail(demo_board: Board, snap_compare) -> None:
+    async def open_deal(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("4", "enter")
+        await settle(pilot)
+
+    assert snap_compare(DealboardApp(demo_board), terminal_size=(80, 24), run_before=open_deal)
