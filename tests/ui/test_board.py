@@ -366,3 +366,14 @@ async def test_wide_characters_and_long_titles_never_break_a_column(board: Board
         lines = [cards.render_line(y) for y in range(cards.size.height)]
         assert all(line.cell_length == width for line in lines)
         assert any("…" in line.text for line in lines)
+
+
+async def test_help_on_a_deal_lists_its_own_keys_not_the_boards(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = str(pilot.app.screen.query_one("#help-keys").render())
+        assert "Back" in keys and "Quit" not in keys and "Move on" not in keys

@@ -32,7 +32,15 @@ class HelpScreen(ModalScreen[None]):
         """One line per action: its keys, then what it does."""
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for binding in [*self.over.BINDINGS, *self.app.BINDINGS]:
+        screen_keys = {
+            key for b in self.over.BINDINGS if isinstance(b, Binding) for key in b.key.split(",")
+        }
+        app_bindings = [
+            b
+            for b in self.app.BINDINGS
+            if isinstance(b, Binding) and not screen_keys & set(b.key.split(","))
+        ]  # a key the screen uses itself (q = Back on a deal) is not the app's there
+        for binding in [*self.over.BINDINGS, *app_bindings]:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             if binding.description in seen:
