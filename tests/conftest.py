@@ -11,14 +11,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from clock import FixedClock
 from dealboard.db.database import Database
 from dealboard.db.migrate import upgrade
 from dealboard.domain.board import Board, open_board
@@ -26,19 +25,6 @@ from dealboard.domain.board import Board, open_board
 TEST_DATABASE_ENV = "DEALBOARD_TEST_DATABASE_URL"
 MANAGER = "maria"
 REP = "rick"
-
-
-@dataclass
-class FixedClock:
-    """A clock tests can read and move forward; never the wall clock."""
-
-    now: datetime = field(default_factory=lambda: datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def postgres_base_url() -> URL | None:

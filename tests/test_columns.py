@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import FixedClock
+from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.columns import (
     board_columns,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FixedClock
+from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import InvalidInput, NotFound, RuleViolation

@@ -1,0 +1,66 @@
+"""Noticing changes made by anyone else (another board, the CLI) so screens can refresh.
+
+Every change writes audit rows in its own transaction, so new audit rows are a
+complete, engine-independent signal of "something changed, and to which deals".
+Ids can commit out of order on PostgreSQL (a long transaction takes an id
+early and commits late), so the feed looks back over a window of recent ids
+and remembers which it has seen, rather than trusting the highest id alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from dealboard.db.models import AuditEntry, User
+from dealboard.domain.board import Board
+
+#: How far back (in audit ids) a late commit is still noticed.
+LOOKBACK = 500
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What changed since the last poll."""
+
+    deal_ids: frozenset[int] = frozenset()
+    by_others: bool = False
+    any: bool = False
+
+
+@dataclass
+class ChangeFeed:
+    """Polled by one screen; remembers what it has already reported."""
+
+    board: Board
+    _seen: set[int] = field(default_factory=set)
+    _high: int | None = None
+
+    def poll(self) -> ChangeSet:
+        """New audit rows since the last call (the first call only sets the starting point)."""
+        with self.board.database.read() as session:
+            if self._high is None:
+                self._high = session.scalar(select(func.max(AuditEntry.id))) or 0
+                self._seen = set(
+                    session.scalars(
+                        select(AuditEntry.id).where(AuditEntry.id > self._high - LOOKBACK)
+                    )
+                )
+                return ChangeSet()
+            rows = session.execute(
+                select(AuditEntry.id, AuditEntry.deal_id, User.name)
+                .join(User, User.id == AuditEntry.user_id)
+                .where(AuditEntry.id > self._high - LOOKBACK)
+            ).all()
+        fresh = [row for row in rows if row[0] not in self._seen]
+        if fresh:
+            self._high = max(self._high, *(row[0] for row in fresh))
+        self._seen = {
+            i for i in self._seen | {row[0] for row in fresh} if i > self._high - LOOKBACK
+        }
+        return ChangeSet(
+            deal_ids=frozenset(row[1] for row in fresh if row[1] is not None),
+            by_others=any(row[2] != self.board.actor_name for row in fresh),
+            any=bool(fresh),
+        )
