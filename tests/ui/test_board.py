@@ -377,3 +377,21 @@ async def test_help_on_a_deal_lists_its_own_keys_not_the_boards(demo_board: Boar
         await pilot.pause()
         keys = str(pilot.app.screen.query_one("#help-keys").render())
         assert "Back" in keys and "Quit" not in keys and "Move on" not in keys
+
+
+async def test_a_change_made_elsewhere_appears_within_a_second(demo_board: Board, clock) -> None:
+    lena = Board(demo_board.database, "lena", clock)  # a demo rep, on another board
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "j")
+        screen = board_screen(pilot)
+        focused = screen.focused_deal.title
+        moved = deal_titled(demo_board, "Lab results portal")  # Qualify, 4/4 ticked
+        lena.move(moved.id, "Research")
+        for _ in range(20):  # no key pressed: the board notices on its own
+            await pilot.pause(0.05)
+            if "Lab results portal" in card_titles(pilot, "Research"):
+                break
+        assert "Lab results portal" in card_titles(pilot, "Research")
+        assert moved.id in column_named(pilot, "Research").cards.flash_ids
+        assert screen.focused_deal.title == focused

@@ -42,6 +42,7 @@ class CardList(ScrollView, can_focus=False):
         "card--done",
         "card--drop",
         "card--dragged",
+        "card--flash",
         "card--empty",
     }
     DEFAULT_CSS = """
@@ -62,6 +63,7 @@ class CardList(ScrollView, can_focus=False):
         & > .card--done { color: $success; }
         & > .card--drop { color: $accent; text-style: bold; }
         & > .card--dragged { color: $text-disabled; }
+        & > .card--flash { background: $accent 40%; }
         & > .card--empty { color: $text-disabled; }
     }
     """
@@ -104,6 +106,8 @@ class CardList(ScrollView, can_focus=False):
         self.deals: tuple[DealSummary, ...] = ()
         self.today = date.today()
         self.dragged_id: int | None = None
+        #: Cards changed by someone else a moment ago.
+        self.flash_ids: set[int] = set()
         self._cache: dict[tuple[int, int, int, str], list[Strip]] = {}
         self._press: tuple[int, Offset] | None = None
         self._dragging = False
@@ -199,6 +203,8 @@ class CardList(ScrollView, can_focus=False):
             return "dragged"
         if index == self.selected:
             return "selected" if self.active else "cursor"
+        if deal.id in self.flash_ids:
+            return "flash"
         return ""
 
     def _styles(self) -> CardStyles:

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from dealboard.domain.changes import ChangeFeed, ChangeSet
 from dealboard.domain.columns import Column, board_columns
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import DealSummary, PipelineRecord, UserRecord
@@ -32,6 +33,10 @@ from dealboard.ui.worker import in_background
 
 #: Narrowest a column gets before the board scrolls sideways instead.
 MIN_COLUMN_WIDTH = 26
+#: How often the board looks for changes made elsewhere (another board, the CLI).
+POLL_SECONDS = 0.7
+#: How long a card changed by someone else stays highlighted.
+FLASH_SECONDS = 1.5
 
 
 @dataclass
@@ -95,6 +100,8 @@ class BoardScreen(Screen[None]):
         self.zoomed = False
         self.focus_index = 0
         self.selected_ids: dict[int, int] = {}
+        #: Counts loads, so only the newest one is shown.
+        self.generation = 0
         self.moves = MoveFlow(self)
 
     # -- layout -----------------------------------------------------------
@@ -112,7 +119,42 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.feed = ChangeFeed(self.app.board)  # type: ignore[attr-defined]
         self.reload()
+        self._poll()
+
+    # -- live -------------------------------------------------------------
+
+    def _poll(self) -> None:
+        """Look for changes made elsewhere; the next poll is set only when this one is done."""
+
+        def look() -> ChangeSet | None:
+            try:
+                return self.feed.poll()
+            except Exception:  # a lost connection: try again at the next poll
+                return None
+
+        in_background(self, look, self._changes_seen, group="board-poll")
+
+    def _changes_seen(self, changes: ChangeSet | None) -> None:
+        if changes is not None and changes.any:
+            if changes.by_others:
+                self.flash(changes.deal_ids)
+            self.reload()
+        self.set_timer(POLL_SECONDS, self._poll)
+
+    def flash(self, deal_ids: frozenset[int]) -> None:
+        """Highlight cards someone else just changed, for a moment."""
+        for column in self.query(StageColumn):
+            column.cards.flash_ids = set(deal_ids)
+            column.cards.redraw()
+
+        def fade() -> None:
+            for column in self.query(StageColumn):
+                column.cards.flash_ids = set()
+                column.cards.redraw()
+
+        self.set_timer(FLASH_SECONDS, fade)
 
     def on_screen_resume(self) -> None:
         if self.loaded is not None:
@@ -124,6 +166,8 @@ class BoardScreen(Screen[None]):
         """Fetch the pipeline and its deals in the background, then redraw."""
         board = self.app.board  # type: ignore[attr-defined]
         wanted = self.pipeline_name
+        self.generation += 1
+        generation = self.generation
 
         def fetch() -> Loaded:
             pipeline = board.pipeline(wanted)
@@ -135,7 +179,11 @@ class BoardScreen(Screen[None]):
                 today=board.today(),
             )
 
-        in_background(self, fetch, self._loaded, group="board-load")
+        async def arrived(loaded: Loaded) -> None:
+            if generation == self.generation:  # an older load finishing late is stale
+                await self._loaded(loaded)
+
+        in_background(self, fetch, arrived, group="board-load")
 
     async def _loaded(self, loaded: Loaded) -> None:
         first = self.loaded is None or self.loaded.pipeline.stages != loaded.pipeline.stages
@@ -176,7 +224,7 @@ class BoardScreen(Screen[None]):
         self._fit_columns()
         self._update_summary()
         self._update_title()
-        self._set_focus(min(self.focus_index, len(self.visible_columns()) - 1))
+        self._set_focus(min(self.focus_index, len(self.visible_columns()) - 1), remember=False)
 
     def _column_shown(self, widget: StageColumn) -> bool:
         columns = self.visible_columns()
@@ -243,7 +291,7 @@ class BoardScreen(Screen[None]):
         column = self.focused_column
         return column.cards.selected_deal if column is not None else None
 
-    def _set_focus(self, index: int) -> None:
+    def _set_focus(self, index: int, *, remember: bool = True) -> None:
         columns = self.visible_columns()
         if not columns:
             return
@@ -257,7 +305,8 @@ class BoardScreen(Screen[None]):
             self.query_one("#columns", ColumnsStrip).scroll_to_widget(
                 focused, animate=False, immediate=True
             )
-        self._remember()
+        if remember:  # a redraw must not forget which deal the user was on
+            self._remember()
 
     def _remember(self) -> None:
         column = self.focused_column
