@@ -121,7 +121,6 @@ class BoardScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.feed = ChangeFeed(self.app.board)  # type: ignore[attr-defined]
         self.reload()
-        self._poll()
 
     # -- live -------------------------------------------------------------
 
@@ -186,6 +185,8 @@ class BoardScreen(Screen[None]):
         in_background(self, fetch, arrived, group="board-load")
 
     async def _loaded(self, loaded: Loaded) -> None:
+        if self.loaded is None:  # watch for others' changes once the board is on screen
+            self.set_timer(POLL_SECONDS, self._poll)
         first = self.loaded is None or self.loaded.pipeline.stages != loaded.pipeline.stages
         self.loaded = loaded
         self.pipeline_name = loaded.pipeline.name
