@@ -26,3 +26,10 @@ def test_the_feed_reports_new_changes_once_with_their_deals(
     board.edit_deal(first, DealFields(account="Acme"))
     mine = feed.poll()
     assert mine.any and not mine.by_others and mine.deal_ids == {first}
+
+
+def test_a_change_between_start_and_first_poll_is_news(board: Board) -> None:
+    feed = ChangeFeed(board)
+    feed.start()
+    deal = board.add_deal(DealFields(title="Meanwhile"))
+    assert feed.poll().deal_ids == {deal}

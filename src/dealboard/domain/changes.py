@@ -37,17 +37,28 @@ class ChangeFeed:
     _seen: set[int] = field(default_factory=set)
     _high: int | None = None
 
-    def poll(self) -> ChangeSet:
-        """New audit rows since the last call (the first call only sets the starting point)."""
+    @property
+    def started(self) -> bool:
+        return self._high is not None
+
+    def start(self) -> None:
+        """Take the starting point: what exists now is not news.
+
+        Call it just before loading what the screen shows, so that nothing
+        committed between that load and the first poll is missed.
+        """
         with self.board.database.read() as session:
-            if self._high is None:
-                self._high = session.scalar(select(func.max(AuditEntry.id))) or 0
-                self._seen = set(
-                    session.scalars(
-                        select(AuditEntry.id).where(AuditEntry.id > self._high - LOOKBACK)
-                    )
-                )
-                return ChangeSet()
+            self._high = session.scalar(select(func.max(AuditEntry.id))) or 0
+            self._seen = set(
+                session.scalars(select(AuditEntry.id).where(AuditEntry.id > self._high - LOOKBACK))
+            )
+
+    def poll(self) -> ChangeSet:
+        """New audit rows since the last call (starting the feed if it has not been)."""
+        if self._high is None:
+            self.start()
+            return ChangeSet()
+        with self.board.database.read() as session:
             rows = session.execute(
                 select(AuditEntry.id, AuditEntry.deal_id, User.name)
                 .join(User, User.id == AuditEntry.user_id)

@@ -168,7 +168,11 @@ class BoardScreen(Screen[None]):
         self.generation += 1
         generation = self.generation
 
+        feed = self.feed
+
         def fetch() -> Loaded:
+            if not feed.started:
+                feed.start()  # before the load: a change made meanwhile is still news
             pipeline = board.pipeline(wanted)
             return Loaded(
                 pipelines=board.pipelines(),
