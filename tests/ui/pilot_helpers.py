@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 
 from dealboard.domain.board import Board
 from dealboard.domain.records import DealSummary
 from dealboard.ui.board.column import StageColumn
 from dealboard.ui.board.screen import BoardScreen
+from dealboard.ui.themes import THEME_VARIABLE_DEFAULTS
+
+
+class Host(App[None]):
+    """A bare app holding the board, so one screen or dialog is tried on its own."""
+
+    def __init__(self, board: Board, first: Screen) -> None:
+        super().__init__()
+        self.board = board
+        self.first = first
+        self.results: list[object] = []
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first, self.results.append)
+
+
+def seen(widget: Widget) -> str:
+    """Every line the widget draws right now, as the user reads it."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))
 
 
 async def settle(pilot: Pilot) -> None:

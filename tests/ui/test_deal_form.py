@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.app import App
-from textual.geometry import Region
+from pilot_helpers import Host, seen, settle
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from dealboard.domain.board import Board
@@ -16,35 +13,6 @@ from dealboard.domain.deals import DealFields
 from dealboard.domain.records import DealSummary
 from dealboard.ui.deal.confirm import ConfirmDialog
 from dealboard.ui.deal.form import DealForm
-from dealboard.ui.themes import THEME_VARIABLE_DEFAULTS
-
-
-class Host(App[None]):
-    """A bare app holding the board, so the form is tried on its own."""
-
-    def __init__(self, board: Board, first: Screen) -> None:
-        super().__init__()
-        self.board = board
-        self.first = first
-        self.results: list[object] = []
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLE_DEFAULTS)
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first, self.results.append)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def seen(widget: Widget) -> str:
-    """Every line the widget draws right now, as the user reads it."""
-    region = Region(0, 0, widget.size.width, widget.size.height)
-    return "\n".join(strip.text for strip in widget.render_lines(region))
 
 
 def problem(pilot: Pilot, name: str) -> str:

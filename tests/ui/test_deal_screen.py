@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
+from pilot_helpers import Host, seen, settle
 from sqlalchemy import text
-from textual.app import App
-from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent, TextArea
 
 from dealboard.db.engine import build_engine
@@ -19,39 +16,10 @@ from dealboard.ui.deal.screen import POLL_SECONDS, DealScreen
 from dealboard.ui.deal.stakeholder_dialog import StakeholderDialog
 from dealboard.ui.deal.summary import DealHeader
 from dealboard.ui.deal.text_prompt import TextPrompt
-from dealboard.ui.themes import THEME_VARIABLE_DEFAULTS
 from dealboard.vocabulary import ObjectionStatus
 
 TELEHEALTH = "Telehealth platform, 3-year"
 KIOSKS = "Multi-site patient intake kiosks"
-
-
-class Host(App[None]):
-    """A bare app holding the board, so the deal screen is tried on its own."""
-
-    def __init__(self, board: Board, first: Screen) -> None:
-        super().__init__()
-        self.board = board
-        self.first = first
-        self.results: list[object] = []
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLE_DEFAULTS)
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first, self.results.append)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def seen(widget: Widget) -> str:
-    """Every line the widget draws right now, as the user reads it."""
-    region = Region(0, 0, widget.size.width, widget.size.height)
-    return "\n".join(strip.text for strip in widget.render_lines(region))
 
 
 def rows(pilot: Pilot, table_id: str) -> list[list[str]]:
