@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
 from dealboard.db import migrate
-from dealboard.db.engine import build_engine
+from dealboard.db.engine import SQLITE_BUSY_TIMEOUT_MS, build_engine
 from dealboard.db.models import Base
 from dealboard.resources import migrations_folder
 
@@ -135,7 +135,7 @@ def test_sqlite_boards_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> 
     try:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()

@@ -1,8 +1,9 @@
 """Entry point: parse, open the board, run one command, map refusals to exit codes.
 
-Exit codes: 0 done; 1 the database cannot be used (unreachable, or newer than
-this dealboard); 2 bad usage or bad input; 3 refused by a rule; 4 someone else
-changed the record first. Errors are one line on stderr, never a traceback.
+Exit codes: 0 done; 1 the database cannot be used (unreachable, locked by
+other writers, or newer than this dealboard); 2 bad usage or bad input;
+3 refused by a rule; 4 someone else changed the record first. Errors are one
+line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from dealboard.cli.commands import add_commands
 from dealboard.cli.parser import build_parser
 from dealboard.cli.session import run_board
+from dealboard.db.database import is_transient
 from dealboard.db.migrate import DatabaseTooNew
-from dealboard.domain.errors import Conflict, DealboardError, RuleViolation
+from dealboard.domain.errors import Busy, Conflict, DealboardError, RuleViolation
 from dealboard.resources import ResourceMissing
 
 EXIT_OK, EXIT_ENVIRONMENT, EXIT_INPUT, EXIT_RULE, EXIT_CONFLICT = 0, 1, 2, 3, 4
@@ -37,11 +39,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_RULE)
     except Conflict as exc:
         return _fail(str(exc), EXIT_CONFLICT)
+    except Busy as exc:
+        return _fail(str(exc), EXIT_ENVIRONMENT)
     except DealboardError as exc:
         return _fail(str(exc), EXIT_INPUT)
     except DatabaseTooNew as exc:
         return _fail(str(exc), EXIT_ENVIRONMENT)
     except OperationalError as exc:
+        if is_transient(exc):
+            busy = "the database is busy: other writers kept it locked; try again"
+            return _fail(busy, EXIT_ENVIRONMENT)
         return _fail(f"cannot use the database: {_first_line(exc.orig or exc)}", EXIT_ENVIRONMENT)
     except (SQLAlchemyError, ResourceMissing) as exc:
         return _fail(f"database error: {_first_line(exc)}", EXIT_ENVIRONMENT)

@@ -7,9 +7,33 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dealboard.db.engine import WRITE_OPTION, build_engine, is_sqlite
+
+#: PostgreSQL states worth running the whole transaction again for:
+#: serialization failure, deadlock detected, lock not available.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+class TransientWriteError(Exception):
+    """The write lost a race for a lock; running it again from the start may succeed.
+
+    Raised instead of the driver's error so callers can retry the whole
+    transaction without knowing which engine they talk to.
+    """
+
+
+def is_transient(error: BaseException) -> bool:
+    """SQLite "database is locked/busy", or a PostgreSQL deadlock/serialization failure."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _TRANSIENT_SQLSTATES:
+        return True
+    message = str(original).lower()
+    return "database is locked" in message or "database is busy" in message
 
 
 class Database:
@@ -49,6 +73,10 @@ class Database:
         try:
             with session.begin():
                 yield session
+        except DBAPIError as exc:
+            if is_transient(exc):
+                raise TransientWriteError(str(exc.orig)) from exc
+            raise
         finally:
             session.close()
 

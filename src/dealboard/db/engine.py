@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 #: Environment variable that selects the database when `--db` is not given.
 DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
 #: How long a SQLite writer waits for another writer, in milliseconds.
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 2000
 #: Execution option marking a connection whose transaction will write.
 WRITE_OPTION = "dealboard_write"
 

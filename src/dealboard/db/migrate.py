@@ -132,6 +132,10 @@ def upgrade(url: URL) -> SchemaState:
     """Bring the database to head; returns the state before. Safe to call on every open."""
     engine = build_engine(url, foreign_keys=False)
     try:
+        with engine.connect() as connection:  # the usual case: a read, no lock taken
+            before = _state_of(_current(connection))
+        if before.up_to_date:
+            return before
         with _upgrade_lock(engine.connect(), url) as connection:
             before = _state_of(_current(connection))
             if not before.known:

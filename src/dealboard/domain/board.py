@@ -41,6 +41,7 @@ from dealboard.domain.records import (
     UserRecord,
 )
 from dealboard.domain.research import ResearchFields
+from dealboard.domain.retry import retried
 
 Clock = Callable[[], datetime]
 
@@ -81,6 +82,7 @@ class Board:
 
     # -- pipelines --------------------------------------------------------
 
+    @retried
     def ensure_pipeline(self, template: str = DEFAULT_TEMPLATE) -> bool:
         """Give an empty board its first pipeline; True if one was created."""
         with self.database.read() as session:
@@ -92,6 +94,7 @@ class Board:
             pipelines.apply_spec(session, actor, load_builtin(template), self.now())
             return True
 
+    @retried
     def add_template(self, template: str) -> bool:
         """Add a shipped pipeline template; False if the board has it already."""
         spec = load_builtin(template)
@@ -101,6 +104,7 @@ class Board:
             pipelines.apply_spec(session, actor, spec, self.now())
             return True
 
+    @retried
     def import_pipeline(self, spec: PipelineSpec) -> bool:
         """Create or update a pipeline from a validated file; True if it was created."""
         with self._writing() as (session, actor):
@@ -123,6 +127,7 @@ class Board:
 
     # -- users ------------------------------------------------------------
 
+    @retried
     def whoami(self) -> UserRecord:
         """The acting user (created on first use)."""
         with self._writing() as (_session, actor):
@@ -133,6 +138,7 @@ class Board:
         with self.database.read() as session:
             return [users.to_record(u) for u in session.scalars(select(User).order_by(User.name))]
 
+    @retried
     def add_user(self, name: str, display_name: str = "", role: str = "rep") -> UserRecord:
         """Add a teammate."""
         with self._writing() as (session, actor):
@@ -140,6 +146,7 @@ class Board:
                 users.add_user(session, actor, name, display_name, role, self.now())
             )
 
+    @retried
     def set_role(self, name: str, role: str) -> UserRecord:
         """Make someone a rep or a manager (managers only)."""
         with self._writing() as (session, actor):
@@ -147,6 +154,7 @@ class Board:
 
     # -- deals ------------------------------------------------------------
 
+    @retried
     def add_deal(
         self, fields: deals.DealFields, *, pipeline: str | None = None, stage: str | None = None
     ) -> int:
@@ -163,6 +171,7 @@ class Board:
             )
             return deal.id
 
+    @retried
     def edit_deal(
         self, deal_id: int | str, fields: deals.DealFields, expected_version: int | None = None
     ) -> DealSummary:
@@ -213,6 +222,7 @@ class Board:
 
     # -- the process ------------------------------------------------------
 
+    @retried
     def set_check(
         self, deal_id: int | str, item: str, *, stage: str | None = None, checked: bool = True
     ) -> ChecklistItem:
@@ -223,6 +233,7 @@ class Board:
                 session, actor, deal_id, item, stage_name=stage, checked=checked, now=self.now()
             )
 
+    @retried
     def move(
         self,
         deal_id: int | str,
@@ -243,6 +254,7 @@ class Board:
                 ordering.place(session, load_deal(session, deal_id), position)
             return result
 
+    @retried
     def reorder(self, deal_id: int | str, position: int) -> None:
         """Put an open deal at 0-based `position` in its own column."""
         deal_id = parse_deal_id(deal_id)
@@ -250,18 +262,21 @@ class Board:
             deal = load_deal(session, deal_id, for_update=True)
             ordering.reorder(session, actor, deal, position, self.now())
 
+    @retried
     def win(self, deal_id: int | str, override: str | None = None) -> MoveResult:
         """Close as won."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             return moves.win_deal(session, actor, deal_id, override=override, now=self.now())
 
+    @retried
     def lose(self, deal_id: int | str, reason: str, note: str = "") -> MoveResult:
         """Close as lost with a reason category and an optional note."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             return moves.lose_deal(session, actor, deal_id, reason, note, now=self.now())
 
+    @retried
     def reopen(self, deal_id: int | str, stage: str | None = None) -> MoveResult:
         """Bring a closed deal back into an open stage."""
         deal_id = parse_deal_id(deal_id)
@@ -270,6 +285,7 @@ class Board:
 
     # -- objections -----------------------------------------------------------
 
+    @retried
     def add_objection(
         self,
         deal_id: int | str,
@@ -293,6 +309,7 @@ class Board:
                 now=self.now(),
             )
 
+    @retried
     def edit_objection(
         self,
         objection_id: int,
@@ -315,11 +332,13 @@ class Board:
                 now=self.now(),
             )
 
+    @retried
     def answer_objection(self, objection_id: int, response: str) -> None:
         """Record the answer given; the objection becomes `answered`."""
         with self._writing() as (session, actor):
             objections.answer_objection(session, actor, objection_id, response, self.now())
 
+    @retried
     def set_objection_status(self, objection_id: int, status: str) -> None:
         """`open`, `answered` or `resolved`."""
         with self._writing() as (session, actor):
@@ -327,12 +346,14 @@ class Board:
 
     # -- research -------------------------------------------------------------
 
+    @retried
     def save_research(self, deal_id: int | str, fields: ResearchFields) -> None:
         """Save research notes; None fields are left as they are."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             research.save_research(session, actor, deal_id, fields, self.now())
 
+    @retried
     def add_stakeholder(
         self,
         deal_id: int | str,
@@ -356,6 +377,7 @@ class Board:
                 now=self.now(),
             )
 
+    @retried
     def edit_stakeholder(
         self,
         stakeholder_id: int,
@@ -378,6 +400,7 @@ class Board:
                 now=self.now(),
             )
 
+    @retried
     def remove_stakeholder(self, stakeholder_id: int) -> None:
         """Take a stakeholder off the deal."""
         with self._writing() as (session, actor):
@@ -385,6 +408,7 @@ class Board:
 
     # -- activities -----------------------------------------------------------
 
+    @retried
     def add_activity(
         self,
         deal_id: int | str,
@@ -411,6 +435,7 @@ class Board:
                 now=self.now(),
             )
 
+    @retried
     def complete_activity(self, activity_id: int, outcome: str = "") -> None:
         """Mark a scheduled activity done."""
         with self._writing() as (session, actor):

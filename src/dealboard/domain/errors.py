@@ -43,6 +43,10 @@ class Conflict(DealboardError):
     """Someone else changed the record first; nothing was overwritten."""
 
 
+class Busy(DealboardError):
+    """The database stayed locked by other writers after every retry; nothing was saved."""
+
+
 def _short(value: object, limit: int = 60) -> str:
     """The offending value, quoted, shortened and with control characters made visible."""
     text = value if isinstance(value, str) else str(value)

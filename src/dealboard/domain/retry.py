@@ -1,0 +1,46 @@
+"""Running a write again when it lost a race for a lock, before telling the user.
+
+A write is one short transaction, so running it again from the start is safe:
+nothing of the failed attempt was kept. SQLite already waits `busy_timeout`
+inside `BEGIN IMMEDIATE`; PostgreSQL aborts one side of a deadlock at once, so
+a short, jittered back-off lets the two writers go one after the other.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from dealboard.db.database import TransientWriteError
+from dealboard.domain.errors import Busy
+
+S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Pauses between attempts, in seconds (each gets up to as much again of jitter).
+BACKOFF = (0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+def retried(write: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Wrap a one-transaction write so transient lock errors are retried, then reported as Busy."""
+
+    @functools.wraps(write)
+    def attempt(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+        for pause in BACKOFF:
+            try:
+                return write(self, *args, **kwargs)
+            except TransientWriteError:
+                time.sleep(pause + random.uniform(0, pause))
+        try:
+            return write(self, *args, **kwargs)
+        except TransientWriteError as exc:
+            raise Busy(
+                "the database is busy: other writers kept it locked; "
+                "nothing was saved, try again in a moment"
+            ) from exc
+
+    return attempt
