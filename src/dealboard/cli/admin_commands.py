@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,11 @@ from sqlalchemy.engine import URL
 from dealboard.cli.launch import on_a_terminal, open_board_ui
 from dealboard.cli.output import table
 from dealboard.cli.session import board_from, where
-from dealboard.db import migrate
+from dealboard.db import migrate, sharing
 from dealboard.db.engine import resolve_database_url
 from dealboard.domain.board import open_board
 from dealboard.domain.demo import seed_demo
+from dealboard.domain.errors import DealboardError
 from dealboard.domain.pipeline_spec import (
     builtin_template_names,
     load_builtin,
@@ -30,6 +32,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     init = subparsers.add_parser("init", parents=[common], help="create a board")
     init.add_argument("--template", metavar="NAME", help=f"pipeline template: {templates}")
     init.add_argument("--demo", action="store_true", help="add about 40 realistic demo deals")
+    init.add_argument(
+        "--shared",
+        metavar="GROUP",
+        help="SQLite: let this Unix group use the board (directory 2770, files 0660)",
+    )
     init.set_defaults(handler=init_board)
 
     demo = subparsers.add_parser(
@@ -94,18 +101,59 @@ def init_board(args: argparse.Namespace) -> int:
     template = args.template or "seven-step"
     load_builtin(template)  # refuse an unknown template before creating anything
     url = resolve_database_url(args.db)
-    board = open_board(url, args.actor, first_template=None)
-    added = board.add_template(template)
-    pipeline = board.pipeline(template)
-    state = "created" if added else "already on the board"
-    print(
-        f"board at {where(args)}: pipeline {pipeline.name} {state} "
-        f"({len(pipeline.open_stages)} open stages)"
-    )
-    if args.demo:
-        count = seed_demo(board, pipeline.name)
-        print(f"added {count} demo deals; try `dealboard deal list` or `dealboard board`")
+    try:
+        shared = sharing.shared_board(url, args.shared) if args.shared else None
+        folder = sharing.share_directory(shared) if shared else None
+        board = open_board(url, args.actor, first_template=None)
+        try:
+            added = board.add_template(template)
+            pipeline = board.pipeline(template)
+            state = "created" if added else "already on the board"
+            print(
+                f"board at {where(args)}: pipeline {pipeline.name} {state} "
+                f"({len(pipeline.open_stages)} open stages)"
+            )
+            if args.demo:
+                count = seed_demo(board, pipeline.name)
+                print(f"added {count} demo deals; try `dealboard deal list` or `dealboard board`")
+        finally:
+            board.database.dispose()  # closes the connections: SQLite removes -wal and -shm
+        files = sharing.share_files(shared) if shared else []
+    except sharing.SharingRefused as exc:
+        raise DealboardError(str(exc)) from None
+    except sharing.SharingNotPermitted as exc:
+        sys.stderr.write(f"dealboard: {exc}\n")
+        return 1
+    if shared and folder:
+        print_sharing(shared, [folder, *files])
     return 0
+
+
+def print_sharing(shared: sharing.SharedBoard, done: list[sharing.Permissions]) -> None:
+    """What `init --shared` set, and what teammates must do to use the board."""
+    print(f"shared with group {shared.group}:")
+    width = max(len(str(item.path)) for item in done)
+    for item in done:
+        what = "directory, setgid: new files join the group" if item.path.is_dir() else "file"
+        state = "" if item.changed else " (already so)"
+        print(f"  {item.path!s:<{width}}  mode {item.mode_text}, {what}{state}")
+    print(
+        f"teammates must be in group {shared.group} (`sudo usermod -aG {shared.group} LOGIN`, "
+        "then log in again)\nand use the same database:\n"
+        f"  export DEALBOARD_DATABASE_URL={shared.url_for_teammates}"
+    )
+    if sharing.is_default_location(shared.path):
+        print(
+            f"warning: {shared.folder} is inside your home directory, which others usually "
+            "cannot enter; a shared board belongs in a place like /srv/sales "
+            "(--db sqlite:////srv/sales/board.sqlite3)"
+        )
+    elif (blocked := sharing.blocked_ancestor(shared.folder, shared.gid)) is not None:
+        print(
+            f"warning: {blocked} is closed to group {shared.group}, so teammates cannot reach "
+            "the board; choose a place like /srv/sales (--db sqlite:////srv/sales/board.sqlite3)"
+        )
+    print("`dealboard doctor` checks the set-up at any time")
 
 
 def demo_board(args: argparse.Namespace) -> int:
