@@ -89,6 +89,7 @@ def migrated_template(postgres: PostgresSchemas | None, tmp_path_factory: pytest
 
 _TABLES = (
     "audit_log",
+    "changes",
     "activities",
     "objections",
     "stakeholders",

@@ -74,7 +74,7 @@ def test_an_edit_from_a_stale_version_is_refused(board: Board) -> None:
     deal_id = board.add_deal(DealFields(title="Pilot"))
     version = board.deal(deal_id).summary.version
     board.edit_deal(deal_id, DealFields(account="Globex"), expected_version=version)
-    with pytest.raises(Conflict, match="changed by someone else"):
+    with pytest.raises(Conflict, match=r"\(account\) at .* while you were editing"):
         board.edit_deal(deal_id, DealFields(account="Initech"), expected_version=version)
     assert board.deal(deal_id).summary.account == "Globex"
 

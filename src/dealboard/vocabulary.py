@@ -97,3 +97,11 @@ class Stance(StrEnum):
     NEUTRAL = "neutral"
     SKEPTIC = "skeptic"
     BLOCKER = "blocker"
+
+
+class ChangeKind(StrEnum):
+    """What a recorded change was: a change of its own, or the undoing/redoing of one."""
+
+    DO = "do"
+    UNDO = "undo"
+    REDO = "redo"

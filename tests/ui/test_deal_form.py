@@ -122,19 +122,25 @@ async def test_an_edit_saves_only_what_changed_and_the_tag_difference(board: Boa
     assert edited.version == deal.version + 1
 
 
-async def test_someone_elses_change_is_not_overwritten(board: Board) -> None:
+async def test_someone_elses_change_is_not_overwritten(board: Board, rep_board: Board) -> None:
     board.add_deal(DealFields(title="Kiosks"))
     deal = only_deal(board, "Kiosks")
-    async with Host(board, DealForm(deal, board.pipeline())).run_test(size=(80, 24)) as pilot:
+    async with Host(board, DealForm(deal, board.pipeline())).run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        board.edit_deal(deal.id, DealFields(title="Kiosks, phase 1"))
+        rep_board.edit_deal(deal.id, DealFields(title="Kiosks, phase 1"))
         await type_into(pilot, "title", "Kiosks for all clinics")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, DealForm)
-        assert "changed by someone else" in seen(pilot.app.screen.query_one("#editor-problem"))
+        told = " ".join(seen(pilot.app.screen.query_one("#editor-problem")).split())
+        assert f"Rick Rep changed deal {deal.id} (title) at" in told
+        assert "nothing was overwritten" in told
         assert pilot.app.screen.query_one("#field-title", Input).value == "Kiosks for all clinics"
-    assert only_deal(board, "Kiosks, phase 1").id == deal.id
+        assert only_deal(board, "Kiosks, phase 1").id == deal.id
+        await pilot.press("ctrl+s")  # told whose change it was, the user saves deliberately
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, DealForm)
+    assert only_deal(board, "Kiosks for all clinics").id == deal.id
 
 
 async def test_an_unknown_owner_is_refused_under_the_owner_field(board: Board) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dealboard.db.base import Base, UtcDateTime, utcnow, vocabulary
 from dealboard.vocabulary import (
     ActivityKind,
+    ChangeKind,
     ContactType,
     Influence,
     LossReason,
@@ -193,6 +194,9 @@ class ResearchNotes(Base):
     pain_points: Mapped[str] = mapped_column(Text, default="")
     free_text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
 
 
 class Stakeholder(Base):
@@ -208,6 +212,9 @@ class Stakeholder(Base):
         vocabulary(Influence, "influence"), default=Influence.MEDIUM
     )
     stance: Mapped[Stance] = mapped_column(vocabulary(Stance, "stance"), default=Stance.NEUTRAL)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
 
 
 class Objection(Base):
@@ -230,6 +237,9 @@ class Objection(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
 
 
 class Activity(Base):
@@ -270,6 +280,29 @@ class StageTransition(Base):
     override_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class Change(Base):
+    """One user action (a move, an edit, a tick…): the audit rows it wrote belong to it.
+
+    Undo works on changes, not rows: undoing reverts every row of one change
+    as a new change that names the one it reverts.
+    """
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        Index("ix_changes_user_id", "user_id", "id"),
+        Index("ix_changes_deal_id", "deal_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    deal_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[ChangeKind] = mapped_column(
+        vocabulary(ChangeKind, "change_kind"), default=ChangeKind.DO
+    )
+    reverts_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), index=True)
+
+
 class AuditEntry(Base):
     """One changed field: who changed what, when, from which value to which."""
 
@@ -289,3 +322,4 @@ class AuditEntry(Base):
     field: Mapped[str] = mapped_column(String(200), default="")
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), index=True)

@@ -1,7 +1,9 @@
 """Writes the audit trail: one row per changed field, in the caller's transaction.
 
 Because the rows join the same transaction as the change, a change and its
-record land together or not at all.
+record land together or not at all. The rows of one transaction hang off one
+`Change` (what undo reverts), and on PostgreSQL the same transaction sends the
+NOTIFY that wakes every open board.
 """
 
 from __future__ import annotations
@@ -13,10 +15,36 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import AuditEntry, User
+from dealboard.db.models import AuditEntry, Change, User
+from dealboard.db.watch import announce
+from dealboard.vocabulary import ChangeKind
 
 #: (old, new) per field name.
 Changes = Mapping[str, tuple[object, object]]
+
+_CHANGE_KEY = "dealboard.change"
+
+
+def begin_change(
+    session: Session,
+    actor: User,
+    *,
+    at: datetime,
+    deal_id: int | None,
+    kind: ChangeKind = ChangeKind.DO,
+    reverts_id: int | None = None,
+) -> Change:
+    """The change this transaction's audit rows belong to (made on first use)."""
+    change = session.info.get(_CHANGE_KEY)
+    if change is None:
+        change = Change(at=at, user_id=actor.id, deal_id=deal_id, kind=kind, reverts_id=reverts_id)
+        session.add(change)
+        session.flush()
+        session.info[_CHANGE_KEY] = change
+        announce(session, deal_id)
+    elif change.deal_id is None and deal_id is not None:
+        change.deal_id = deal_id
+    return change
 
 
 def as_text(value: object) -> str | None:
@@ -46,12 +74,16 @@ def record(
     changes: Changes,
 ) -> None:
     """Add audit rows for each field that really changed (old != new)."""
+    change: Change | None = None
     for field_name, (old, new) in changes.items():
         old_text, new_text = as_text(old), as_text(new)
         if old_text == new_text and action == "update":
             continue
+        if change is None:
+            change = begin_change(session, actor, at=at, deal_id=deal_id)
         session.add(
             AuditEntry(
+                change_id=change.id,
                 at=at,
                 user_id=actor.id,
                 action=action,

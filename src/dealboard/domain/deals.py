@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, DealTag, StageTransition, User
 from dealboard.domain import audit, text
+from dealboard.domain.conflicts import check_version
 from dealboard.domain.dates import parse_date
-from dealboard.domain.errors import Conflict, InvalidInput, RuleViolation
+from dealboard.domain.errors import InvalidInput, RuleViolation
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.users import find_user
@@ -122,11 +123,15 @@ def edit_deal(
 ) -> Deal:
     """Apply the given fields; refuses if someone else changed the deal since `expected_version`."""
     deal = load_deal(session, deal_id, for_update=True)
-    if expected_version is not None and deal.version != expected_version:
-        raise Conflict(
-            f"deal {deal.id} was changed by someone else (version {deal.version}, "
-            f"you had {expected_version}); reload it, nothing was overwritten"
-        )
+    check_version(
+        session,
+        what=f"deal {deal.id}",
+        entity="deal",
+        entity_id=deal.id,
+        current=deal.version,
+        expected=expected_version,
+        now=now,
+    )
     if fields.next_step_due is not None and fields.next_step is None and not deal.next_step:
         raise InvalidInput("due", fields.next_step_due, "give --next-step with its due date")
     before = _snapshot(session, deal)

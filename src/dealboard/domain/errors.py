@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 
 class DealboardError(Exception):
@@ -40,7 +41,24 @@ class RuleViolation(DealboardError):
 
 
 class Conflict(DealboardError):
-    """Someone else changed the record first; nothing was overwritten."""
+    """Someone else changed the record first; nothing was overwritten.
+
+    `by`/`at` name the latest change when it is known; `current_version` is the
+    version a second, deliberate save should be made against.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        by: str | None = None,
+        at: datetime | None = None,
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.by = by
+        self.at = at
+        self.current_version = current_version
 
 
 class Busy(DealboardError):

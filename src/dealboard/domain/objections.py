@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import Objection, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
+from dealboard.domain.conflicts import check_version
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.lookup import load_row, require_deal
 from dealboard.domain.text import clean_text
@@ -71,9 +72,11 @@ def edit_objection(
     hidden: bool | None,
     response: str | None,
     now: datetime,
+    expected_version: int | None = None,
 ) -> None:
     """Change any of the objection's fields; None leaves a field as it is."""
     objection = load_row(session, Objection, objection_id, "objection")
+    _check(session, objection, expected_version, now)
     new = {
         "category": parse_choice(ObjectionCategory, category, "objection category")
         if category is not None
@@ -91,10 +94,16 @@ def edit_objection(
 
 
 def answer_objection(
-    session: Session, actor: User, objection_id: int, response: str, now: datetime
+    session: Session,
+    actor: User,
+    objection_id: int,
+    response: str,
+    now: datetime,
+    expected_version: int | None = None,
 ) -> None:
     """Record how we answered; the objection is then `answered` (not yet resolved)."""
     objection = load_row(session, Objection, objection_id, "objection")
+    _check(session, objection, expected_version, now)
     cleaned = clean_text("objection response", response)
     if not cleaned.strip():
         raise InvalidInput("objection response", response, "say how the objection was answered")
@@ -107,10 +116,16 @@ def answer_objection(
 
 
 def set_objection_status(
-    session: Session, actor: User, objection_id: int, status: str, now: datetime
+    session: Session,
+    actor: User,
+    objection_id: int,
+    status: str,
+    now: datetime,
+    expected_version: int | None = None,
 ) -> None:
     """Open, answered or resolved; resolving stamps the time, reopening clears it."""
     objection = load_row(session, Objection, objection_id, "objection")
+    _check(session, objection, expected_version, now)
     new = parse_choice(ObjectionStatus, status, "objection status")
     if new is objection.status:
         return
@@ -119,3 +134,17 @@ def set_objection_status(
     changes["resolved_at"] = (objection.resolved_at, resolved_at)
     objection.status, objection.resolved_at = new, resolved_at
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+
+
+def _check(
+    session: Session, objection: Objection, expected_version: int | None, now: datetime
+) -> None:
+    check_version(
+        session,
+        what=f"objection #{objection.id}",
+        entity="objection",
+        entity_id=objection.id,
+        current=objection.version,
+        expected=expected_version,
+        now=now,
+    )

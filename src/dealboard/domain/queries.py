@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from dealboard.db.models import (
     Activity,
     AuditEntry,
+    Change,
     ChecklistTick,
     Deal,
     DealTag,
@@ -225,6 +226,7 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
                 o.status,
                 o.created_at,
                 o.resolved_at,
+                o.version,
             )
             for o in session.scalars(
                 select(Objection).where(Objection.deal_id == deal_id).order_by(Objection.id)
@@ -244,11 +246,20 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
         history=tuple(_history(session, deal_id)),
         audit=tuple(
             AuditRecord(
-                e.at, name, e.action, e.entity, e.entity_id, e.field, e.old_value, e.new_value
+                e.at,
+                name,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.field,
+                e.old_value,
+                e.new_value,
+                kind.value if kind is not None else "do",
             )
-            for e, name in session.execute(
-                select(AuditEntry, User.name)
+            for e, name, kind in session.execute(
+                select(AuditEntry, User.name, Change.kind)
                 .join(User, User.id == AuditEntry.user_id)
+                .outerjoin(Change, Change.id == AuditEntry.change_id)
                 .where(AuditEntry.deal_id == deal_id)
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             )
@@ -287,7 +298,7 @@ def _checklist(session: Session, deal: Deal) -> list[ChecklistItem]:
 def _research(session: Session, deal_id: int) -> ResearchRecord:
     notes = session.get(ResearchNotes, deal_id)
     stakeholders = tuple(
-        StakeholderRecord(s.id, s.name, s.role, s.influence, s.stance)
+        StakeholderRecord(s.id, s.name, s.role, s.influence, s.stance, s.version)
         for s in session.scalars(
             select(Stakeholder).where(Stakeholder.deal_id == deal_id).order_by(Stakeholder.id)
         )
@@ -302,6 +313,7 @@ def _research(session: Session, deal_id: int) -> ResearchRecord:
         notes.pain_points,
         notes.free_text,
         stakeholders,
+        notes.version,
     )
 
 

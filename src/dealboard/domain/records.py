@@ -119,6 +119,7 @@ class StakeholderRecord:
     role: str
     influence: Influence
     stance: Stance
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class ResearchRecord:
     pain_points: str = ""
     free_text: str = ""
     stakeholders: tuple[StakeholderRecord, ...] = ()
+    #: 0 while the deal has no notes yet.
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,7 @@ class ObjectionRecord:
     status: ObjectionStatus
     created_at: datetime
     resolved_at: datetime | None
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,8 @@ class AuditRecord:
     field: str
     old_value: str | None
     new_value: str | None
+    #: `do` for a change of its own, `undo`/`redo` when it reverted another.
+    kind: str = "do"
 
 
 @dataclass(frozen=True)

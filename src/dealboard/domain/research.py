@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import ResearchNotes, Stakeholder, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
+from dealboard.domain.conflicts import check_version
 from dealboard.domain.lookup import load_row, require_deal
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.vocabulary import Influence, Stance
@@ -32,9 +33,18 @@ class ResearchFields:
 
 
 def save_research(
-    session: Session, actor: User, deal_id: int, given: ResearchFields, now: datetime
+    session: Session,
+    actor: User,
+    deal_id: int,
+    given: ResearchFields,
+    now: datetime,
+    expected_version: int | None = None,
 ) -> None:
-    """Write the given notes fields; unchanged fields leave no audit rows."""
+    """Write the given notes fields; unchanged fields leave no audit rows.
+
+    `expected_version` is the notes' version the user started from (0: there
+    were no notes yet); saving over a newer version is refused.
+    """
     require_deal(session, deal_id)
     cleaned = {
         f.name: clean_text(f.name.replace("_", " "), value)
@@ -42,6 +52,15 @@ def save_research(
         if (value := getattr(given, f.name)) is not None
     }
     notes = session.get(ResearchNotes, deal_id)
+    check_version(
+        session,
+        what="the research notes",
+        entity="research",
+        entity_id=deal_id,
+        current=notes.version if notes is not None else 0,
+        expected=expected_version,
+        now=now,
+    )
     if notes is None:
         notes = ResearchNotes(deal_id=deal_id, updated_at=now)
         for f in fields(ResearchFields):
@@ -107,9 +126,11 @@ def edit_stakeholder(
     influence: str | None,
     stance: str | None,
     now: datetime,
+    expected_version: int | None = None,
 ) -> None:
     """Change any of a stakeholder's fields; None leaves a field as it is."""
     person = load_row(session, Stakeholder, stakeholder_id, "stakeholder")
+    _check(session, person, expected_version, now)
     new: dict[str, object] = {}
     if name is not None:
         new["name"] = clean_line("stakeholder name", name, required=True)
@@ -125,10 +146,31 @@ def edit_stakeholder(
     audit.record_part(session, actor, "stakeholder", person, "update", changes, now)
 
 
-def remove_stakeholder(session: Session, actor: User, stakeholder_id: int, now: datetime) -> None:
+def remove_stakeholder(
+    session: Session,
+    actor: User,
+    stakeholder_id: int,
+    now: datetime,
+    expected_version: int | None = None,
+) -> None:
     """Take a person off the deal (the audit log keeps who they were)."""
     person = load_row(session, Stakeholder, stakeholder_id, "stakeholder")
+    _check(session, person, expected_version, now)
     audit.record_part(
         session, actor, "stakeholder", person, "delete", {"name": (person.name, None)}, now
     )
     session.delete(person)
+
+
+def _check(
+    session: Session, person: Stakeholder, expected_version: int | None, now: datetime
+) -> None:
+    check_version(
+        session,
+        what=f"stakeholder {person.name}",
+        entity="stakeholder",
+        entity_id=person.id,
+        current=person.version,
+        expected=expected_version,
+        now=now,
+    )

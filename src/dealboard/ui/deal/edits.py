@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from dealboard.domain.board import Board
+from dealboard.domain.errors import Conflict, DealboardError
 from dealboard.domain.records import (
     ActivityRecord,
     DealSummary,
@@ -27,6 +28,7 @@ from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.confirm import ConfirmDialog
 from dealboard.ui.deal.form import DealForm
 from dealboard.ui.deal.objection_dialog import ObjectionDialog, ObjectionValues
+from dealboard.ui.deal.research import ResearchPanel
 from dealboard.ui.deal.stakeholder_dialog import StakeholderDialog, StakeholderValues
 from dealboard.ui.deal.text_prompt import TextPrompt
 from dealboard.ui.text import plain_line
@@ -35,6 +37,25 @@ from dealboard.vocabulary import ObjectionStatus
 
 if TYPE_CHECKING:
     from dealboard.ui.deal.screen import DealScreen
+
+
+class Base:
+    """The version a dialog saves against; a refused save moves it on to the current one.
+
+    So the first save after someone else's change is refused with their name,
+    and a second save, made knowing that, goes through.
+    """
+
+    def __init__(self, record: ObjectionRecord | StakeholderRecord) -> None:
+        self.version = record.version
+
+    def guard(self, save: Callable[[int], object]) -> None:
+        try:
+            save(self.version)
+        except Conflict as conflict:
+            if conflict.current_version is not None:
+                self.version = conflict.current_version
+            raise
 
 
 def changes(before: Any, after: Any) -> dict[str, Any]:
@@ -64,18 +85,41 @@ class DealEdits:
         if result is not None:
             self.screen.reload()
 
-    def _write(self, call: Callable[[], object], message: str) -> None:
+    def _write(
+        self,
+        call: Callable[[], object],
+        message: str,
+        refused: Callable[[DealboardError], None] | None = None,
+    ) -> None:
         def written(_result: object) -> None:
             self.screen.notify(message, markup=False)
             self.screen.reload()
 
-        in_background(self.screen, call, done=written)
+        in_background(self.screen, call, done=written, refused=refused)
+
+    def _refused(self, error: DealboardError) -> None:
+        """A quick change refused: say why (long enough to read who changed what)."""
+        self.screen.notify(
+            str(error), title="Not done", severity="warning", markup=False, timeout=12
+        )
+        self.screen.reload()
 
     # -- research ---------------------------------------------------------
 
-    def save_research(self, notes: dict[str, str]) -> None:
+    def save_research(self, panel: ResearchPanel, notes: dict[str, str]) -> None:
         board, deal_id, fields = self.board, self.deal_id, ResearchFields(**notes)
-        self._write(lambda: board.save_research(deal_id, fields), "Research notes saved")
+        version = panel.base_version
+
+        def refused(error: DealboardError) -> None:
+            if isinstance(error, Conflict) and error.current_version is not None:
+                panel.base_version = error.current_version  # the next ctrl+s is deliberate
+            self.screen.notify(
+                str(error), title="Not saved", severity="warning", markup=False, timeout=12
+            )
+
+        self._write(
+            lambda: board.save_research(deal_id, fields, version), "Research notes saved", refused
+        )
 
     def add_stakeholder(self) -> None:
         board, deal_id = self.board, self.deal_id
@@ -86,10 +130,14 @@ class DealEdits:
         self._open(StakeholderDialog(None, save))
 
     def edit_stakeholder(self, stakeholder: StakeholderRecord) -> None:
-        board, before = self.board, StakeholderValues.of(stakeholder)
+        board, before, base = self.board, StakeholderValues.of(stakeholder), Base(stakeholder)
 
         def save(values: StakeholderValues) -> bool:
-            board.edit_stakeholder(stakeholder.id, **changes(before, values))
+            base.guard(
+                lambda v: board.edit_stakeholder(
+                    stakeholder.id, **changes(before, values), expected_version=v
+                )
+            )
             return True
 
         self._open(StakeholderDialog(stakeholder, save))
@@ -98,11 +146,11 @@ class DealEdits:
         board = self.board
 
         def remove() -> None:
-            board.remove_stakeholder(stakeholder.id)
+            board.remove_stakeholder(stakeholder.id, expected_version=stakeholder.version)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write(remove, "Stakeholder removed")
+                self._write(remove, "Stakeholder removed", self._refused)
 
         name = plain_line(stakeholder.name)
         question = ConfirmDialog("Remove this stakeholder?", name, yes="Remove")
@@ -119,19 +167,23 @@ class DealEdits:
         self._open(ObjectionDialog(None, save))
 
     def edit_objection(self, objection: ObjectionRecord) -> None:
-        board, before = self.board, ObjectionValues.of(objection)
+        board, before, base = self.board, ObjectionValues.of(objection), Base(objection)
 
         def save(values: ObjectionValues) -> bool:
-            board.edit_objection(objection.id, **changes(before, values))
+            base.guard(
+                lambda v: board.edit_objection(
+                    objection.id, **changes(before, values), expected_version=v
+                )
+            )
             return True
 
         self._open(ObjectionDialog(objection, save))
 
     def answer_objection(self, objection: ObjectionRecord) -> None:
-        board = self.board
+        board, base = self.board, Base(objection)
 
         def save(response: str) -> bool:
-            board.answer_objection(objection.id, response)
+            base.guard(lambda v: board.answer_objection(objection.id, response, v))
             return True
 
         heading = Text("Answer: ", style="bold") + plain_line(objection.text)
@@ -141,9 +193,9 @@ class DealEdits:
         board = self.board
 
         def change() -> None:
-            board.set_objection_status(objection.id, status.value)
+            board.set_objection_status(objection.id, status.value, objection.version)
 
-        self._write(change, f"Objection {status.value}")
+        self._write(change, f"Objection {status.value}", self._refused)
 
     # -- activity ---------------------------------------------------------
 

@@ -9,7 +9,7 @@ one deal never silently overwrite each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.widget import Widget
@@ -18,7 +18,7 @@ from textual.widgets import Input, Select
 from dealboard.domain import text
 from dealboard.domain.dates import parse_date
 from dealboard.domain.deals import DealFields, parse_tag
-from dealboard.domain.errors import DealboardError
+from dealboard.domain.errors import Conflict, DealboardError
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.records import DealSummary, PipelineRecord, StageRecord
 from dealboard.ui.deal.common import board_of, day
@@ -198,3 +198,9 @@ class DealForm(EditorDialog[int]):
         )
         deal_id, version = self.deal.id, self.deal.version
         return lambda: board.edit_deal(deal_id, fields, expected_version=version).id
+
+    def refused(self, error: DealboardError) -> None:
+        """A stale save: keep every field, and make the next save a deliberate one."""
+        if isinstance(error, Conflict) and error.current_version is not None and self.deal:
+            self.deal = replace(self.deal, version=error.current_version)
+        super().refused(error)

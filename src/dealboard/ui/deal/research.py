@@ -2,7 +2,9 @@
 
 The notes are edited in place and saved together with ctrl+s. While someone
 is typing, a reload (after any other save, or another user's change) leaves
-the fields they changed alone, so nothing typed is lost to a refresh.
+the fields they changed alone, so nothing typed is lost to a refresh; the
+save is made against the version they started typing on, so it is refused
+(saying whose change came first) rather than silently replacing it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class ResearchPanel(VerticalScroll):
         self.research = ResearchRecord()
         #: The notes as last loaded; a field differing from it has unsaved typing.
         self.loaded: dict[str, str] = {f.name: "" for f in NOTE_FIELDS}
+        #: The notes' version the user's typing started from.
+        self.base_version = 0
 
     def compose(self) -> ComposeResult:
         yield Label("Stakeholders", classes="panel-heading")
@@ -61,6 +65,8 @@ class ResearchPanel(VerticalScroll):
 
     def show(self, research: ResearchRecord) -> list[str]:
         """Show `research`; returns the labels of notes someone else changed under the user."""
+        if not self.is_dirty:
+            self.base_version = research.version
         self.research = research
         fill_table(
             self.stakeholders,
