@@ -12,6 +12,7 @@ from dealboard.domain.board import Board
 from dealboard.domain.records import DealSummary
 from dealboard.ui.board.column import StageColumn
 from dealboard.ui.board.screen import BoardScreen
+from dealboard.ui.live import DatabaseChanged, LiveUpdates
 from dealboard.ui.themes import THEME_VARIABLE_DEFAULTS
 
 
@@ -23,12 +24,20 @@ class Host(App[None]):
         self.board = board
         self.first = first
         self.results: list[object] = []
+        self.live = LiveUpdates(self, board)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(THEME_VARIABLE_DEFAULTS)
 
     def on_mount(self) -> None:
         self.push_screen(self.first, self.results.append)
+        self.live.start()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        self.live.tell_screens(message.full_reload)
 
 
 def seen(widget: Widget) -> str:

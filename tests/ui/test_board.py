@@ -388,7 +388,7 @@ async def test_a_change_made_elsewhere_appears_within_a_second(demo_board: Board
         focused = screen.focused_deal.title
         moved = deal_titled(demo_board, "Lab results portal")  # Qualify, 4/4 ticked
         lena.move(moved.id, "Research")
-        for _ in range(60):  # no key pressed: the board notices on its own (polls every 0.7 s)
+        for _ in range(60):  # no key pressed: the board notices on its own
             await pilot.pause(0.05)
             if "Lab results portal" in card_titles(pilot, "Research"):
                 break

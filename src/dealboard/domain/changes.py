@@ -1,5 +1,8 @@
 """Noticing changes made by anyone else (another board, the CLI) so screens can refresh.
 
+`watch` wakes a screen the moment another connection commits (SQLite's
+data_version, PostgreSQL's NOTIFY); the `ChangeFeed` then says what changed.
+
 Every change writes audit rows in its own transaction, so new audit rows are a
 complete, engine-independent signal of "something changed, and to which deals".
 Ids can commit out of order on PostgreSQL (a long transaction takes an id
@@ -9,12 +12,17 @@ and remembers which it has seen, rather than trusting the highest id alone.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from dealboard.db.models import AuditEntry, User
+from dealboard.db.watch import Watcher
 from dealboard.domain.board import Board
+
+__all__ = ["LOOKBACK", "ChangeFeed", "ChangeSet", "Watcher", "watch"]
 
 #: How far back (in audit ids) a late commit is still noticed.
 LOOKBACK = 500
@@ -75,3 +83,14 @@ class ChangeFeed:
             by_others=any(row[2] != self.board.actor_name for row in fresh),
             any=bool(fresh),
         )
+
+
+def watch(board: Board, changed: Callable[[bool], None]) -> Watcher:
+    """Start watching the board's database in a daemon thread; `stop()` the result when done.
+
+    `changed(full_reload)` is called from that thread, so a UI must hand it
+    over to its own thread. A daemon thread never holds up quitting.
+    """
+    watcher = Watcher(board.database.url, changed)
+    threading.Thread(target=watcher.run, name="dealboard-watch", daemon=True).start()
+    return watcher

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from dealboard.domain.board import Board
 from dealboard.ui.board.screen import BoardScreen
+from dealboard.ui.live import DatabaseChanged, LiveUpdates
 from dealboard.ui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS, load_themes
 
 
@@ -31,6 +32,7 @@ class DealboardApp(App[None]):
         super().__init__()
         self.board = board
         self.start_pipeline = pipeline
+        self.live = LiveUpdates(self, board)
         themes, self.theme_problems = load_themes()
         for theme in themes:
             self.register_theme(theme)
@@ -49,6 +51,13 @@ class DealboardApp(App[None]):
                 markup=False,
             )
         self.push_screen(BoardScreen(self.start_pipeline))
+        self.live.start()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
+
+    def on_database_changed(self, message: DatabaseChanged) -> None:
+        self.live.tell_screens(message.full_reload)
 
     def action_help(self) -> None:
         from dealboard.ui.help import HelpScreen

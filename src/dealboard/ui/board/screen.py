@@ -33,8 +33,6 @@ from dealboard.ui.worker import in_background
 
 #: Narrowest a column gets before the board scrolls sideways instead.
 MIN_COLUMN_WIDTH = 26
-#: How often the board looks for changes made elsewhere (another board, the CLI).
-POLL_SECONDS = 0.7
 #: How long a card changed by someone else stays highlighted.
 FLASH_SECONDS = 1.5
 
@@ -103,6 +101,8 @@ class BoardScreen(Screen[None]):
         #: Counts loads, so only the newest one is shown.
         self.generation = 0
         self.moves = MoveFlow(self)
+        self._looking = False
+        self._look_again = False
 
     # -- layout -----------------------------------------------------------
 
@@ -124,23 +124,34 @@ class BoardScreen(Screen[None]):
 
     # -- live -------------------------------------------------------------
 
-    def _poll(self) -> None:
-        """Look for changes made elsewhere; the next poll is set only when this one is done."""
+    def database_changed(self, full_reload: bool) -> None:
+        """Someone committed: find out what, flash their cards, redraw (one look at a time)."""
+        if self.loaded is None:  # the first load is still coming and will include it
+            return
+        if full_reload:
+            self.reload()
+        if self._looking:
+            self._look_again = True
+            return
+        self._looking = True
 
         def look() -> ChangeSet | None:
             try:
                 return self.feed.poll()
-            except Exception:  # a lost connection: try again at the next poll
+            except Exception:  # a lost connection: the next change or reconnect reloads
                 return None
 
         in_background(self, look, self._changes_seen, group="board-poll")
 
     def _changes_seen(self, changes: ChangeSet | None) -> None:
+        self._looking = False
         if changes is not None and changes.any:
             if changes.by_others:
                 self.flash(changes.deal_ids)
             self.reload()
-        self.set_timer(POLL_SECONDS, self._poll)
+        if self._look_again:
+            self._look_again = False
+            self.database_changed(False)
 
     def flash(self, deal_ids: frozenset[int]) -> None:
         """Highlight cards someone else just changed, for a moment."""
@@ -189,8 +200,6 @@ class BoardScreen(Screen[None]):
         in_background(self, fetch, arrived, group="board-load")
 
     async def _loaded(self, loaded: Loaded) -> None:
-        if self.loaded is None:  # watch for others' changes once the board is on screen
-            self.set_timer(POLL_SECONDS, self._poll)
         first = self.loaded is None or self.loaded.pipeline.stages != loaded.pipeline.stages
         self.loaded = loaded
         self.pipeline_name = loaded.pipeline.name

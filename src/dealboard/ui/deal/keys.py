@@ -27,6 +27,7 @@ TABLE_OF = {
     "research": "#stakeholder-table",
     "objections": "#objection-table",
     "activity": "#activity-table",
+    "history": "#audit-table",
 }
 
 DEAL_BINDINGS: list[Binding] = [
@@ -34,6 +35,7 @@ DEAL_BINDINGS: list[Binding] = [
     Binding("1", "panel('research')", "Research panel", show=False, id="deal.panel.research"),
     Binding("2", "panel('objections')", "Objections panel", show=False, id="deal.panel.objections"),
     Binding("3", "panel('activity')", "Activity panel", show=False, id="deal.panel.activity"),
+    Binding("4", "panel('history')", "History panel", show=False, id="deal.panel.history"),
     Binding("ctrl+s", "save_research", "Save notes", id="deal.research.save"),
     Binding("a", "add_stakeholder", "Add stakeholder", id="deal.stakeholder.add"),
     Binding("e", "edit_stakeholder", "Edit", id="deal.stakeholder.edit"),

@@ -1,7 +1,7 @@
 """One deal up close: a summary, and its research, objections and activity as panels.
 
-The screen only reads (in the background, and again every couple of seconds
-so other people's changes show up); every change goes through `DealEdits`.
+The screen only reads (in the background, and again whenever anyone commits a
+change, so other people's work shows up); every change goes through `DealEdits`.
 Keys act on the panel in view: `a` adds a stakeholder, an objection or an
 activity depending on which panel is open.
 """
@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +25,7 @@ from dealboard.ui.deal.activity import ActivityPanel
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.confirm import ConfirmDialog
 from dealboard.ui.deal.edits import DealEdits
+from dealboard.ui.deal.history import HistoryPanel
 from dealboard.ui.deal.keys import DEAL_BINDINGS, PANEL_OF, TABLE_OF
 from dealboard.ui.deal.objections import ObjectionPanel, open_count
 from dealboard.ui.deal.research import ResearchPanel
@@ -36,8 +36,6 @@ from dealboard.vocabulary import ObjectionStatus
 
 #: From this many columns the summary sits beside the panels instead of above them.
 WIDE_COLUMNS = 120
-#: Seconds between looks for other people's changes (one look at a time).
-POLL_SECONDS = 2.0
 _FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
@@ -54,7 +52,6 @@ class DealScreen(Screen[None]):
         self.edits = DealEdits(self)
         self._loading: Worker[None] | None = None
         self._read_again = False
-        self._poll: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="deal-body"):
@@ -66,6 +63,8 @@ class DealScreen(Screen[None]):
                     yield ObjectionPanel()
                 with TabPane("3 Activity", id="activity"):
                     yield ActivityPanel()
+                with TabPane("4 History", id="history"):
+                    yield HistoryPanel()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,8 +78,6 @@ class DealScreen(Screen[None]):
         if self._loading is not None and self._loading.is_running:
             self._read_again = True
             return
-        if self._poll is not None:
-            self._poll.stop()
         board, deal_id = board_of(self), self.deal_id
         self._loading = in_background(
             self, lambda: board.deal(deal_id), done=self._loaded, refused=self._unreadable
@@ -90,16 +87,18 @@ class DealScreen(Screen[None]):
         if self.is_attached and detail != self.detail:
             self.show(detail)
 
+    def database_changed(self, full_reload: bool) -> None:
+        """Someone committed a change: read the deal again (typing in panels is kept)."""
+        self.reload()
+
     @on(Worker.StateChanged)
     def _read_finished(self, event: Worker.StateChanged) -> None:
-        """After each read (answered or failed) comes the next: polls never overlap."""
+        """A change that arrived during a read is read once the read is done."""
         if event.worker is not self._loading or event.state not in _FINISHED:
             return
         if self._read_again:
             self._read_again = False
             self.reload()
-        else:
-            self._poll = self.set_timer(POLL_SECONDS, self.reload)
 
     def _unreadable(self, error: DealboardError) -> None:
         self.notify(str(error), title="Deal not shown", severity="warning", markup=False)
@@ -115,12 +114,14 @@ class DealScreen(Screen[None]):
         if clashes:
             self.notify(
                 f"Someone else changed {', '.join(clashes)} while you were typing; "
-                "ctrl+s saves your text over theirs.",
+                "your text is kept, and ctrl+s shows whose change it was before "
+                "anything is replaced.",
                 severity="warning",
                 markup=False,
             )
         self.query_one(ObjectionPanel).show(detail.objections)
         self.query_one(ActivityPanel).show(detail.activities, detail.history, board.now())
+        self.query_one(HistoryPanel).show(detail.audit)
         tabs = self.query_one(TabbedContent)
         still_open = open_count(detail.objections)
         tabs.get_tab("objections").label = (
@@ -249,11 +250,12 @@ class DealScreen(Screen[None]):
     # -- changes --------------------------------------------------------------
 
     def action_save_research(self) -> None:
-        notes = self.query_one(ResearchPanel).changed_notes()
+        panel = self.query_one(ResearchPanel)
+        notes = panel.changed_notes()
         if not notes:
             self.notify("No unsaved changes in the research notes", markup=False)
             return
-        self.edits.save_research(notes)
+        self.edits.save_research(panel, notes)
 
     def action_add_stakeholder(self) -> None:
         self.edits.add_stakeholder()
