@@ -27,6 +27,7 @@ from dealboard.domain import (
     pipelines,
     queries,
     research,
+    undo,
     users,
 )
 from dealboard.domain.errors import Conflict, NotFound
@@ -42,6 +43,7 @@ from dealboard.domain.records import (
 )
 from dealboard.domain.research import ResearchFields
 from dealboard.domain.retry import retried
+from dealboard.domain.undo import UndoResult
 
 Clock = Callable[[], datetime]
 
@@ -283,6 +285,18 @@ class Board:
         with self._writing() as (session, actor):
             return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
 
+    @retried
+    def undo(self) -> UndoResult:
+        """Put back the acting user's latest change (refused if others changed that deal since)."""
+        with self._writing() as (session, actor):
+            return undo.undo(session, actor, self.now())
+
+    @retried
+    def redo(self) -> UndoResult:
+        """Make again the change the acting user last undid."""
+        with self._writing() as (session, actor):
+            return undo.redo(session, actor, self.now())
+
     # -- objections -----------------------------------------------------------
 
     @retried
@@ -318,6 +332,7 @@ class Board:
         text: str | None = None,
         hidden: bool | None = None,
         response: str | None = None,
+        expected_version: int | None = None,
     ) -> None:
         """Correct an objection; None leaves a field unchanged."""
         with self._writing() as (session, actor):
@@ -330,28 +345,39 @@ class Board:
                 hidden=hidden,
                 response=response,
                 now=self.now(),
+                expected_version=expected_version,
             )
 
     @retried
-    def answer_objection(self, objection_id: int, response: str) -> None:
+    def answer_objection(
+        self, objection_id: int, response: str, expected_version: int | None = None
+    ) -> None:
         """Record the answer given; the objection becomes `answered`."""
         with self._writing() as (session, actor):
-            objections.answer_objection(session, actor, objection_id, response, self.now())
+            objections.answer_objection(
+                session, actor, objection_id, response, self.now(), expected_version
+            )
 
     @retried
-    def set_objection_status(self, objection_id: int, status: str) -> None:
+    def set_objection_status(
+        self, objection_id: int, status: str, expected_version: int | None = None
+    ) -> None:
         """`open`, `answered` or `resolved`."""
         with self._writing() as (session, actor):
-            objections.set_objection_status(session, actor, objection_id, status, self.now())
+            objections.set_objection_status(
+                session, actor, objection_id, status, self.now(), expected_version
+            )
 
     # -- research -------------------------------------------------------------
 
     @retried
-    def save_research(self, deal_id: int | str, fields: ResearchFields) -> None:
+    def save_research(
+        self, deal_id: int | str, fields: ResearchFields, expected_version: int | None = None
+    ) -> None:
         """Save research notes; None fields are left as they are."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
-            research.save_research(session, actor, deal_id, fields, self.now())
+            research.save_research(session, actor, deal_id, fields, self.now(), expected_version)
 
     @retried
     def add_stakeholder(
@@ -386,6 +412,7 @@ class Board:
         role: str | None = None,
         influence: str | None = None,
         stance: str | None = None,
+        expected_version: int | None = None,
     ) -> None:
         """Change a stakeholder; None leaves a field unchanged."""
         with self._writing() as (session, actor):
@@ -398,13 +425,16 @@ class Board:
                 influence=influence,
                 stance=stance,
                 now=self.now(),
+                expected_version=expected_version,
             )
 
     @retried
-    def remove_stakeholder(self, stakeholder_id: int) -> None:
+    def remove_stakeholder(self, stakeholder_id: int, expected_version: int | None = None) -> None:
         """Take a stakeholder off the deal."""
         with self._writing() as (session, actor):
-            research.remove_stakeholder(session, actor, stakeholder_id, self.now())
+            research.remove_stakeholder(
+                session, actor, stakeholder_id, self.now(), expected_version
+            )
 
     # -- activities -----------------------------------------------------------
 

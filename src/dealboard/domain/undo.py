@@ -1,0 +1,353 @@
+"""Undo and redo: putting one of your own changes back, as a new recorded change.
+
+Undo works on `Change`s (one user action each). It reverts every field the
+change wrote, newest first, and records that as an `undo` change naming the
+one it reverts, so the history stays complete and a redo is simply the
+reverting of an undo. It refuses, and writes nothing, when someone else has
+changed that deal since, or when the deal no longer holds what the change
+left there: undoing must never overwrite a colleague's work.
+
+Creating and deleting (a new deal, a removed stakeholder) are not undone:
+the issue asks for moves, edits, ticks and closes, and deleting a deal
+others may already have worked on is not a keystroke to hide behind `u`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from dealboard.db.models import (
+    AuditEntry,
+    Change,
+    ChecklistTick,
+    Deal,
+    DealTag,
+    Objection,
+    ResearchNotes,
+    StageTransition,
+    Stakeholder,
+    User,
+)
+from dealboard.domain import audit
+from dealboard.domain.conflicts import when
+from dealboard.domain.deals import next_position
+from dealboard.domain.errors import RuleViolation
+from dealboard.domain.lookup import load_deal, load_row
+from dealboard.domain.money import format_money, parse_money
+from dealboard.domain.users import find_user
+from dealboard.vocabulary import (
+    ChangeKind,
+    ContactType,
+    Influence,
+    LossReason,
+    ObjectionCategory,
+    ObjectionStatus,
+    Stance,
+)
+
+#: Fields whose audit rows are bookkeeping, reverted together with the row that caused them.
+_SKIPPED_FIELDS = frozenset({"gate override"})
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """What was put back, in words the user reads in a notification."""
+
+    deal_id: int | None
+    kind: ChangeKind
+    description: str
+
+
+def undo(session: Session, actor: User, now: datetime) -> UndoResult:
+    """Revert the actor's latest change that is still in effect."""
+    undone = aliased(Change)
+    target = session.scalar(
+        select(Change)
+        .where(
+            Change.user_id == actor.id,
+            Change.kind.in_((ChangeKind.DO, ChangeKind.REDO)),
+            ~exists().where(undone.reverts_id == Change.id, undone.kind == ChangeKind.UNDO),
+        )
+        .order_by(Change.id.desc())
+        .limit(1)
+    )
+    if target is None:
+        raise RuleViolation("nothing to undo: you have made no changes that can be undone")
+    return _revert(session, actor, target, ChangeKind.UNDO, now)
+
+
+def redo(session: Session, actor: User, now: datetime) -> UndoResult:
+    """Revert the actor's latest undo, unless they have made a new change since."""
+    redone = aliased(Change)
+    target = session.scalar(
+        select(Change)
+        .where(
+            Change.user_id == actor.id,
+            Change.kind == ChangeKind.UNDO,
+            ~exists().where(redone.reverts_id == Change.id, redone.kind == ChangeKind.REDO),
+        )
+        .order_by(Change.id.desc())
+        .limit(1)
+    )
+    newer_change = target is not None and session.scalar(
+        select(
+            exists().where(
+                Change.user_id == actor.id, Change.kind == ChangeKind.DO, Change.id > target.id
+            )
+        )
+    )
+    if target is None or newer_change:
+        raise RuleViolation("nothing to redo: there is no undone change since your last change")
+    return _revert(session, actor, target, ChangeKind.REDO, now)
+
+
+def _revert(
+    session: Session, actor: User, target: Change, kind: ChangeKind, now: datetime
+) -> UndoResult:
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.change_id == target.id).order_by(AuditEntry.id.desc())
+    ).all()
+    verb = "undo" if kind is ChangeKind.UNDO else "redo"
+    if not rows:
+        raise RuleViolation(f"cannot {verb} change #{target.id}: it recorded nothing")
+    if target.deal_id is not None:
+        _refuse_if_changed_since(session, actor, target, verb, now)
+    revert = _Reverter(session, actor, now, verb)
+    for row in rows:
+        revert.row(row)
+    change = audit.begin_change(
+        session, actor, at=now, deal_id=target.deal_id, kind=kind, reverts_id=target.id
+    )
+    for row in reversed(rows):
+        if row.field in _SKIPPED_FIELDS:
+            continue
+        session.add(
+            AuditEntry(
+                change_id=change.id,
+                at=now,
+                user_id=actor.id,
+                action=verb,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                deal_id=row.deal_id,
+                field=row.field,
+                old_value=row.new_value,
+                new_value=row.old_value,
+            )
+        )
+    session.flush()
+    return UndoResult(target.deal_id, kind, _describe(session, target, rows, verb))
+
+
+def _refuse_if_changed_since(
+    session: Session, actor: User, target: Change, verb: str, now: datetime
+) -> None:
+    later = session.execute(
+        select(Change.at, User.display_name, Change.deal_id)
+        .join(User, User.id == Change.user_id)
+        .where(
+            Change.deal_id == target.deal_id, Change.id > target.id, Change.user_id != actor.id
+        )
+        .order_by(Change.id.desc())
+        .limit(1)
+    ).first()
+    if later is not None:
+        at, who, deal_id = later
+        raise RuleViolation(
+            f"cannot {verb}: {who} changed deal {deal_id} at {when(at, now)}, after your "
+            f"change; {verb}ing it would overwrite theirs, so nothing was changed"
+        )
+
+
+def _describe(session: Session, target: Change, rows: list[AuditEntry], verb: str) -> str:
+    title = ""
+    if target.deal_id is not None:
+        title = session.scalar(select(Deal.title).where(Deal.id == target.deal_id)) or ""
+    shown = [r for r in reversed(rows) if r.field not in _SKIPPED_FIELDS][:3]
+    parts = ", ".join(
+        f"{r.field.replace('_', ' ')} {r.new_value or '—'} → {r.old_value or '—'}" for r in shown
+    )
+    done = "undid" if verb == "undo" else "redid"
+    subject = f"deal {target.deal_id} {title!r}" if title else f"change #{target.id}"
+    return f"{done} on {subject}: {parts}"
+
+
+class _Reverter:
+    """Puts each audited field back to its old value, checking it still holds the new one."""
+
+    def __init__(self, session: Session, actor: User, now: datetime, verb: str) -> None:
+        self.session = session
+        self.actor = actor
+        self.now = now
+        self.verb = verb
+
+    def row(self, row: AuditEntry) -> None:
+        if row.action in ("create", "delete"):
+            what = "adding" if row.action == "create" else "removing"
+            raise RuleViolation(
+                f"cannot {self.verb} {what} {row.entity} #{row.entity_id}: only moves, edits, "
+                "ticks and closes can be undone; change it by hand"
+            )
+        handler: Callable[[AuditEntry], None] | None = {
+            "deal": self._deal,
+            "checklist": self._tick,
+            "objection": self._objection,
+            "stakeholder": self._stakeholder,
+            "research": self._research,
+        }.get(row.entity)
+        if handler is None:
+            raise RuleViolation(f"cannot {self.verb} a change to a {row.entity}")
+        if row.field not in _SKIPPED_FIELDS:
+            handler(row)
+
+    def _moved_on(self, row: AuditEntry, now_shown: str | None) -> None:
+        if (now_shown or "") != (row.new_value or ""):
+            raise RuleViolation(
+                f"cannot {self.verb}: {row.field.replace('_', ' ')} of {row.entity} "
+                f"#{row.entity_id} is now {now_shown or '—'}, not {row.new_value or '—'}; "
+                "nothing was changed"
+            )
+
+    # -- deals ------------------------------------------------------------
+
+    def _deal(self, row: AuditEntry) -> None:
+        deal = load_deal(self.session, row.entity_id, for_update=True)
+        old = row.old_value
+        if row.field == "stage":
+            self._moved_on(row, deal.stage.name)
+            self._enter(deal, old)
+            return
+        simple: dict[str, Callable[[str | None], object]] = {
+            "title": _text,
+            "account": _text,
+            "contact": _text,
+            "source": _text,
+            "next_step": _text,
+            "loss_note": _text,
+            "position": lambda v: int(v or 0),
+            "closed_at": lambda v: datetime.fromisoformat(v) if v else None,
+            "loss_reason": lambda v: LossReason(v) if v else None,
+            "contact_type": lambda v: ContactType(v or ContactType.SUSPECT.value),
+            "expected_close": _day,
+            "next_step_due": _day,
+        }
+        if row.field not in ("position", "closed_at"):  # bookkeeping, not what users typed
+            self._moved_on(row, self._shown(deal, row.field))
+        if row.field in simple:
+            setattr(deal, row.field, simple[row.field](old))
+        elif row.field == "value":
+            money = parse_money(old or "0", deal.currency)
+            deal.value_minor, deal.currency = money.minor, money.currency
+        elif row.field == "owner":
+            deal.owner_id = find_user(self.session, old or "", "owner").id
+        elif row.field == "tags":
+            wanted = {t.strip() for t in (old or "").split(",") if t.strip()}
+            deal.tags = [t for t in deal.tags if t.tag in wanted] + [
+                DealTag(tag=t) for t in sorted(wanted - {t.tag for t in deal.tags})
+            ]
+        else:
+            raise RuleViolation(f"cannot {self.verb} a change to the deal's {row.field}")
+        deal.updated_at = self.now
+
+    def _shown(self, deal: Deal, field: str) -> str | None:
+        """The deal's field as the audit log writes it (see `deals._snapshot`)."""
+        if field == "value":
+            return format_money(deal.value_minor or 0, deal.currency)
+        if field == "owner":
+            return self.session.scalar(select(User.name).where(User.id == deal.owner_id))
+        if field == "tags":
+            return audit.as_text(tuple(sorted(t.tag for t in deal.tags)))
+        return audit.as_text(getattr(deal, field, None))
+
+    def _enter(self, deal: Deal, stage_name: str | None) -> None:
+        target = next((s for s in deal.pipeline.stages if s.name == stage_name), None)
+        if target is None:
+            raise RuleViolation(f"cannot {self.verb}: stage {stage_name!r} no longer exists")
+        self.session.add(
+            StageTransition(
+                deal_id=deal.id,
+                from_stage_id=deal.stage_id,
+                to_stage_id=target.id,
+                user_id=self.actor.id,
+                at=self.now,
+                override_reason=f"{self.verb} of an earlier move",
+            )
+        )
+        deal.stage_id, deal.stage = target.id, target
+        deal.position = next_position(self.session, target.id)
+        deal.stage_entered_at = self.now
+        deal.updated_at = self.now
+
+    # -- checklist, objections, stakeholders, research ------------------------
+
+    def _tick(self, row: AuditEntry) -> None:
+        tick = self.session.scalar(
+            select(ChecklistTick).where(
+                and_(
+                    ChecklistTick.deal_id == row.deal_id,
+                    ChecklistTick.criterion_id == row.entity_id,
+                )
+            )
+        )
+        self._moved_on(row, "done" if tick is not None else "open")
+        if row.old_value == "done":
+            assert row.deal_id is not None
+            self.session.add(
+                ChecklistTick(
+                    deal_id=row.deal_id,
+                    criterion_id=row.entity_id,
+                    checked_by_id=self.actor.id,
+                    checked_at=self.now,
+                )
+            )
+        elif tick is not None:
+            self.session.delete(tick)
+
+    def _objection(self, row: AuditEntry) -> None:
+        objection = load_row(self.session, Objection, row.entity_id, "objection")
+        parse: dict[str, Callable[[str | None], object]] = {
+            "category": lambda v: ObjectionCategory(v),
+            "text": _text,
+            "response": _text,
+            "hidden": lambda v: v == "yes",
+            "status": lambda v: ObjectionStatus(v),
+            "resolved_at": lambda v: datetime.fromisoformat(v) if v else None,
+        }
+        self._field(objection, row, parse)
+
+    def _stakeholder(self, row: AuditEntry) -> None:
+        person = load_row(self.session, Stakeholder, row.entity_id, "stakeholder")
+        parse: dict[str, Callable[[str | None], object]] = {
+            "name": _text,
+            "role": _text,
+            "influence": lambda v: Influence(v),
+            "stance": lambda v: Stance(v),
+        }
+        self._field(person, row, parse)
+
+    def _research(self, row: AuditEntry) -> None:
+        notes = load_row(self.session, ResearchNotes, row.entity_id, "research notes")
+        self._field(notes, row, {row.field: _text})
+        notes.updated_at = self.now
+
+    def _field(
+        self, record: object, row: AuditEntry, parse: dict[str, Callable[[str | None], object]]
+    ) -> None:
+        if row.field not in parse:
+            raise RuleViolation(f"cannot {self.verb} a change to {row.entity} {row.field}")
+        self._moved_on(row, audit.as_text(getattr(record, row.field)))
+        setattr(record, row.field, parse[row.field](row.old_value))
+
+
+def _text(value: str | None) -> str:
+    return value or ""
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
