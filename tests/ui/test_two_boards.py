@@ -84,3 +84,33 @@ async def test_a_conflicting_edit_is_refused_with_who_and_the_text_is_kept(
     titles = {d.title for d in demo_board.list_deals()}
     assert "Lab portal v2" in titles and "Lab portal, phase 1" not in titles
     lena.database.dispose()
+
+
+def _messages(pilot: Pilot) -> list[str]:
+    return [str(n.message) for n in pilot.app._notifications]
+
+
+async def test_u_undoes_my_move_and_shift_u_redoes_it_but_not_over_a_colleague(
+    demo_board: Board, clock: FixedClock
+) -> None:
+    lena = Board(Database(demo_board.database.url), "lena", clock)
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await _focus(pilot, "Qualify", "2", MOVED)
+        await pilot.press("L")
+        await settle(pilot)
+        assert MOVED in card_titles(pilot, "Research")
+        await pilot.press("u")
+        await settle(pilot)
+        assert MOVED in card_titles(pilot, "Qualify")
+        assert any("stage Research → Qualify" in m for m in _messages(pilot))
+        await pilot.press("U")
+        await settle(pilot)
+        assert MOVED in card_titles(pilot, "Research")
+        moved = next(d for d in demo_board.list_deals() if d.title == MOVED)
+        lena.set_check(moved.id, "1", stage="Research")  # a colleague works on it
+        await pilot.press("u")
+        await settle(pilot)
+        assert MOVED in card_titles(pilot, "Research")
+        assert any("Lena Hoffmann changed deal" in m for m in _messages(pilot))
+    lena.database.dispose()

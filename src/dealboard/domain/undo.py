@@ -64,12 +64,13 @@ class UndoResult:
 
 
 def undo(session: Session, actor: User, now: datetime) -> UndoResult:
-    """Revert the actor's latest change that is still in effect."""
+    """Revert the actor's latest change to a deal that is still in effect."""
     undone = aliased(Change)
     target = session.scalar(
         select(Change)
         .where(
             Change.user_id == actor.id,
+            Change.deal_id.is_not(None),  # board set-up (users, pipelines) is not undone
             Change.kind.in_((ChangeKind.DO, ChangeKind.REDO)),
             ~exists().where(undone.reverts_id == Change.id, undone.kind == ChangeKind.UNDO),
         )
@@ -97,7 +98,10 @@ def redo(session: Session, actor: User, now: datetime) -> UndoResult:
     newer_change = target is not None and session.scalar(
         select(
             exists().where(
-                Change.user_id == actor.id, Change.kind == ChangeKind.DO, Change.id > target.id
+                Change.user_id == actor.id,
+                Change.deal_id.is_not(None),
+                Change.kind == ChangeKind.DO,
+                Change.id > target.id,
             )
         )
     )

@@ -29,6 +29,7 @@ from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.drag import DragGhost, drop_target
 from dealboard.ui.board.moving import MoveFlow
 from dealboard.ui.text import plain_line
+from dealboard.ui.undoing import undo_or_redo
 from dealboard.ui.worker import in_background
 
 #: Narrowest a column gets before the board scrolls sideways instead.
@@ -85,6 +86,8 @@ class BoardScreen(Screen[None]):
         _binding("t", "toggle_closed", "Show won/lost cards"),
         _binding("z", "zoom", "Zoom column"),
         _binding("r", "reload", "Reload"),
+        _binding("u", "undo", "Undo my last change"),
+        _binding("U", "redo", "Redo what I undid"),
         *[_binding(str(n), f"jump({n - 1})", "Jump to column 1–9") for n in range(1, 10)],
     ]
 
@@ -370,6 +373,12 @@ class BoardScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_undo(self) -> None:
+        undo_or_redo(self, redo=False)
+
+    def action_redo(self) -> None:
+        undo_or_redo(self, redo=True)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -49,4 +49,6 @@ DEAL_BINDINGS: list[Binding] = [
     Binding("c", "complete_activity", "Mark done", id="deal.activity.complete"),
     Binding("E", "edit_deal", "Edit deal", show=False, id="deal.edit"),
     Binding("ctrl+r", "reload", "Reload", show=False, id="deal.reload"),
+    Binding("u", "undo", "Undo my last change", show=False, id="deal.undo"),
+    Binding("U", "redo", "Redo what I undid", show=False, id="deal.redo"),
 ]

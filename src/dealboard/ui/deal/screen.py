@@ -31,6 +31,7 @@ from dealboard.ui.deal.objections import ObjectionPanel, open_count
 from dealboard.ui.deal.research import ResearchPanel
 from dealboard.ui.deal.summary import DealHeader
 from dealboard.ui.text import plain
+from dealboard.ui.undoing import undo_or_redo
 from dealboard.ui.worker import in_background
 from dealboard.vocabulary import ObjectionStatus
 
@@ -234,6 +235,12 @@ class DealScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_undo(self) -> None:
+        undo_or_redo(self, redo=False)
+
+    def action_redo(self) -> None:
+        undo_or_redo(self, redo=True)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every key that works here right now, by name, for the command palette."""
