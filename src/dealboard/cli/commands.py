@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dealboard.cli import admin_commands, deal_commands, doctor_commands, process_commands
+from dealboard.cli import (
+    admin_commands,
+    deal_commands,
+    doctor_commands,
+    history_commands,
+    process_commands,
+)
 from dealboard.cli.parser import OneLineParser, common_options
 from dealboard.cli.session import show_board
 
@@ -19,4 +25,5 @@ def add_commands(parser: OneLineParser) -> None:
     admin_commands.register(subparsers, common)
     deal_commands.register(subparsers, common)
     process_commands.register(subparsers, common)
+    history_commands.register(subparsers, common)
     doctor_commands.register(subparsers, common)

@@ -21,6 +21,7 @@ from dealboard.db.models import Deal, Pipeline, User
 from dealboard.domain import (
     activities,
     deals,
+    history,
     moves,
     objections,
     ordering,
@@ -30,7 +31,7 @@ from dealboard.domain import (
     undo,
     users,
 )
-from dealboard.domain.errors import Conflict, NotFound
+from dealboard.domain.errors import Conflict, InvalidInput, NotFound
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
 from dealboard.domain.records import (
@@ -284,6 +285,25 @@ class Board:
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
+
+    def log(
+        self,
+        *,
+        since: str | None = None,
+        user: str | None = None,
+        deal: int | str | None = None,
+        limit: int = history.DEFAULT_LIMIT,
+    ) -> list[history.HistoryEntry]:
+        """Recorded changes, oldest first: the newest `limit` matching the filters."""
+        if limit < 1:
+            raise InvalidInput("limit", limit, "give a whole number of 1 or more")
+        deal_id = parse_deal_id(deal) if deal is not None else None
+        when = history.parse_since(since, self.now()) if since else None
+        with self.database.read() as session:
+            user_id = users.find_user(session, user, "user").id if user else None
+            return history.history(
+                session, since=when, user_id=user_id, deal_id=deal_id, limit=limit
+            )
 
     @retried
     def undo(self) -> UndoResult:
