@@ -7,6 +7,8 @@ UI thread, so a slow disk or a busy PostgreSQL never freezes a key press.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,6 +21,44 @@ T = TypeVar("T")
 
 #: Called with the refusal when the domain says no (bad input, a rule, a conflict).
 OnRefusal = Callable[[DealboardError], None]
+
+
+class PendingCalls:
+    """Database calls under way, so a spinner can show when one is slow (a locked database).
+
+    Started on the UI thread, finished on worker threads: hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started: dict[int, float] = {}
+        self._next = 0
+
+    def begin(self) -> int:
+        with self._lock:
+            self._next += 1
+            self._started[self._next] = time.monotonic()
+            return self._next
+
+    def end(self, token: int) -> None:
+        with self._lock:
+            self._started.pop(token, None)
+
+    def longest_wait(self) -> float:
+        """Seconds the oldest unfinished call has been running (0 when none is)."""
+        with self._lock:
+            oldest = min(self._started.values(), default=None)
+        return 0.0 if oldest is None else time.monotonic() - oldest
+
+
+def pending_calls(node: DOMNode) -> PendingCalls:
+    """The app's one `PendingCalls` (made on first use)."""
+    app = node.app
+    pending = getattr(app, "_dealboard_pending", None)
+    if pending is None:
+        pending = PendingCalls()
+        app._dealboard_pending = pending  # type: ignore[attr-defined]
+    return pending
 
 
 def in_background(
@@ -40,7 +80,16 @@ def in_background(
     def report(error: DealboardError) -> None:
         app.notify(str(error), title="Not done", severity="warning", markup=False)
 
+    pending = pending_calls(node)
+    token = pending.begin()
+
     def work() -> None:
+        try:
+            finish()
+        finally:
+            pending.end(token)
+
+    def finish() -> None:
         try:
             result = call()
         except DealboardError as error:

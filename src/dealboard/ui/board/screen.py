@@ -28,6 +28,7 @@ from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.drag import DragGhost, drop_target
 from dealboard.ui.board.moving import MoveFlow
+from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import plain_line
 from dealboard.ui.undoing import undo_or_redo
 from dealboard.ui.worker import in_background
@@ -61,7 +62,7 @@ def _binding(key: str, action: str, description: str, show: bool = False, **kw) 
 class BoardScreen(Screen[None]):
     """Columns of deal cards for one pipeline."""
 
-    CSS_PATH = "board.tcss"
+    CSS_PATH = ["board.tcss", "../spinner.tcss"]
     AUTO_FOCUS = ""
     BINDINGS = [
         _binding("left,h", "column(-1)", "Previous column"),
@@ -119,6 +120,7 @@ class BoardScreen(Screen[None]):
         )
         yield Footer()
         yield DragGhost()
+        yield DatabaseSpinner()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

@@ -30,6 +30,7 @@ from dealboard.ui.deal.keys import DEAL_BINDINGS, PANEL_OF, TABLE_OF
 from dealboard.ui.deal.objections import ObjectionPanel, open_count
 from dealboard.ui.deal.research import ResearchPanel
 from dealboard.ui.deal.summary import DealHeader
+from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import plain
 from dealboard.ui.undoing import undo_or_redo
 from dealboard.ui.worker import in_background
@@ -43,7 +44,7 @@ _FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 class DealScreen(Screen[None]):
     """The detail of deal `deal_id`; Esc or q goes back to where it was opened from."""
 
-    CSS_PATH = "screen.tcss"
+    CSS_PATH = ["screen.tcss", "../spinner.tcss"]
     BINDINGS = DEAL_BINDINGS
 
     def __init__(self, deal_id: int) -> None:
@@ -67,6 +68,7 @@ class DealScreen(Screen[None]):
                 with TabPane("4 History", id="history"):
                     yield HistoryPanel()
         yield Footer()
+        yield DatabaseSpinner()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= WIDE_COLUMNS, "-wide")
