@@ -8,7 +8,7 @@ import pytest
 
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
-from dealboard.domain.errors import Conflict, InvalidInput, NotFound
+from dealboard.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from helpers import row_counts
 
 
@@ -97,3 +97,14 @@ def test_unknown_deal_is_named(board: Board) -> None:
         board.deal(999)
     with pytest.raises(InvalidInput, match="deal: 'abc'"):
         board.move("abc", "Qualify")
+
+
+def test_only_a_manager_reassigns_a_deal(board: Board, rep_board: Board) -> None:
+    mine = rep_board.add_deal(DealFields(title="Rick's own"))
+    with pytest.raises(RuleViolation, match="only a manager may reassign a deal; rick is a rep"):
+        rep_board.edit_deal(mine, DealFields(owner="maria"))
+    with pytest.raises(RuleViolation, match="only a manager may give a new deal"):
+        rep_board.add_deal(DealFields(title="For Maria", owner="maria"))
+    assert rep_board.deal(mine).summary.owner == "rick"
+    board.edit_deal(mine, DealFields(owner="maria"))
+    assert board.deal(mine).summary.owner == "maria"

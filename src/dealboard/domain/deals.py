@@ -16,7 +16,7 @@ from dealboard.domain.dates import parse_date
 from dealboard.domain.errors import InvalidInput, RuleViolation
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal
 from dealboard.domain.money import format_money, parse_money
-from dealboard.domain.users import find_user
+from dealboard.domain.users import find_user, require_manager
 from dealboard.vocabulary import ContactType, StageKind
 
 _TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -85,6 +85,8 @@ def create_deal(
         updated_at=now,
     )
     _apply(session, deal, fields, pipeline.currency, today)
+    if deal.owner_id != actor.id:
+        require_manager(actor, "give a new deal to someone else")
     session.add(deal)
     session.flush()
     session.add(
@@ -138,6 +140,8 @@ def edit_deal(
     _apply(session, deal, fields, deal.currency, today)
     after = _snapshot(session, deal)
     changes = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    if "owner" in changes:
+        require_manager(actor, "reassign a deal")
     if changes:
         deal.updated_at = now
         audit.record(
