@@ -395,3 +395,21 @@ async def test_a_change_made_elsewhere_appears_within_a_second(demo_board: Board
         assert "Lab results portal" in card_titles(pilot, "Research")
         assert moved.id in column_named(pilot, "Research").cards.flash_ids
         assert screen.focused_deal.title == focused
+
+
+async def test_an_edit_elsewhere_rereads_only_that_card(demo_board: Board, clock) -> None:
+    lena = Board(demo_board.database, "lena", clock)
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        edited = deal_titled(demo_board, "Lab results portal")
+        board_reads: list[object] = []
+        full_read = demo_board.list_deals
+        demo_board.list_deals = lambda **kw: board_reads.append(kw) or full_read(**kw)  # type: ignore[method-assign]
+        lena.edit_deal(edited.id, DealFields(title="Lab results portal, phase 2"))
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "Lab results portal, phase 2" in card_titles(pilot, "Qualify"):
+                break
+        assert "Lab results portal, phase 2" in card_titles(pilot, "Qualify")
+        assert board_reads == []  # the card was re-read on its own, not the whole board
+        assert edited.id in column_named(pilot, "Qualify").cards.flash_ids

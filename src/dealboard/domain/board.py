@@ -6,7 +6,7 @@ bad value raises a `DealboardError` and leaves the database untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
@@ -192,6 +192,12 @@ class Board:
             )
             session.flush()
             return queries.deal_summaries(session, Deal.id == deal_id)[0]
+
+    def deals_by_id(self, deal_ids: Iterable[int]) -> list[DealSummary]:
+        """Just these deals (a board refreshing the cards someone else changed)."""
+        wanted = sorted(set(deal_ids))
+        with self.database.read() as session:
+            return queries.deal_summaries(session, Deal.id.in_(wanted)) if wanted else []
 
     def list_deals(
         self,

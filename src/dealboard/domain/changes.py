@@ -24,6 +24,9 @@ from dealboard.domain.board import Board
 
 __all__ = ["LOOKBACK", "ChangeFeed", "ChangeSet", "Watcher", "watch"]
 
+#: Fields whose change moves cards about, not just what one card shows.
+_LAYOUT_FIELDS = frozenset({"stage", "position"})
+
 #: How far back (in audit ids) a late commit is still noticed.
 LOOKBACK = 500
 
@@ -35,6 +38,10 @@ class ChangeSet:
     deal_ids: frozenset[int] = frozenset()
     by_others: bool = False
     any: bool = False
+    #: True when re-reading just `deal_ids` cannot be enough: a card changed place
+    #: (its siblings shift without audit rows of their own), or the board itself
+    #: changed (pipelines, users).
+    layout: bool = False
 
 
 @dataclass
@@ -68,7 +75,7 @@ class ChangeFeed:
             return ChangeSet()
         with self.board.database.read() as session:
             rows = session.execute(
-                select(AuditEntry.id, AuditEntry.deal_id, User.name)
+                select(AuditEntry.id, AuditEntry.deal_id, User.name, AuditEntry.field)
                 .join(User, User.id == AuditEntry.user_id)
                 .where(AuditEntry.id > self._high - LOOKBACK)
             ).all()
@@ -82,6 +89,7 @@ class ChangeFeed:
             deal_ids=frozenset(row[1] for row in fresh if row[1] is not None),
             by_others=any(row[2] != self.board.actor_name for row in fresh),
             any=bool(fresh),
+            layout=any(row[1] is None or row[3] in _LAYOUT_FIELDS for row in fresh),
         )
 
 

@@ -107,6 +107,7 @@ class BoardScreen(Screen[None]):
         self.moves = MoveFlow(self)
         self._looking = False
         self._look_again = False
+        self._full_load_pending = False
 
     # -- layout -----------------------------------------------------------
 
@@ -153,10 +154,28 @@ class BoardScreen(Screen[None]):
         if changes is not None and changes.any:
             if changes.by_others:
                 self.flash(changes.deal_ids)
-            self.reload()
+            if changes.layout or not changes.deal_ids or self._full_load_pending:
+                self.reload()
+            else:
+                self._refresh_cards(changes.deal_ids)
         if self._look_again:
             self._look_again = False
             self.database_changed(False)
+
+    def _refresh_cards(self, deal_ids: frozenset[int]) -> None:
+        """Re-read only the cards that changed in place (an edit, a tick), not the board."""
+        board = self.app.board  # type: ignore[attr-defined]
+        generation = self.generation
+
+        def arrived(fresh: list[DealSummary]) -> None:
+            if generation != self.generation or self.loaded is None:
+                return  # a full load has been asked for since; it decides
+            shown = self.loaded.pipeline.name
+            kept = [d for d in self.loaded.deals if d.id not in deal_ids]
+            self.loaded.deals = kept + [d for d in fresh if d.pipeline == shown]
+            self._redraw()
+
+        in_background(self, lambda: board.deals_by_id(deal_ids), arrived, group="board-load")
 
     def flash(self, deal_ids: frozenset[int]) -> None:
         """Highlight cards someone else just changed, for a moment."""
@@ -183,6 +202,7 @@ class BoardScreen(Screen[None]):
         wanted = self.pipeline_name
         self.generation += 1
         generation = self.generation
+        self._full_load_pending = True
 
         feed = self.feed
 
@@ -200,6 +220,7 @@ class BoardScreen(Screen[None]):
 
         async def arrived(loaded: Loaded) -> None:
             if generation == self.generation:  # an older load finishing late is stale
+                self._full_load_pending = False
                 await self._loaded(loaded)
 
         in_background(self, fetch, arrived, group="board-load")
