@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dealboard.cli import (
     admin_commands,
+    agenda_commands,
     deal_commands,
     doctor_commands,
     history_commands,
@@ -26,4 +27,5 @@ def add_commands(parser: OneLineParser) -> None:
     deal_commands.register(subparsers, common)
     process_commands.register(subparsers, common)
     history_commands.register(subparsers, common)
+    agenda_commands.register(subparsers, common)
     doctor_commands.register(subparsers, common)

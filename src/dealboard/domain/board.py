@@ -20,6 +20,7 @@ from dealboard.db.migrate import upgrade
 from dealboard.db.models import Deal, Pipeline, User
 from dealboard.domain import (
     activities,
+    agenda,
     deals,
     history,
     moves,
@@ -291,6 +292,12 @@ class Board:
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
+
+    def agenda(self, user: str | None = None) -> list[agenda.AgendaItem]:
+        """What `user` (default: the acting user) has to do: overdue, today, upcoming."""
+        with self.database.read() as session:
+            person = users.find_user(session, user or self.actor_name, "user")
+            return agenda.agenda(session, person, self.today())
 
     def log(
         self,
