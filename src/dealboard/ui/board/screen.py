@@ -87,6 +87,7 @@ class BoardScreen(Screen[None]):
         _binding("t", "toggle_closed", "Show won/lost cards"),
         _binding("z", "zoom", "Zoom column"),
         _binding("r", "reload", "Reload"),
+        _binding("A", "agenda", "Agenda: what to do next"),
         _binding("u", "undo", "Undo my last change"),
         _binding("U", "redo", "Redo what I undid"),
         *[_binding(str(n), f"jump({n - 1})", "Jump to column 1–9") for n in range(1, 10)],
@@ -396,6 +397,11 @@ class BoardScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_agenda(self) -> None:
+        from dealboard.ui.agenda.screen import AgendaScreen
+
+        self.app.push_screen(AgendaScreen())
 
     def action_undo(self) -> None:
         undo_or_redo(self, redo=False)
