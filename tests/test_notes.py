@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from clock import FixedClock
@@ -116,3 +118,15 @@ def test_activities_are_scheduled_done_and_listed_newest_first(
         board.add_activity(deal_id, kind="fax", subject="x")
     with pytest.raises(InvalidInput, match="due"):
         board.add_activity(deal_id, kind="call", subject="x", due="someday")
+
+
+def test_a_touch_logged_with_a_next_step_sets_the_deals_next_step(board: Board) -> None:
+    deal_id = board.add_deal(DealFields(title="Fleet"))
+    board.add_activity(
+        deal_id, kind="email", subject="Sent deck", done=True, next_step="Call", next_step_due="+3d"
+    )
+    summary = board.deal(deal_id).summary
+    assert (summary.next_step, summary.next_step_due) == ("Call", board.today() + timedelta(3))
+    with pytest.raises(InvalidInput, match="next step"):
+        board.add_activity(deal_id, kind="call", subject="x", done=True, next_step_due="+1d")
+    assert len(board.deal(deal_id).activities) == 1  # the refused touch wrote nothing

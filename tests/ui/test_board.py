@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pilot_helpers import (
     board_screen,
     card_titles,
@@ -413,3 +415,26 @@ async def test_an_edit_elsewhere_rereads_only_that_card(demo_board: Board, clock
         assert "Lab results portal, phase 2" in card_titles(pilot, "Qualify")
         assert board_reads == []  # the card was re-read on its own, not the whole board
         assert edited.id in column_named(pilot, "Qualify").cards.flash_ids
+
+
+async def test_a_logs_a_touch_with_its_next_step_from_the_board(board: Board) -> None:
+    deal_id = board.add_deal(DealFields(title="Fleet rollout"))
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Intro call")
+        screen = pilot.app.screen
+        screen.query_one("#field-outcome").value = "Interested, wants pricing"
+        screen.query_one("#field-next_step").value = "Send pricing"
+        screen.query_one("#field-next_step_due").value = "+2d"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert board_screen(pilot) is pilot.app.screen
+    detail = board.deal(deal_id)
+    assert [(a.kind.value, a.subject, a.outcome) for a in detail.activities] == [
+        ("call", "Intro call", "Interested, wants pricing")
+    ]
+    assert detail.activities[0].done_at is not None
+    assert detail.summary.next_step == "Send pricing"
+    assert detail.summary.next_step_due == board.today() + timedelta(days=2)

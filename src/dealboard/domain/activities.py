@@ -13,7 +13,8 @@ from dealboard.db.models import Activity, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.dates import parse_date
-from dealboard.domain.errors import RuleViolation
+from dealboard.domain.deals import DealFields, edit_deal
+from dealboard.domain.errors import InvalidInput, RuleViolation
 from dealboard.domain.lookup import load_row, require_deal
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.vocabulary import ActivityKind
@@ -34,8 +35,15 @@ def add_activity(
     outcome: str,
     today: date,
     now: datetime,
+    next_step: str = "",
+    next_step_due: str | None = None,
 ) -> int:
-    """Schedule a touch (with `due`) or log one already done; returns its id."""
+    """Schedule a touch (with `due`) or log one already done; returns its id.
+
+    A `next_step` given with the touch becomes the deal's next step (and its
+    due date), in the same transaction: logging a call and saying what comes
+    next is one action for the rep.
+    """
     require_deal(session, deal_id)
     due_at = None
     if due is not None and due.strip():
@@ -54,6 +62,18 @@ def add_activity(
     session.flush()
     changes = {"kind": (None, activity.kind), "subject": (None, activity.subject)}
     audit.record_part(session, actor, "activity", activity, "create", changes, now)
+    if next_step.strip() or next_step_due:
+        if not next_step.strip():
+            raise InvalidInput("next step", next_step, "say what the next step is for its date")
+        edit_deal(
+            session,
+            actor,
+            deal_id,
+            DealFields(next_step=next_step, next_step_due=next_step_due or "none"),
+            expected_version=None,
+            now=now,
+            today=today,
+        )
     return activity.id
 
 

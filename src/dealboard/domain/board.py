@@ -481,8 +481,10 @@ class Board:
         due: str | None = None,
         done: bool = False,
         outcome: str = "",
+        next_step: str = "",
+        next_step_due: str | None = None,
     ) -> int:
-        """Schedule a touch (`due`) or log one that is done."""
+        """Schedule a touch (`due`) or log one that is done, optionally with the next step."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             return activities.add_activity(
@@ -496,6 +498,8 @@ class Board:
                 outcome=outcome,
                 today=self.today(),
                 now=self.now(),
+                next_step=next_step,
+                next_step_due=next_step_due,
             )
 
     @retried

@@ -9,7 +9,7 @@ cursor is put back on the same deal, so focus survives every refresh.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from rich.text import Text
@@ -87,6 +87,7 @@ class BoardScreen(Screen[None]):
         _binding("t", "toggle_closed", "Show won/lost cards"),
         _binding("z", "zoom", "Zoom column"),
         _binding("r", "reload", "Reload"),
+        _binding("a", "log_activity", "Log a touch (call, email, meeting…)"),
         _binding("A", "agenda", "Agenda: what to do next"),
         _binding("u", "undo", "Undo my last change"),
         _binding("U", "redo", "Redo what I undid"),
@@ -397,6 +398,25 @@ class BoardScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_log_activity(self) -> None:
+        """Log a call, email, meeting, social touch or note, and say what comes next."""
+        deal = self.focused_deal
+        if deal is None:
+            return
+        from dealboard.ui.deal.activity_dialog import ActivityDialog, ActivityValues
+
+        board = self.app.board  # type: ignore[attr-defined]
+
+        def save(values: ActivityValues) -> int:
+            return board.add_activity(deal.id, **asdict(values))
+
+        def logged(result: object | None) -> None:
+            if result is not None:
+                self.notify(f"Logged on {deal.title}", markup=False)
+                self.reload()
+
+        self.app.push_screen(ActivityDialog(board.today(), save), logged)
 
     def action_agenda(self) -> None:
         from dealboard.ui.agenda.screen import AgendaScreen

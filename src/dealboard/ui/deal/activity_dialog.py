@@ -24,6 +24,8 @@ class ActivityValues:
     due: str | None
     done: bool
     outcome: str
+    next_step: str = ""
+    next_step_due: str | None = None
 
 
 class ActivityDialog(EditorDialog[object]):
@@ -63,18 +65,36 @@ class ActivityDialog(EditorDialog[object]):
         )
         yield field_row("Done", "done", Checkbox("already happened", True, compact=True))
         yield field_row("Outcome", "outcome", Input(placeholder="how it went", compact=True))
+        yield field_row(
+            "Next step",
+            "next_step",
+            Input(placeholder="what happens next (optional)", compact=True),
+        )
+        yield field_row(
+            "Next due",
+            "next_step_due",
+            Input(
+                placeholder="when the next step is due: +2d, friday… (optional)",
+                validators=[DomainCheck(lambda value: parse_date(value, today, "next step due"))],
+                valid_empty=True,
+                compact=True,
+            ),
+        )
 
     def on_mount(self) -> None:
         self.query_one("#field-subject").focus()
 
     def values(self) -> ActivityValues:
         due = self.query_one("#field-due", Input).value.strip()
+        next_due = self.query_one("#field-next_step_due", Input).value.strip()
         return ActivityValues(
             str(self.query_one("#field-kind", Select).value),
             self.query_one("#field-subject", Input).value,
             due or None,
             self.query_one("#field-done", Checkbox).value,
             self.query_one("#field-outcome", Input).value,
+            self.query_one("#field-next_step", Input).value,
+            next_due or None,
         )
 
     def is_dirty(self) -> bool:
