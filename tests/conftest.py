@@ -90,6 +90,8 @@ def migrated_template(postgres: PostgresSchemas | None, tmp_path_factory: pytest
 _TABLES = (
     "audit_log",
     "changes",
+    "bant_answers",
+    "stage_templates",
     "activities",
     "objections",
     "stakeholders",

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import InvalidInput, RuleViolation
 from dealboard.domain.pipeline_spec import (
+    Cadence,
     builtin_template_names,
     load_builtin,
+    load_file,
     parse_pipeline_toml,
     to_toml,
 )
-from dealboard.vocabulary import StageKind
+from dealboard.vocabulary import BantItem, StageKind, TemplateKind
 from helpers import tick_all
 
 MINIMAL = """
@@ -125,3 +129,80 @@ def test_only_a_manager_changes_an_existing_pipeline(rep_board: Board) -> None:
     with pytest.raises(RuleViolation, match="only a manager may change a pipeline"):
         rep_board.import_pipeline(spec)
     assert rep_board.import_pipeline(parse_pipeline_toml(MINIMAL)) is True
+
+
+DISCIPLINED = '''
+name = "disciplined"
+title = "With SLAs"
+
+[sla]
+speed_to_lead_minutes = 30
+follow_up_attempts = 6
+follow_up_days = 10
+
+[[stages]]
+name = "Prospect"
+kind = "open"
+probability = 5
+cadence = { attempts = 5, days = 14 }
+criteria = [{ text = "Budget confirmed", bant = "budget" }, "Contact known"]
+
+[[stages.templates]]
+name = "First call"
+kind = "script"
+body = "Hi {contact}, {owner} from us about {deal}."
+
+[[stages.templates]]
+name = "Intro"
+kind = "email"
+file = "intro.md"
+
+[[stages]]
+name = "Won"
+kind = "won"
+
+[[stages]]
+name = "Lost"
+kind = "lost"
+'''
+
+
+def test_sla_cadence_bant_and_templates_round_trip_through_the_file_and_the_board(
+    board: Board, tmp_path
+) -> None:
+    (tmp_path / "intro.md").write_text("Subject: About {account}\n\nDear {contact},\n", "utf-8")
+    source = tmp_path / "disciplined.toml"
+    source.write_text(DISCIPLINED, "utf-8")
+    spec = load_file(source)
+    assert spec.sla.speed_to_lead_minutes == 30 and spec.sla.follow_up == Cadence(6, 10)
+    prospect = spec.stages[0]
+    assert prospect.cadence == Cadence(5, 14)
+    assert prospect.bant == (("Budget confirmed", BantItem.BUDGET),)
+    assert [(t.name, t.kind, t.subject) for t in prospect.templates] == [
+        ("First call", TemplateKind.SCRIPT, ""),
+        ("Intro", TemplateKind.EMAIL, "About {account}"),
+    ]
+    assert prospect.templates[1].body == "Dear {contact},"
+    assert parse_pipeline_toml(to_toml(spec)) == spec
+    board.import_pipeline(spec)
+    assert board.export_pipeline("disciplined") == spec
+    changed = parse_pipeline_toml(
+        to_toml(spec).replace("attempts = 5", "attempts = 3").replace('"First call"', '"Opener"')
+    )
+    board.import_pipeline(changed)
+    assert board.export_pipeline("disciplined") == changed
+
+
+@pytest.mark.parametrize(
+    ("snippet", "message"),
+    [
+        ("cadence = { attempts = 0, days = 14 }", "stages[1].cadence.attempts: 0"),
+        ('criteria = [{ text = "x", bant = "money" }]', "stages[1].criteria[1].bant: 'money'"),
+        ('[[stages.templates]]\nname = "x"', "stages[1].templates[1].body"),
+        ('[[stages.templates]]\nname = "x"\nfile = "../etc"', "own folder"),
+    ],
+)
+def test_bad_discipline_keys_are_named(snippet: str, message: str) -> None:
+    broken = MINIMAL.replace('criteria = ["Talked"]', snippet)
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_pipeline_toml(broken)

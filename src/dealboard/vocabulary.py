@@ -105,3 +105,28 @@ class ChangeKind(StrEnum):
     DO = "do"
     UNDO = "undo"
     REDO = "redo"
+
+
+class BantItem(StrEnum):
+    """The four qualification questions: Budget, Authority, Need, Timing."""
+
+    BUDGET = "budget"
+    AUTHORITY = "authority"
+    NEED = "need"
+    TIMING = "timing"
+
+
+class BantState(StrEnum):
+    """How far a BANT question is answered; only `yes` satisfies a criterion that needs it."""
+
+    UNKNOWN = "unknown"
+    NO = "no"
+    PARTIAL = "partial"
+    YES = "yes"
+
+
+class TemplateKind(StrEnum):
+    """A stage template is something to say (a call script) or to send (an email)."""
+
+    SCRIPT = "script"
+    EMAIL = "email"

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dealboard.db.base import Base, UtcDateTime, utcnow, vocabulary
 from dealboard.vocabulary import (
     ActivityKind,
+    BantItem,
+    BantState,
     ChangeKind,
     ContactType,
     Influence,
@@ -33,6 +35,7 @@ from dealboard.vocabulary import (
     Role,
     StageKind,
     Stance,
+    TemplateKind,
 )
 
 
@@ -59,6 +62,11 @@ class Pipeline(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: Speed to lead: a new deal's first touch is due within this many minutes.
+    speed_to_lead_minutes: Mapped[int | None] = mapped_column(Integer)
+    #: The default cadence of open stages: this many attempts within `follow_up_days`.
+    follow_up_attempts: Mapped[int | None] = mapped_column(Integer)
+    follow_up_days: Mapped[int | None] = mapped_column(Integer)
 
     stages: Mapped[list[Stage]] = relationship(
         back_populates="pipeline", order_by="Stage.position", cascade="all, delete-orphan"
@@ -82,10 +90,16 @@ class Stage(Base):
     kind: Mapped[StageKind] = mapped_column(vocabulary(StageKind, "stage_kind"))
     probability: Mapped[int] = mapped_column(Integer, default=0)
     rot_days: Mapped[int | None] = mapped_column(Integer)
+    #: The stage's cadence (overrides the pipeline's follow-up rule): attempts within days.
+    cadence_attempts: Mapped[int | None] = mapped_column(Integer)
+    cadence_days: Mapped[int | None] = mapped_column(Integer)
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages")
     criteria: Mapped[list[StageCriterion]] = relationship(
         back_populates="stage", order_by="StageCriterion.position", cascade="all, delete-orphan"
+    )
+    templates: Mapped[list[StageTemplate]] = relationship(
+        back_populates="stage", order_by="StageTemplate.position", cascade="all, delete-orphan"
     )
 
 
@@ -99,8 +113,27 @@ class StageCriterion(Base):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(200))
+    #: Met by the deal's BANT answer being `yes`, not by a tick.
+    bant_item: Mapped[BantItem | None] = mapped_column(vocabulary(BantItem, "bant_item"))
 
     stage: Mapped[Stage] = relationship(back_populates="criteria")
+
+
+class StageTemplate(Base):
+    """A call script or an email for a stage, with `{placeholders}` filled from the deal."""
+
+    __tablename__ = "stage_templates"
+    __table_args__ = (Index("ix_stage_templates_stage_position", "stage_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[TemplateKind] = mapped_column(vocabulary(TemplateKind, "template_kind"))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    stage: Mapped[Stage] = relationship(back_populates="templates")
 
 
 class Deal(Base):
@@ -160,6 +193,21 @@ class DealTag(Base):
         ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class BantAnswer(Base):
+    """One of a deal's four qualification answers (Budget, Authority, Need, Timing)."""
+
+    __tablename__ = "bant_answers"
+
+    deal_id: Mapped[int] = mapped_column(
+        ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True
+    )
+    item: Mapped[BantItem] = mapped_column(vocabulary(BantItem, "bant_item"), primary_key=True)
+    state: Mapped[BantState] = mapped_column(
+        vocabulary(BantState, "bant_state"), default=BantState.UNKNOWN
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class ChecklistTick(Base):
@@ -259,6 +307,8 @@ class Activity(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     outcome: Mapped[str] = mapped_column(Text, default="")
+    #: The buyer answered (a reply, a call picked up): ends a cadence's run of attempts.
+    reached: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

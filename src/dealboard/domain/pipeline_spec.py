@@ -17,12 +17,34 @@ from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.money import parse_currency
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.resources import pipeline_templates_folder
-from dealboard.vocabulary import StageKind
+from dealboard.vocabulary import BantItem, StageKind, TemplateKind
 
-_PIPELINE_KEYS = {"name", "title", "description", "currency", "stages"}
-_STAGE_KEYS = {"name", "kind", "probability", "rot_days", "criteria"}
+_PIPELINE_KEYS = {"name", "title", "description", "currency", "sla", "stages"}
+_STAGE_KEYS = {"name", "kind", "probability", "rot_days", "cadence", "criteria", "templates"}
+_SLA_KEYS = {"speed_to_lead_minutes", "follow_up_attempts", "follow_up_days"}
+_CADENCE_KEYS = {"attempts", "days"}
+_CRITERION_KEYS = {"text", "bant"}
+_TEMPLATE_KEYS = {"name", "kind", "subject", "body", "file"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DEFAULT_TEMPLATE = "seven-step"
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """A stage's call script or email; `{placeholders}` are filled from the deal when shown."""
+
+    name: str
+    kind: TemplateKind
+    body: str
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How many attempts to reach the buyer, within how many days."""
+
+    attempts: int
+    days: int
 
 
 @dataclass(frozen=True)
@@ -34,6 +56,18 @@ class StageSpec:
     probability: int
     rot_days: int | None = None
     criteria: tuple[str, ...] = ()
+    cadence: Cadence | None = None
+    #: Criteria met by a BANT answer of `yes` instead of a tick: (criterion text, item).
+    bant: tuple[tuple[str, BantItem], ...] = ()
+    templates: tuple[TemplateSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sla:
+    """A pipeline's service levels: speed to lead and the default follow-up cadence."""
+
+    speed_to_lead_minutes: int | None = None
+    follow_up: Cadence | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +79,7 @@ class PipelineSpec:
     description: str
     currency: str
     stages: tuple[StageSpec, ...]
+    sla: Sla = Sla()
 
 
 def builtin_template_names() -> list[str]:
@@ -57,7 +92,9 @@ def load_builtin(name: str) -> PipelineSpec:
     path = pipeline_templates_folder() / f"{name}.toml"
     if not path.is_file():
         raise NotFound("template", name, "choose one of " + ", ".join(builtin_template_names()))
-    return parse_pipeline_toml(path.read_text(encoding="utf-8"), source=path.name)
+    return parse_pipeline_toml(
+        path.read_text(encoding="utf-8"), source=path.name, folder=path.parent
+    )
 
 
 def load_file(path: Path) -> PipelineSpec:
@@ -68,19 +105,24 @@ def load_file(path: Path) -> PipelineSpec:
         raise InvalidInput("file", str(path), f"cannot be read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise InvalidInput("file", str(path), "is not UTF-8 text") from exc
-    return parse_pipeline_toml(content, source=path.name)
+    return parse_pipeline_toml(content, source=path.name, folder=path.parent)
 
 
-def parse_pipeline_toml(content: str, source: str = "pipeline") -> PipelineSpec:
-    """Validate TOML text into a PipelineSpec, or raise InvalidInput naming the key."""
+def parse_pipeline_toml(
+    content: str, source: str = "pipeline", folder: Path | None = None
+) -> PipelineSpec:
+    """Validate TOML text into a PipelineSpec, or raise InvalidInput naming the key.
+
+    `folder` is where template `file = "…md"` references are read from.
+    """
     try:
         data = tomllib.loads(content)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(source, "TOML", f"is not valid TOML ({exc})") from exc
-    return validate_pipeline(data)
+    return validate_pipeline(data, folder)
 
 
-def validate_pipeline(data: dict[str, Any]) -> PipelineSpec:
+def validate_pipeline(data: dict[str, Any], folder: Path | None = None) -> PipelineSpec:
     """Check the parsed document; every problem names its key."""
     _reject_unknown(data, _PIPELINE_KEYS, "")
     name = _require(data, "name", str, "")
@@ -92,12 +134,45 @@ def validate_pipeline(data: dict[str, Any]) -> PipelineSpec:
     raw_stages = _require(data, "stages", list, "")
     if not raw_stages:
         raise InvalidInput("stages", "[]", "list at least one open stage, a won and a lost stage")
-    stages = tuple(_validate_stage(raw, f"stages[{i}]") for i, raw in enumerate(raw_stages, 1))
+    stages = tuple(
+        _validate_stage(raw, f"stages[{i}]", folder) for i, raw in enumerate(raw_stages, 1)
+    )
     _check_stage_set(stages)
-    return PipelineSpec(name, title, description, currency, stages)
+    sla = _validate_sla(_optional(data, "sla", dict, {}))
+    return PipelineSpec(name, title, description, currency, stages, sla)
 
 
-def _validate_stage(raw: object, key: str) -> StageSpec:
+def _validate_sla(raw: dict[str, Any]) -> Sla:
+    _reject_unknown(raw, _SLA_KEYS, "sla.")
+    minutes = _optional(raw, "speed_to_lead_minutes", int, None, "sla")
+    if minutes is not None and not 1 <= minutes <= 60 * 24 * 30:
+        raise InvalidInput("sla.speed_to_lead_minutes", minutes, "give 1 to 43200 minutes")
+    attempts = _optional(raw, "follow_up_attempts", int, None, "sla")
+    days = _optional(raw, "follow_up_days", int, None, "sla")
+    if (attempts is None) != (days is None):
+        raise InvalidInput(
+            "sla.follow_up_attempts",
+            attempts,
+            "give follow_up_attempts and follow_up_days together",
+        )
+    follow_up = None
+    if attempts is not None and days is not None:
+        follow_up = _cadence({"attempts": attempts, "days": days}, "sla.follow_up")
+    return Sla(minutes, follow_up)
+
+
+def _cadence(raw: dict[str, Any], key: str) -> Cadence:
+    _reject_unknown(raw, _CADENCE_KEYS, key + ".")
+    attempts = _require(raw, "attempts", int, key)
+    days = _require(raw, "days", int, key)
+    if not 1 <= attempts <= 100:
+        raise InvalidInput(f"{key}.attempts", attempts, "give 1 to 100 attempts")
+    if not 1 <= days <= 365:
+        raise InvalidInput(f"{key}.days", days, "give 1 to 365 days")
+    return Cadence(attempts, days)
+
+
+def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageSpec:
     if not isinstance(raw, dict):
         raise InvalidInput(key, raw, "must be a table ([[stages]])")
     _reject_unknown(raw, _STAGE_KEYS, key + ".")
@@ -120,15 +195,81 @@ def _validate_stage(raw: object, key: str) -> StageSpec:
     if criteria_raw and kind is not StageKind.OPEN:
         raise InvalidInput(f"{key}.criteria", criteria_raw, "only open stages have exit criteria")
     criteria: list[str] = []
+    bant: list[tuple[str, BantItem]] = []
     for index, item in enumerate(criteria_raw, 1):
         item_key = f"{key}.criteria[{index}]"
+        bant_name = None
+        if isinstance(item, dict):
+            _reject_unknown(item, _CRITERION_KEYS, item_key + ".")
+            bant_name = _optional(item, "bant", str, None, item_key)
+            item = _require(item, "text", str, item_key)
         if not isinstance(item, str):
-            raise InvalidInput(item_key, item, "each criterion is a string")
+            raise InvalidInput(item_key, item, 'each criterion is a string or { text = "…" }')
         text = clean_line(item_key, item, max_length=200, required=True)
         if text in criteria:
             raise InvalidInput(item_key, text, "each criterion of a stage must be different")
         criteria.append(text)
-    return StageSpec(name, kind, probability, rot_days, tuple(criteria))
+        if bant_name is not None:
+            try:
+                bant.append((text, BantItem(bant_name)))
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"{item_key}.bant", bant_name, "use budget, authority, need or timing"
+                ) from exc
+    cadence_raw = _optional(raw, "cadence", dict, None, key)
+    if cadence_raw is not None and kind is not StageKind.OPEN:
+        raise InvalidInput(f"{key}.cadence", cadence_raw, "only open stages have a cadence")
+    cadence = _cadence(cadence_raw, f"{key}.cadence") if cadence_raw is not None else None
+    templates_raw = _optional(raw, "templates", list, [], key)
+    templates = tuple(
+        _template(item, f"{key}.templates[{i}]", folder) for i, item in enumerate(templates_raw, 1)
+    )
+    return StageSpec(
+        name, kind, probability, rot_days, tuple(criteria), cadence, tuple(bant), templates
+    )
+
+
+def _template(raw: object, key: str, folder: Path | None) -> TemplateSpec:
+    if not isinstance(raw, dict):
+        raise InvalidInput(key, raw, "must be a table ([[stages.templates]])")
+    _reject_unknown(raw, _TEMPLATE_KEYS, key + ".")
+    name = clean_line(f"{key}.name", _require(raw, "name", str, key), max_length=120, required=True)
+    kind_text = _optional(raw, "kind", str, "script", key)
+    try:
+        kind = TemplateKind(kind_text)
+    except ValueError as exc:
+        raise InvalidInput(f"{key}.kind", kind_text, "use script or email") from exc
+    subject = _optional(raw, "subject", str, "", key)
+    body = _optional(raw, "body", str, None, key)
+    file_name = _optional(raw, "file", str, None, key)
+    if (body is None) == (file_name is None):
+        raise InvalidInput(f"{key}.body", "missing", "give the text as body or a Markdown file")
+    if file_name is not None:
+        subject, body = _template_file(file_name, f"{key}.file", folder, subject)
+    assert body is not None
+    return TemplateSpec(
+        name,
+        kind,
+        clean_text(f"{key}.body", body, max_length=20000),
+        clean_line(f"{key}.subject", subject, max_length=200),
+    )
+
+
+def _template_file(name: str, key: str, folder: Path | None, subject: str) -> tuple[str, str]:
+    """A Markdown file beside the pipeline file; a first `Subject: …` line is the subject."""
+    path = (folder or Path.cwd()) / name
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise InvalidInput(key, name, "name a file in the pipeline file's own folder")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(key, name, f"cannot be read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(key, name, "is not UTF-8 text") from exc
+    first, _, rest = text.partition("\n")
+    if first.lower().startswith("subject:"):
+        return first.split(":", 1)[1].strip(), rest.lstrip("\n")
+    return subject, text
 
 
 def _check_stage_set(stages: tuple[StageSpec, ...]) -> None:
@@ -192,6 +333,13 @@ def to_toml(spec: PipelineSpec) -> str:
         f"description = {_string(spec.description)}",
         f"currency = {_string(spec.currency)}",
     ]
+    if spec.sla != Sla():
+        lines += ["", "[sla]"]
+        if spec.sla.speed_to_lead_minutes is not None:
+            lines.append(f"speed_to_lead_minutes = {spec.sla.speed_to_lead_minutes}")
+        if spec.sla.follow_up is not None:
+            lines.append(f"follow_up_attempts = {spec.sla.follow_up.attempts}")
+            lines.append(f"follow_up_days = {spec.sla.follow_up.days}")
     for stage in spec.stages:
         lines += [
             "",
@@ -202,10 +350,29 @@ def to_toml(spec: PipelineSpec) -> str:
         lines.append(f"probability = {stage.probability}")
         if stage.rot_days is not None:
             lines.append(f"rot_days = {stage.rot_days}")
+        if stage.cadence is not None:
+            lines.append(
+                f"cadence = {{ attempts = {stage.cadence.attempts}, days = {stage.cadence.days} }}"
+            )
         if stage.criteria:
+            bant = dict(stage.bant)
             lines.append("criteria = [")
-            lines += [f"  {_string(c)}," for c in stage.criteria]
+            for text in stage.criteria:
+                if text in bant:
+                    lines.append(f"  {{ text = {_string(text)}, bant = {_string(bant[text])} }},")
+                else:
+                    lines.append(f"  {_string(text)},")
             lines.append("]")
+        for template in stage.templates:
+            lines += [
+                "",
+                "[[stages.templates]]",
+                f"name = {_string(template.name)}",
+                f"kind = {_string(template.kind)}",
+            ]
+            if template.subject:
+                lines.append(f"subject = {_string(template.subject)}")
+            lines.append(f"body = {_string(template.body)}")
     return "\n".join(lines) + "\n"
 
 

@@ -17,13 +17,20 @@ from dealboard.db.models import (
     Pipeline,
     Stage,
     StageCriterion,
+    StageTemplate,
     StageTransition,
     User,
 )
 from dealboard.domain import audit
 from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import find_pipeline
-from dealboard.domain.pipeline_spec import PipelineSpec, StageSpec
+from dealboard.domain.pipeline_spec import (
+    Cadence,
+    PipelineSpec,
+    Sla,
+    StageSpec,
+    TemplateSpec,
+)
 from dealboard.domain.users import require_manager
 
 
@@ -35,11 +42,29 @@ def export_spec(session: Session, name: str | None) -> PipelineSpec:
         title=pipeline.title,
         description=pipeline.description,
         currency=pipeline.currency,
-        stages=tuple(
-            StageSpec(s.name, s.kind, s.probability, s.rot_days, tuple(c.text for c in s.criteria))
-            for s in pipeline.stages
+        stages=tuple(_stage_spec(s) for s in pipeline.stages),
+        sla=Sla(
+            pipeline.speed_to_lead_minutes,
+            _cadence(pipeline.follow_up_attempts, pipeline.follow_up_days),
         ),
     )
+
+
+def _stage_spec(stage: Stage) -> StageSpec:
+    return StageSpec(
+        stage.name,
+        stage.kind,
+        stage.probability,
+        stage.rot_days,
+        tuple(c.text for c in stage.criteria),
+        _cadence(stage.cadence_attempts, stage.cadence_days),
+        tuple((c.text, c.bant_item) for c in stage.criteria if c.bant_item is not None),
+        tuple(TemplateSpec(t.name, t.kind, t.body, t.subject) for t in stage.templates),
+    )
+
+
+def _cadence(attempts: int | None, days: int | None) -> Cadence | None:
+    return Cadence(attempts, days) if attempts is not None and days is not None else None
 
 
 def pipeline_exists(session: Session, name: str) -> bool:
@@ -67,6 +92,7 @@ def apply_spec(
             description=spec.description,
             currency=spec.currency,
             created_at=now,
+            **_sla_columns(spec),
         )
         pipeline.stages = [_new_stage(s, i) for i, s in enumerate(spec.stages, 1)]
         session.add(pipeline)
@@ -88,24 +114,56 @@ def apply_spec(
     return existing, False
 
 
+def _sla_columns(spec: PipelineSpec) -> dict[str, int | None]:
+    follow_up = spec.sla.follow_up
+    return {
+        "speed_to_lead_minutes": spec.sla.speed_to_lead_minutes,
+        "follow_up_attempts": follow_up.attempts if follow_up else None,
+        "follow_up_days": follow_up.days if follow_up else None,
+    }
+
+
+def _stage_columns(spec: StageSpec) -> dict[str, object]:
+    return {
+        "name": spec.name,
+        "kind": spec.kind,
+        "probability": spec.probability,
+        "rot_days": spec.rot_days,
+        "cadence_attempts": spec.cadence.attempts if spec.cadence else None,
+        "cadence_days": spec.cadence.days if spec.cadence else None,
+    }
+
+
 def _new_stage(spec: StageSpec, position: int) -> Stage:
-    stage = Stage(
-        name=spec.name,
-        position=position,
-        kind=spec.kind,
-        probability=spec.probability,
-        rot_days=spec.rot_days,
-    )
-    stage.criteria = [StageCriterion(position=i, text=t) for i, t in enumerate(spec.criteria, 1)]
+    stage = Stage(position=position, **_stage_columns(spec))
+    bant = dict(spec.bant)
+    stage.criteria = [
+        StageCriterion(position=i, text=t, bant_item=bant.get(t))
+        for i, t in enumerate(spec.criteria, 1)
+    ]
+    stage.templates = _templates(spec)
     return stage
+
+
+def _templates(spec: StageSpec) -> list[StageTemplate]:
+    return [
+        StageTemplate(position=i, name=t.name, kind=t.kind, subject=t.subject, body=t.body)
+        for i, t in enumerate(spec.templates, 1)
+    ]
 
 
 def _update(
     session: Session, actor: User, pipeline: Pipeline, spec: PipelineSpec, now: datetime
 ) -> None:
     changes: dict[str, tuple[object, object]] = {}
-    for field in ("title", "description", "currency"):
-        old, new = getattr(pipeline, field), getattr(spec, field)
+    wanted_fields = {
+        "title": spec.title,
+        "description": spec.description,
+        "currency": spec.currency,
+        **_sla_columns(spec),
+    }
+    for field, new in wanted_fields.items():
+        old = getattr(pipeline, field)
         if old != new:
             changes[field] = (old, new)
             setattr(pipeline, field, new)
@@ -154,25 +212,23 @@ def _update_stage(
     position: int,
     changes: dict[str, tuple[object, object]],
 ) -> None:
-    for field, new in (
-        ("name", spec.name),
-        ("position", position),
-        ("kind", spec.kind),
-        ("probability", spec.probability),
-        ("rot_days", spec.rot_days),
-    ):
+    for field, new in {**_stage_columns(spec), "position": position}.items():
         old = getattr(stage, field)
         if old != new:
             changes[f"{stage.name}.{field}"] = (old, new)
             setattr(stage, field, new)
     by_text = {c.text.casefold(): c for c in stage.criteria}
+    bant = dict(spec.bant)
     criteria: list[StageCriterion] = []
     for index, text in enumerate(spec.criteria, 1):
         criterion = by_text.pop(text.casefold(), None)
         if criterion is None:
             criterion = StageCriterion(position=index, text=text)
             changes[f"{stage.name} criterion"] = (None, text)
+        elif criterion.bant_item != bant.get(text):
+            changes[f"{stage.name} criterion {text} bant"] = (criterion.bant_item, bant.get(text))
         criterion.position, criterion.text = index, text
+        criterion.bant_item = bant.get(text)
         criteria.append(criterion)
     for removed in by_text.values():
         changes[f"{stage.name} criterion removed"] = (removed.text, None)
@@ -180,6 +236,13 @@ def _update_stage(
             ChecklistTick.__table__.delete().where(ChecklistTick.criterion_id == removed.id)
         )
     stage.criteria = criteria
+    templates = tuple(TemplateSpec(t.name, t.kind, t.body, t.subject) for t in stage.templates)
+    if templates != spec.templates:
+        changes[f"{stage.name} templates"] = (
+            ", ".join(t.name for t in templates) or None,
+            ", ".join(t.name for t in spec.templates) or None,
+        )
+        stage.templates = _templates(spec)
 
 
 def _check_removable(session: Session, stage: Stage, deals: int) -> None:
