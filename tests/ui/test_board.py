@@ -244,7 +244,7 @@ async def test_zoom_and_closed_cards_and_pipeline_switch(demo_board: Board) -> N
         await pilot.press("l")
         await settle(pilot)
         assert [c.stage.name for c in screen.query("StageColumn") if c.display] == ["Qualify"]
-        await pilot.press("z", "t")
+        await pilot.press("z", "o")
         await settle(pilot)
         assert [c.stage.name for c in screen.visible_columns()][-2:] == ["Won", "Lost"]
         assert column_named(pilot, "Won").cards.deals

@@ -37,6 +37,7 @@ def add_activity(
     now: datetime,
     next_step: str = "",
     next_step_due: str | None = None,
+    reached: bool = False,
 ) -> int:
     """Schedule a touch (with `due`) or log one already done; returns its id.
 
@@ -56,11 +57,14 @@ def add_activity(
         due_at=due_at,
         done_at=now if done else None,
         outcome=clean_text("outcome", outcome),
+        reached=reached and done,
         created_at=now,
     )
     session.add(activity)
     session.flush()
     changes = {"kind": (None, activity.kind), "subject": (None, activity.subject)}
+    if activity.reached:
+        changes["reached"] = (None, True)
     audit.record_part(session, actor, "activity", activity, "create", changes, now)
     if next_step.strip() or next_step_due:
         if not next_step.strip():

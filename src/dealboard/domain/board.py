@@ -483,6 +483,7 @@ class Board:
         outcome: str = "",
         next_step: str = "",
         next_step_due: str | None = None,
+        reached: bool = False,
     ) -> int:
         """Schedule a touch (`due`) or log one that is done, optionally with the next step."""
         deal_id = parse_deal_id(deal_id)
@@ -500,6 +501,7 @@ class Board:
                 now=self.now(),
                 next_step=next_step,
                 next_step_due=next_step_due,
+                reached=reached,
             )
 
     @retried

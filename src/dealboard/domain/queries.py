@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from dealboard.db.models import (
     Activity,
     AuditEntry,
+    BantAnswer,
     Change,
     ChecklistTick,
     Deal,
@@ -37,7 +38,7 @@ from dealboard.domain.records import (
     StakeholderRecord,
     TransitionRecord,
 )
-from dealboard.vocabulary import ObjectionStatus, StageKind
+from dealboard.vocabulary import ActivityKind, BantItem, BantState, ObjectionStatus, StageKind
 
 
 def pipeline_record(pipeline: Pipeline) -> PipelineRecord:
@@ -142,6 +143,14 @@ def deal_summaries(session: Session, *conditions: ColumnElement[bool]) -> list[D
             .group_by(Objection.deal_id)
         ).all()
     )
+    touches = _touch_stats(session, matching)
+    bant: dict[int, list[tuple[BantItem, BantState]]] = defaultdict(list)
+    for deal_id, item, state in session.execute(
+        select(BantAnswer.deal_id, BantAnswer.item, BantAnswer.state).where(
+            BantAnswer.deal_id.in_(matching), BantAnswer.state != BantState.UNKNOWN
+        )
+    ):
+        bant[deal_id].append((item, state))
     tags: dict[int, list[str]] = defaultdict(list)
     for deal_id, tag in session.execute(
         select(DealTag.deal_id, DealTag.tag)
@@ -179,9 +188,44 @@ def deal_summaries(session: Session, *conditions: ColumnElement[bool]) -> list[D
             checklist_total=totals.get(row[6], 0),
             open_objections=objections.get(row[0], 0),
             version=row[23],
+            **touches.get(row[0], {}),
+            bant=tuple(sorted(bant.get(row[0], ()), key=lambda a: _BANT_ORDER.index(a[0]))),
         )
         for row in rows
     ]
+
+
+_BANT_ORDER = list(BantItem)
+
+
+def _touch_stats(session: Session, matching: Select) -> dict[int, dict[str, object]]:
+    """Per deal: first touch, latest activity, touches in the current stage, reached or not.
+
+    A touch is a done activity other than a note; one grouped query for all deals.
+    """
+    done_touch = Activity.done_at.is_not(None) & (Activity.kind != ActivityKind.NOTE)
+    in_stage = done_touch & (Activity.done_at >= Deal.stage_entered_at)
+    rows = session.execute(
+        select(
+            Activity.deal_id,
+            func.min(case((done_touch, Activity.done_at))),
+            func.max(func.coalesce(Activity.done_at, Activity.created_at)),
+            func.count(case((in_stage, Activity.id))),
+            func.max(case((in_stage & Activity.reached, 1), else_=0)),
+        )
+        .join(Deal, Deal.id == Activity.deal_id)
+        .where(Activity.deal_id.in_(matching))
+        .group_by(Activity.deal_id)
+    ).all()
+    return {
+        deal_id: {
+            "first_touch_at": first,
+            "last_activity_at": last,
+            "touches_in_stage": count,
+            "reached_in_stage": bool(reached),
+        }
+        for deal_id, first, last, count, reached in rows
+    }
 
 
 def list_conditions(

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from dealboard.vocabulary import (
     ActivityKind,
+    BantItem,
+    BantState,
     ContactType,
     Influence,
     LossReason,
@@ -89,6 +91,15 @@ class DealSummary:
     checklist_total: int
     open_objections: int
     version: int
+    #: The first touch ever done on the deal (speed to lead), and the latest activity.
+    first_touch_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    #: Touches done since the deal entered its stage (the cadence's attempts).
+    touches_in_stage: int = 0
+    #: Whether one of those touches reached the buyer (a reply, a call picked up).
+    reached_in_stage: bool = False
+    #: The BANT answers given so far (items never answered are left out).
+    bant: tuple[tuple[BantItem, BantState], ...] = ()
 
     @property
     def status(self) -> str:

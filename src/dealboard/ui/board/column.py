@@ -79,6 +79,6 @@ class ClosedSummary(Static):
             parts.append(Text(f"{len(column.deals)} deals"))
             parts.append(fitted(column.totals_text(), 14))
             parts.append(Text(""))
-        hint = "t hide cards" if showing_cards else "t show cards"
+        hint = "o hide cards" if showing_cards else "o show cards"
         parts.append(Text(hint, style="italic"))
         self.update(Text("\n").join(parts))

@@ -24,6 +24,7 @@ from dealboard.domain.changes import ChangeFeed, ChangeSet
 from dealboard.domain.columns import Column, board_columns
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import DealSummary, PipelineRecord, UserRecord
+from dealboard.ui.board import copying, service_levels
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.drag import DragGhost, drop_target
@@ -84,11 +85,15 @@ class BoardScreen(Screen[None]):
         _binding("slash", "filter", "Filter", show=True, key_display="/"),
         _binding("escape", "escape", "Clear filter / cancel"),
         _binding("p", "pipeline", "Switch pipeline"),
-        _binding("t", "toggle_closed", "Show won/lost cards"),
+        _binding("o", "toggle_closed", "Show won/lost cards (outcomes)"),
         _binding("z", "zoom", "Zoom column"),
         _binding("r", "reload", "Reload"),
         _binding("a", "log_activity", "Log a touch (call, email, meeting…)"),
         _binding("A", "agenda", "Agenda: what to do next"),
+        _binding("t", "templates", "Stage templates (call scripts, emails)"),
+        _binding("y", "copy_template", "Copy the stage template, filled in"),
+        _binding("Y", "copy_summary", "Copy a Markdown summary of the deal"),
+        _binding("M", "service_levels", "Manager view: SLAs per owner"),
         _binding("u", "undo", "Undo my last change"),
         _binding("U", "redo", "Redo what I undid"),
         *[_binding(str(n), f"jump({n - 1})", "Jump to column 1–9") for n in range(1, 10)],
@@ -417,6 +422,18 @@ class BoardScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(ActivityDialog(board.today(), save), logged)
+
+    def action_templates(self) -> None:
+        copying.open_templates(self)
+
+    def action_copy_template(self) -> None:
+        copying.copy_template(self)
+
+    def action_copy_summary(self) -> None:
+        copying.copy_summary(self)
+
+    def action_service_levels(self) -> None:
+        service_levels.open_sla(self)
 
     def action_agenda(self) -> None:
         from dealboard.ui.agenda.screen import AgendaScreen

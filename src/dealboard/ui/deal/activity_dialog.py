@@ -26,6 +26,7 @@ class ActivityValues:
     outcome: str
     next_step: str = ""
     next_step_due: str | None = None
+    reached: bool = False
 
 
 class ActivityDialog(EditorDialog[object]):
@@ -64,6 +65,9 @@ class ActivityDialog(EditorDialog[object]):
             ),
         )
         yield field_row("Done", "done", Checkbox("already happened", True, compact=True))
+        yield field_row(
+            "Reached", "reached", Checkbox("they answered (ends the run of attempts)", compact=True)
+        )
         yield field_row("Outcome", "outcome", Input(placeholder="how it went", compact=True))
         yield field_row(
             "Next step",
@@ -95,6 +99,7 @@ class ActivityDialog(EditorDialog[object]):
             self.query_one("#field-outcome", Input).value,
             self.query_one("#field-next_step", Input).value,
             next_due or None,
+            self.query_one("#field-reached", Checkbox).value,
         )
 
     def is_dirty(self) -> bool:
