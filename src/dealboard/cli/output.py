@@ -68,6 +68,7 @@ def detail_json(detail: DealDetail) -> dict[str, Any]:
     """`deal show --format json`: the deal plus checklist, notes, objections and history."""
     research = detail.research
     data = deal_json(detail.summary)
+    data["bant"] = {a.item.value: {"state": a.state.value, "note": a.note} for a in detail.bant}
     data["checklist"] = [
         {
             "stage": i.stage,

@@ -1,4 +1,4 @@
-"""`dealboard check | move | win | lose | reopen`: the sales process from a script."""
+"""`dealboard check | bant | move | win | lose | reopen`: the sales process from a script."""
 
 from __future__ import annotations
 
@@ -43,6 +43,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     lose.add_argument("--note", default="", metavar="TEXT")
     lose.set_defaults(handler=lose_deal)
 
+    bant = subparsers.add_parser(
+        "bant", parents=[common], help="answer a BANT question (budget, authority, need, timing)"
+    )
+    bant.add_argument("id", metavar="ID")
+    bant.add_argument("item", metavar="ITEM", help="budget, authority, need or timing")
+    bant.add_argument("state", metavar="STATE", help="unknown, no, partial or yes")
+    bant.add_argument("--note", metavar="TEXT", help="what you learnt (kept when omitted)")
+    bant.set_defaults(handler=answer_bant)
+
     reopen = subparsers.add_parser("reopen", parents=[common], help="bring a closed deal back")
     reopen.add_argument("id", metavar="ID")
     reopen.add_argument(
@@ -57,6 +66,12 @@ def check_item(args: argparse.Namespace) -> int:
     )
     mark = "x" if item.checked else " "
     print(f"[{mark}] {item.stage}: {item.text}")
+    return 0
+
+
+def answer_bant(args: argparse.Namespace) -> int:
+    state = board_from(args).set_bant(args.id, args.item, args.state, args.note)
+    print(f"deal {args.id}: {args.item.strip().lower()} is {state.value}")
     return 0
 
 

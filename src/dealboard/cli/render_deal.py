@@ -38,6 +38,11 @@ def deal_text(detail: DealDetail, today: date) -> str:
     if d.loss_reason:
         lines.append(f"  lost       {d.loss_reason.value}: {d.loss_note}")
     lines.append(f"  version    {d.version}")
+    if detail.bant:
+        lines += ["", "BANT"]
+        for answer in detail.bant:
+            note = f"  {answer.note}" if answer.note else ""
+            lines.append(f"  {answer.item.value:<10} {answer.state.value:<8}{note}".rstrip())
     lines += ["", "Checklist"]
     current_stage = None
     for item in detail.checklist:

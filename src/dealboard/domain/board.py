@@ -21,6 +21,7 @@ from dealboard.db.models import Deal, Pipeline, User
 from dealboard.domain import (
     activities,
     agenda,
+    bant,
     deals,
     history,
     moves,
@@ -46,6 +47,7 @@ from dealboard.domain.records import (
 from dealboard.domain.research import ResearchFields
 from dealboard.domain.retry import retried
 from dealboard.domain.undo import UndoResult
+from dealboard.vocabulary import BantState
 
 Clock = Callable[[], datetime]
 
@@ -242,6 +244,15 @@ class Board:
             return moves.set_check(
                 session, actor, deal_id, item, stage_name=stage, checked=checked, now=self.now()
             )
+
+    @retried
+    def set_bant(
+        self, deal_id: int | str, item: str, state: str, note: str | None = None
+    ) -> BantState:
+        """Answer a BANT question (budget, authority, need, timing: unknown/no/partial/yes)."""
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            return bant.set_answer(session, actor, deal_id, item, state, note, self.now())
 
     @retried
     def move(

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import ChecklistTick, Deal, Stage, StageCriterion, StageTransition, User
-from dealboard.domain import audit
+from dealboard.domain import audit, bant
 from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import InvalidInput, RuleViolation
 from dealboard.domain.gate import GateCheck, check_move
@@ -71,6 +71,7 @@ def set_check(
         at=now,
         changes={f"{stage.name}: {criterion.text}": (_state(not checked), _state(checked))},
     )
+    bant.answer_from_tick(session, actor, deal, criterion, checked, now)
     session.flush()
     return _item(session, stage, criterion, tick)
 

@@ -28,6 +28,7 @@ from dealboard.db.models import (
 from dealboard.domain.records import (
     ActivityRecord,
     AuditRecord,
+    BantRecord,
     ChecklistItem,
     DealDetail,
     DealSummary,
@@ -288,6 +289,7 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
             )
         ),
         history=tuple(_history(session, deal_id)),
+        bant=_bant(session, deal_id),
         audit=tuple(
             AuditRecord(
                 e.at,
@@ -308,6 +310,18 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             )
         ),
+    )
+
+
+def _bant(session: Session, deal_id: int) -> tuple[BantRecord, ...]:
+    given = {
+        a.item: a for a in session.scalars(select(BantAnswer).where(BantAnswer.deal_id == deal_id))
+    }
+    return tuple(
+        BantRecord(item, given[item].state, given[item].note)
+        if item in given
+        else BantRecord(item, BantState.UNKNOWN)
+        for item in BantItem
     )
 
 

@@ -204,6 +204,15 @@ class AuditRecord:
 
 
 @dataclass(frozen=True)
+class BantRecord:
+    """One qualification answer (unknown until someone answers it)."""
+
+    item: BantItem
+    state: BantState
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class DealDetail:
     """Everything about one deal: the card plus its checklist, notes and history."""
 
@@ -214,6 +223,8 @@ class DealDetail:
     activities: tuple[ActivityRecord, ...]
     history: tuple[TransitionRecord, ...]
     audit: tuple[AuditRecord, ...] = field(default=())
+    #: All four BANT answers, in B-A-N-T order (unknown ones included).
+    bant: tuple[BantRecord, ...] = field(default=())
 
 
 @dataclass(frozen=True)

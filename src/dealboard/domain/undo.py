@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dealboard.db.models import (
     AuditEntry,
+    BantAnswer,
     Change,
     ChecklistTick,
     Deal,
@@ -41,6 +42,8 @@ from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.users import find_user
 from dealboard.vocabulary import (
+    BantItem,
+    BantState,
     ChangeKind,
     ContactType,
     Influence,
@@ -203,6 +206,7 @@ class _Reverter:
             "objection": self._objection,
             "stakeholder": self._stakeholder,
             "research": self._research,
+            "bant": self._bant,
         }.get(row.entity)
         if handler is None:
             raise RuleViolation(f"cannot {self.verb} a change to a {row.entity}")
@@ -338,6 +342,21 @@ class _Reverter:
         notes = load_row(self.session, ResearchNotes, row.entity_id, "research notes")
         self._field(notes, row, {row.field: _text})
         notes.updated_at = self.now
+
+    def _bant(self, row: AuditEntry) -> None:
+        """`BANT budget` holds the state, `BANT budget note` the note."""
+        words = row.field.split()
+        item = BantItem(words[1])
+        answer = self.session.get(BantAnswer, (row.entity_id, item))
+        if answer is None:
+            answer = BantAnswer(deal_id=row.entity_id, item=item, state=BantState.UNKNOWN, note="")
+            self.session.add(answer)
+        if words[-1] == "note":
+            self._moved_on(row, answer.note)
+            answer.note = row.old_value or ""
+        else:
+            self._moved_on(row, answer.state.value)
+            answer.state = BantState(row.old_value or BantState.UNKNOWN.value)
 
     def _field(
         self, record: object, row: AuditEntry, parse: dict[str, Callable[[str | None], object]]
