@@ -340,3 +340,26 @@ async def test_summary_is_above_at_80_columns_and_beside_at_200(demo_board: Boar
         header = seen(pilot.app.screen.query_one(DealHeader))
         assert "Leave Overcome Objections when" in header
         assert "[ ] Proposal / quote sent" in header
+
+
+async def test_bant_is_answered_from_its_panel(demo_board: Board) -> None:
+    deal = deal_named(demo_board, KIOSKS)
+    async with open_deal(demo_board, KIOSKS).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert active_panel(pilot) == "bant"
+        assert [r[1] for r in rows(pilot, "bant-table")] == ["unknown"] * 4
+        await pilot.press("down", "enter")  # authority
+        await settle(pilot)
+        dialog = pilot.app.screen
+        dialog.query_one("#field-state", Select).value = "partial"
+        dialog.query_one("#field-note", Input).focus()
+        await pilot.press(*"Dana [b]signs[/b]")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DealScreen)
+        shown = rows(pilot, "bant-table")[1]
+        assert shown[1] == "partial" and shown[2] == "Dana [b]signs[/b]"
+    authority = demo_board.deal(deal.id).bant[1]
+    assert (authority.state.value, authority.note) == ("partial", "Dana [b]signs[/b]")

@@ -17,6 +17,7 @@ from dealboard.domain.board import Board
 from dealboard.domain.errors import Conflict, DealboardError
 from dealboard.domain.records import (
     ActivityRecord,
+    BantRecord,
     DealSummary,
     ObjectionRecord,
     PipelineRecord,
@@ -24,6 +25,7 @@ from dealboard.domain.records import (
 )
 from dealboard.domain.research import ResearchFields
 from dealboard.ui.deal.activity_dialog import ActivityDialog, ActivityValues
+from dealboard.ui.deal.bant import BantDialog, BantValues
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.confirm import ConfirmDialog
 from dealboard.ui.deal.form import DealForm
@@ -216,6 +218,16 @@ class DealEdits:
 
         heading = Text("Done: ", style="bold") + plain_line(activity.subject)
         self._open(TextPrompt(heading, "Outcome", save, activity.outcome))
+
+    # -- qualification ----------------------------------------------------
+
+    def answer_bant(self, answer: BantRecord) -> None:
+        board, deal_id = self.board, self.deal_id
+
+        def save(values: BantValues) -> object:
+            return board.set_bant(deal_id, answer.item.value, values.state, values.note)
+
+        self._open(BantDialog(answer, save))
 
     # -- the deal's own fields ------------------------------------------------
 

@@ -21,6 +21,7 @@ PANEL_OF = {
     "reopen_objection": "objections",
     "log_activity": "activity",
     "complete_activity": "activity",
+    "answer_bant": "bant",
 }
 #: The table whose highlighted row each panel's row actions apply to.
 TABLE_OF = {
@@ -28,6 +29,7 @@ TABLE_OF = {
     "objections": "#objection-table",
     "activity": "#activity-table",
     "history": "#audit-table",
+    "bant": "#bant-table",
 }
 
 DEAL_BINDINGS: list[Binding] = [
@@ -36,6 +38,7 @@ DEAL_BINDINGS: list[Binding] = [
     Binding("2", "panel('objections')", "Objections panel", show=False, id="deal.panel.objections"),
     Binding("3", "panel('activity')", "Activity panel", show=False, id="deal.panel.activity"),
     Binding("4", "panel('history')", "History panel", show=False, id="deal.panel.history"),
+    Binding("5", "panel('bant')", "BANT panel", show=False, id="deal.panel.bant"),
     Binding("ctrl+s", "save_research", "Save notes", id="deal.research.save"),
     Binding("a", "add_stakeholder", "Add stakeholder", id="deal.stakeholder.add"),
     Binding("e", "edit_stakeholder", "Edit", id="deal.stakeholder.edit"),
@@ -47,6 +50,7 @@ DEAL_BINDINGS: list[Binding] = [
     Binding("o", "reopen_objection", "Reopen", id="deal.objection.reopen"),
     Binding("a", "log_activity", "Log activity", id="deal.activity.add"),
     Binding("c", "complete_activity", "Mark done", id="deal.activity.complete"),
+    Binding("e", "answer_bant", "Answer", id="deal.bant.answer"),
     Binding("E", "edit_deal", "Edit deal", show=False, id="deal.edit"),
     Binding("ctrl+r", "reload", "Reload", show=False, id="deal.reload"),
     Binding("u", "undo", "Undo my last change", show=False, id="deal.undo"),

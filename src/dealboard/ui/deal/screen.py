@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from dealboard.domain.errors import DealboardError, NotFound
 from dealboard.domain.records import DealDetail
 from dealboard.ui.deal.activity import ActivityPanel
+from dealboard.ui.deal.bant import BantPanel
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.confirm import ConfirmDialog
 from dealboard.ui.deal.edits import DealEdits
@@ -67,6 +68,8 @@ class DealScreen(Screen[None]):
                     yield ActivityPanel()
                 with TabPane("4 History", id="history"):
                     yield HistoryPanel()
+                with TabPane("5 BANT", id="bant"):
+                    yield BantPanel()
         yield Footer()
         yield DatabaseSpinner()
 
@@ -125,6 +128,7 @@ class DealScreen(Screen[None]):
         self.query_one(ObjectionPanel).show(detail.objections)
         self.query_one(ActivityPanel).show(detail.activities, detail.history, board.now())
         self.query_one(HistoryPanel).show(detail.audit)
+        self.query_one(BantPanel).show(detail.bant)
         tabs = self.query_one(TabbedContent)
         still_open = open_count(detail.objections)
         tabs.get_tab("objections").label = (
@@ -184,6 +188,7 @@ class DealScreen(Screen[None]):
             "stakeholder-table": "edit_stakeholder",
             "objection-table": "edit_objection",
             "activity-table": "complete_activity",
+            "bant-table": "answer_bant",
         }.get(event.data_table.id or "")
         if action is not None and self.check_action(action, ()):
             await self.run_action(action)
@@ -205,6 +210,8 @@ class DealScreen(Screen[None]):
 
     def _row_state(self, action: str) -> bool | None:
         """Hidden without a row; shown but dimmed when the row is not one the action fits."""
+        if action == "answer_bant":
+            return self.query_one(BantPanel).highlighted() is not None
         if action.endswith("stakeholder"):
             return self.query_one(ResearchPanel).highlighted() is not None
         if action.endswith("objection"):
@@ -237,6 +244,11 @@ class DealScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_answer_bant(self) -> None:
+        answer = self.query_one(BantPanel).highlighted()
+        if answer is not None:
+            self.edits.answer_bant(answer)
 
     def action_undo(self) -> None:
         undo_or_redo(self, redo=False)
