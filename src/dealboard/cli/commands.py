@@ -9,6 +9,7 @@ from dealboard.cli import (
     doctor_commands,
     history_commands,
     process_commands,
+    team_commands,
 )
 from dealboard.cli.parser import OneLineParser, common_options
 from dealboard.cli.session import show_board
@@ -28,4 +29,5 @@ def add_commands(parser: OneLineParser) -> None:
     process_commands.register(subparsers, common)
     history_commands.register(subparsers, common)
     agenda_commands.register(subparsers, common)
+    team_commands.register(subparsers, common)
     doctor_commands.register(subparsers, common)

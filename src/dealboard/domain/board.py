@@ -202,6 +202,35 @@ class Board:
         with self.database.read() as session:
             return queries.deal_summaries(session, Deal.id.in_(wanted)) if wanted else []
 
+    @retried
+    def reassign(self, deal_ids: Iterable[int | str], to: str) -> int:
+        """Give deals to another owner, all or none (managers); returns how many changed hands.
+
+        Each deal's owner change is recorded in its history, in one transaction.
+        """
+        ids = sorted({parse_deal_id(d) for d in deal_ids})
+        if not ids:
+            raise InvalidInput("deals", "none", "mark at least one deal to reassign")
+        with self._writing() as (session, actor):
+            users.require_manager(actor, "reassign deals")
+            new_owner = users.find_user(session, to, "owner")
+            changed = 0
+            for deal_id in ids:
+                deal = load_deal(session, deal_id, for_update=True)
+                if deal.owner_id == new_owner.id:
+                    continue
+                deals.edit_deal(
+                    session,
+                    actor,
+                    deal_id,
+                    deals.DealFields(owner=new_owner.name),
+                    expected_version=None,
+                    now=self.now(),
+                    today=self.today(),
+                )
+                changed += 1
+            return changed
+
     def list_deals(
         self,
         *,
