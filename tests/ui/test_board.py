@@ -438,3 +438,35 @@ async def test_a_logs_a_touch_with_its_next_step_from_the_board(board: Board) ->
     assert detail.activities[0].done_at is not None
     assert detail.summary.next_step == "Send pricing"
     assert detail.summary.next_step_due == board.today() + timedelta(days=2)
+
+
+async def test_marked_cards_are_reassigned_by_a_manager(demo_board: Board, clock) -> None:
+    async with DealboardApp(demo_board).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        first = screen.focused_deal
+        await pilot.press("v", "j", "space")
+        second = screen.focused_deal
+        assert screen.marked == {first.id, second.id}
+        assert "2 marked" in str(screen.query_one("#board-title").render())
+        assert "◆" in shown_text(pilot, "Prospect")
+        await pilot.press("O")
+        await settle(pilot)
+        pilot.app.screen.query_one("#field-owner").value = "lena"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.marked == set()
+    owners = {d.id: d.owner for d in demo_board.list_deals()}
+    assert owners[first.id] == owners[second.id] == "lena"
+
+
+async def test_a_rep_is_told_only_managers_reassign(demo_board: Board, clock) -> None:
+    lena = Board(demo_board.database, "lena", clock)
+    async with DealboardApp(lena).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "O")
+        await settle(pilot)
+        assert board_screen(pilot) is pilot.app.screen
+        assert any("Only a manager" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("escape")
+        assert board_screen(pilot).marked == set()

@@ -106,6 +106,15 @@ def in_background(
             )
             return
         if done is not None:
-            app.call_from_thread(done, result)
+            try:
+                app.call_from_thread(done, result)
+            except Exception as error:  # a bug in the answer's handling: say so, never hide it
+                app.call_from_thread(
+                    app.notify,
+                    f"{type(error).__name__}: {error}",
+                    title="Not done: unexpected error",
+                    severity="error",
+                    markup=False,
+                )
 
     return node.run_worker(work, thread=True, group=group, exit_on_error=False)

@@ -108,6 +108,8 @@ class CardList(ScrollView, can_focus=False):
         self.dragged_id: int | None = None
         #: Cards changed by someone else a moment ago.
         self.flash_ids: set[int] = set()
+        #: Cards marked for a bulk action (the screen's set, shared).
+        self.marked_ids: set[int] = set()
         self._cache: dict[tuple[int, int, int, str], list[Strip]] = {}
         self._press: tuple[int, Offset] | None = None
         self._dragging = False
@@ -177,7 +179,8 @@ class CardList(ScrollView, can_focus=False):
     def _card_strips(self, index: int, width: int) -> list[Strip]:
         deal = self.deals[index]
         look = self._look(index, deal)
-        key = (deal.id, deal.version, width, look)
+        marked = deal.id in self.marked_ids
+        key = (deal.id, deal.version, width, look, marked)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -186,7 +189,7 @@ class CardList(ScrollView, can_focus=False):
             background = self.get_component_rich_style("card") + self.get_component_rich_style(
                 "card--dragged"
             )
-        marker = "▌" if look == "selected" else " "
+        marker = "◆" if marked else "▌" if look == "selected" else " "
         lines = card_text(deal, self.stage, self.today, width, self._styles(), marker)
         strips = []
         for text in lines:

@@ -24,7 +24,7 @@ from dealboard.domain.changes import ChangeFeed, ChangeSet
 from dealboard.domain.columns import Column, board_columns
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import DealSummary, PipelineRecord, UserRecord
-from dealboard.ui.board import copying, service_levels
+from dealboard.ui.board import copying, reassigning, service_levels
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.drag import DragGhost, drop_target
@@ -94,6 +94,8 @@ class BoardScreen(Screen[None]):
         _binding("y", "copy_template", "Copy the stage template, filled in"),
         _binding("Y", "copy_summary", "Copy a Markdown summary of the deal"),
         _binding("M", "service_levels", "Manager view: SLAs per owner"),
+        _binding("space,v", "toggle_mark", "Mark / unmark the card", key_display="space"),
+        _binding("O", "reassign", "Reassign marked cards (managers)"),
         _binding("u", "undo", "Undo my last change"),
         _binding("U", "redo", "Redo what I undid"),
         *[_binding(str(n), f"jump({n - 1})", "Jump to column 1–9") for n in range(1, 10)],
@@ -115,6 +117,8 @@ class BoardScreen(Screen[None]):
         self._looking = False
         self._look_again = False
         self._full_load_pending = False
+        #: Cards marked for reassigning, by deal id.
+        self.marked: set[int] = set()
 
     # -- layout -----------------------------------------------------------
 
@@ -263,6 +267,7 @@ class BoardScreen(Screen[None]):
             if column is None:
                 continue
             widget.display = self._column_shown(widget)
+            widget.cards.marked_ids = self.marked
             widget.show(column, self.loaded.today)
             wanted = self.selected_ids.get(column.stage.id)
             ids = [d.id for d in column.deals]
@@ -324,6 +329,8 @@ class BoardScreen(Screen[None]):
             title.append(f"  ({shown} match)")
         if len(self.loaded.pipelines) > 1:
             title.append(f"   p: {len(self.loaded.pipelines)} pipelines", "italic")
+        if self.marked:
+            title.append(f"   {len(self.marked)} marked (O reassigns, esc clears)", "bold")
         self.query_one("#board-title", Static).update(title)
 
     # -- cursor -----------------------------------------------------------
@@ -432,6 +439,20 @@ class BoardScreen(Screen[None]):
     def action_copy_summary(self) -> None:
         copying.copy_summary(self)
 
+    def action_toggle_mark(self) -> None:
+        reassigning.toggle_mark(self)
+
+    def action_reassign(self) -> None:
+        reassigning.reassign(self)
+
+    def redraw_cards(self) -> None:
+        """Redraw the cards (marks changed) without reloading anything."""
+        for column in self.query(StageColumn):
+            column.cards.marked_ids = self.marked
+            column.cards.redraw()
+        if self.loaded is not None:
+            self._update_title()
+
     def action_service_levels(self) -> None:
         service_levels.open_sla(self)
 
@@ -468,7 +489,10 @@ class BoardScreen(Screen[None]):
         if self.query_one(DragGhost).cancel(self):
             return
         box = self.query_one("#filter", Input)
-        if self.filter_text or box.display:
+        if self.marked and not box.display:
+            self.marked.clear()
+            self.redraw_cards()
+        elif self.filter_text or box.display:
             box.value = ""
             box.display = False
             self.filter_text = ""
