@@ -297,6 +297,8 @@ class Board:
         """
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
+            if position is not None:
+                ordering.load_for_placing(session, deal_id)
             result = moves.move_deal(
                 session, actor, deal_id, stage, override=override, now=self.now()
             )
@@ -309,7 +311,7 @@ class Board:
         """Put an open deal at 0-based `position` in its own column."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
-            deal = load_deal(session, deal_id, for_update=True)
+            deal = ordering.load_for_placing(session, deal_id)
             ordering.reorder(session, actor, deal, position, self.now())
 
     @retried

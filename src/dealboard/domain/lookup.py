@@ -61,7 +61,7 @@ def load_deal(session: Session, deal_id: int, *, for_update: bool = False) -> De
         )
     )
     if for_update:
-        query = query.with_for_update(of=Deal)
+        query = query.with_for_update(of=Deal, key_share=True)
     deal = session.scalars(query).first()
     if deal is None:
         raise NotFound("deal", deal_id)

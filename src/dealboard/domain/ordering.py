@@ -4,6 +4,14 @@ Positions only need to be ordered, not dense. Placing a card takes the
 position of the card it goes in front of and shifts that card and the ones
 after it down by one in a single UPDATE, so a reorder costs the same in a
 column of ten cards or ten thousand.
+
+That UPDATE locks many rows at once, so on PostgreSQL two placements could
+each hold a row the other wants (a reorder in one column, or two drops going
+opposite ways between two columns). Every placement therefore first locks its
+pipeline's row, before the deal's own row: placements in a pipeline queue up
+instead of deadlocking, and each takes milliseconds. The locks are FOR NO KEY
+UPDATE: FOR UPDATE would also block the foreign-key checks other writers make
+on the same rows, and deadlock them instead.
 """
 
 from __future__ import annotations
@@ -13,15 +21,18 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import Deal, User
+from dealboard.db.models import Deal, Pipeline, User
 from dealboard.domain import audit
 from dealboard.domain.deals import next_position, require_open
+from dealboard.domain.errors import NotFound
+from dealboard.domain.lookup import load_deal
 
 
 def place(session: Session, deal: Deal, index: int | None) -> bool:
     """Put `deal` at 0-based `index` among the other cards of its column (None: the end).
 
-    Returns True when its place changed. The caller records the audit row.
+    Returns True when its place changed. The caller records the audit row and
+    has taken `load_for_placing`'s locks.
     """
     others = session.execute(
         select(Deal.id, Deal.position)
@@ -46,6 +57,20 @@ def place(session: Session, deal: Deal, index: int | None) -> bool:
     )
     deal.position = target
     return True
+
+
+def load_for_placing(session: Session, deal_id: int) -> Deal:
+    """The deal, locked after its pipeline: the order every placement takes its locks in.
+
+    A no-op lock on SQLite, whose writers queue for the whole database anyway.
+    """
+    pipeline_id = session.scalar(select(Deal.pipeline_id).where(Deal.id == deal_id))
+    if pipeline_id is None:
+        raise NotFound("deal", deal_id)
+    session.execute(
+        select(Pipeline.id).where(Pipeline.id == pipeline_id).with_for_update(key_share=True)
+    )
+    return load_deal(session, deal_id, for_update=True)
 
 
 def reorder(session: Session, actor: User, deal: Deal, index: int, now: datetime) -> None:
