@@ -194,6 +194,13 @@ def test_four_teammates_in_four_processes_lose_nothing_and_double_nothing(
             summary["refused"],
             summary["driver_errors"],
         )
+    deadlocks = [
+        (s["actor"], what, n)
+        for s in summaries
+        for what, n in s["driver_errors"].items()
+        if what.endswith("40P01")
+    ]
+    assert deadlocks == [], f"writers deadlocked (retried; the lock order is broken): {deadlocks}"
 
     saved = [e["marker"] for s in summaries for e in s["edits"]]
     failed = [m for s in summaries for m in s["failed_markers"]]
