@@ -90,6 +90,8 @@ class Stage(Base):
     kind: Mapped[StageKind] = mapped_column(vocabulary(StageKind, "stage_kind"))
     probability: Mapped[int] = mapped_column(Integer, default=0)
     rot_days: Mapped[int | None] = mapped_column(Integer)
+    #: What the stage is for, in a sentence or two: the playbook shows it.
+    purpose: Mapped[str] = mapped_column(Text, default="")
     #: The stage's cadence (overrides the pipeline's follow-up rule): attempts within days.
     cadence_attempts: Mapped[int | None] = mapped_column(Integer)
     cadence_days: Mapped[int | None] = mapped_column(Integer)
@@ -319,6 +321,10 @@ class StageTransition(Base):
     __table_args__ = (
         Index("ix_stage_transitions_deal_at", "deal_id", "at"),
         Index("ix_stage_transitions_to_at", "to_stage_id", "at"),
+        # Time-in-stage percentiles walk it in order; with deal_id it covers owner/tag filters.
+        Index(
+            "ix_stage_transitions_from_stay", "from_stage_id", "stay_seconds", "at", "deal_id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -328,6 +334,9 @@ class StageTransition(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     override_reason: Mapped[str | None] = mapped_column(Text)
+    #: How long the deal had been in `from_stage` when it left (whole seconds), written
+    #: with the move; None on creation. Every writer of a move must fill it.
+    stay_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 class Change(Base):
