@@ -23,6 +23,14 @@ from dealboard.vocabulary import ActivityKind
 _DUE_TIME = time(12, 0, tzinfo=UTC)
 
 
+def due_day(due_at: datetime) -> date:
+    """The calendar day a due date was given as: read in UTC, as it was written (midday UTC).
+
+    Reading it in local time would move it a day in zones twelve or more hours from UTC.
+    """
+    return due_at.astimezone(UTC).date()
+
+
 def add_activity(
     session: Session,
     actor: User,

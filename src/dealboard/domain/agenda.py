@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Activity, Deal, Stage, User
+from dealboard.domain.activities import due_day
 from dealboard.vocabulary import StageKind
 
 
@@ -59,7 +60,7 @@ def agenda(session: Session, user: User, today: date) -> list[AgendaItem]:
     ).all()
     items = [
         _item(
-            activity.due_at.astimezone().date() if activity.due_at else today,
+            due_day(activity.due_at) if activity.due_at else today,
             today,
             activity.subject,
             activity.kind.value,

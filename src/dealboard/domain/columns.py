@@ -103,15 +103,6 @@ def next_step_overdue(deal: DealSummary, today: date) -> bool:
     )
 
 
-def is_stale(deal: DealSummary, stage: StageRecord, today: date) -> bool:
-    """Idle in its stage longer than the stage allows: the deal has gone quiet."""
-    return (
-        stage.kind is StageKind.OPEN
-        and stage.rot_days is not None
-        and days_in_stage(deal, today) > stage.rot_days
-    )
-
-
 def checklist_progress(deal: DealSummary) -> str:
     """`2/4` for an open deal with criteria, empty otherwise."""
     if deal.stage_kind is not StageKind.OPEN or not deal.checklist_total:

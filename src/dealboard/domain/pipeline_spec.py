@@ -20,7 +20,9 @@ from dealboard.resources import pipeline_templates_folder
 from dealboard.vocabulary import BantItem, StageKind, TemplateKind
 
 _PIPELINE_KEYS = {"name", "title", "description", "currency", "sla", "stages"}
-_STAGE_KEYS = {"name", "kind", "probability", "rot_days", "cadence", "criteria", "templates"}
+_STAGE_KEYS = {
+    "name", "kind", "purpose", "probability", "rot_days", "cadence", "criteria", "templates"
+}  # fmt: skip
 _SLA_KEYS = {"speed_to_lead_minutes", "follow_up_attempts", "follow_up_days"}
 _CADENCE_KEYS = {"attempts", "days"}
 _CRITERION_KEYS = {"text", "bant"}
@@ -60,6 +62,8 @@ class StageSpec:
     #: Criteria met by a BANT answer of `yes` instead of a tick: (criterion text, item).
     bant: tuple[tuple[str, BantItem], ...] = ()
     templates: tuple[TemplateSpec, ...] = ()
+    #: What the stage is for, in a sentence or two (the playbook's "what it is for").
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,7 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
         kind = StageKind(kind_text)
     except ValueError as exc:
         raise InvalidInput(f"{key}.kind", kind_text, "use open, won or lost") from exc
+    purpose = clean_text(f"{key}.purpose", _optional(raw, "purpose", str, "", key), max_length=2000)
     default_probability = {StageKind.WON: 100, StageKind.LOST: 0}.get(kind)
     probability = _optional(raw, "probability", int, default_probability, key)
     if probability is None:
@@ -225,7 +230,7 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
         _template(item, f"{key}.templates[{i}]", folder) for i, item in enumerate(templates_raw, 1)
     )
     return StageSpec(
-        name, kind, probability, rot_days, tuple(criteria), cadence, tuple(bant), templates
+        name, kind, probability, rot_days, tuple(criteria), cadence, tuple(bant), templates, purpose
     )
 
 
@@ -347,6 +352,8 @@ def to_toml(spec: PipelineSpec) -> str:
             f"name = {_string(stage.name)}",
             f"kind = {_string(stage.kind)}",
         ]
+        if stage.purpose:
+            lines.append(f"purpose = {_string(stage.purpose)}")
         lines.append(f"probability = {stage.probability}")
         if stage.rot_days is not None:
             lines.append(f"rot_days = {stage.rot_days}")

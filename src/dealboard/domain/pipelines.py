@@ -60,6 +60,7 @@ def _stage_spec(stage: Stage) -> StageSpec:
         _cadence(stage.cadence_attempts, stage.cadence_days),
         tuple((c.text, c.bant_item) for c in stage.criteria if c.bant_item is not None),
         tuple(TemplateSpec(t.name, t.kind, t.body, t.subject) for t in stage.templates),
+        stage.purpose,
     )
 
 
@@ -129,6 +130,7 @@ def _stage_columns(spec: StageSpec) -> dict[str, object]:
         "kind": spec.kind,
         "probability": spec.probability,
         "rot_days": spec.rot_days,
+        "purpose": spec.purpose,
         "cadence_attempts": spec.cadence.attempts if spec.cadence else None,
         "cadence_days": spec.cadence.days if spec.cadence else None,
     }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from dealboard.db.models import (
@@ -44,6 +45,7 @@ from dealboard.vocabulary import ActivityKind, BantItem, BantState, ObjectionSta
 
 def pipeline_record(pipeline: Pipeline) -> PipelineRecord:
     """Plain copy of a loaded pipeline with its stages and criteria."""
+    first_open = next((s for s in pipeline.stages if s.kind is StageKind.OPEN), None)
     stages = tuple(
         StageRecord(
             s.id,
@@ -53,12 +55,35 @@ def pipeline_record(pipeline: Pipeline) -> PipelineRecord:
             s.probability,
             s.rot_days,
             tuple(c.text for c in s.criteria),
+            *_cadence(s, pipeline, is_first=s is first_open),
+            pipeline.speed_to_lead_minutes,
         )
         for s in pipeline.stages
     )
     return PipelineRecord(
-        pipeline.id, pipeline.name, pipeline.title, pipeline.description, pipeline.currency, stages
+        pipeline.id,
+        pipeline.name,
+        pipeline.title,
+        pipeline.description,
+        pipeline.currency,
+        stages,
+        pipeline.speed_to_lead_minutes,
     )
+
+
+def _cadence(stage: Stage, pipeline: Pipeline, *, is_first: bool) -> tuple[int | None, int | None]:
+    """The attempts-within-days rule for an open stage: its own, else the pipeline's follow-up.
+
+    The pipeline's follow-up rule is about new leads, so only the first stage inherits it;
+    later stages count attempts only when the file gives them a cadence of their own.
+    """
+    if stage.kind is not StageKind.OPEN:
+        return None, None
+    if stage.cadence_attempts is not None:
+        return stage.cadence_attempts, stage.cadence_days
+    if is_first:
+        return pipeline.follow_up_attempts, pipeline.follow_up_days
+    return None, None
 
 
 def all_pipelines(session: Session) -> Sequence[Pipeline]:
@@ -246,6 +271,21 @@ def list_conditions(
         conditions.append(Stage.kind == StageKind.OPEN)
     if owner_id is not None:
         conditions.append(Deal.owner_id == owner_id)
+    return conditions
+
+
+def sla_conditions(
+    *, pipeline_id: int | None, since: datetime, until: datetime
+) -> list[ColumnElement[bool]]:
+    """The deals the SLA report reads: every open one, and any created in the window."""
+    conditions: list[ColumnElement[bool]] = [
+        or_(
+            Stage.kind == StageKind.OPEN,
+            and_(Deal.created_at >= since, Deal.created_at < until),
+        )
+    ]
+    if pipeline_id is not None:
+        conditions.append(Deal.pipeline_id == pipeline_id)
     return conditions
 
 

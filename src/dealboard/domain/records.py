@@ -41,6 +41,12 @@ class StageRecord:
     probability: int
     rot_days: int | None
     criteria: tuple[str, ...]
+    #: The stage's cadence, or the pipeline's follow-up rule when the stage has none.
+    cadence_attempts: int | None = None
+    cadence_days: int | None = None
+    #: The pipeline's speed-to-lead rule (minutes to the first touch), carried by each of
+    #: its stages so a card's badges need nothing but the deal and its stage.
+    speed_to_lead_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class PipelineRecord:
     description: str
     currency: str
     stages: tuple[StageRecord, ...]
+    speed_to_lead_minutes: int | None = None
 
     @property
     def open_stages(self) -> tuple[StageRecord, ...]:

@@ -8,19 +8,22 @@ sequence or a visually reordered title onto another user's screen.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from dealboard.domain.errors import InvalidInput
 
-#: Bidi overrides and isolates: invisible, and able to make text read differently.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LINE_BREAKS = frozenset("\n\t")
+#: Refused in input: control characters (Unicode category Cc, exactly U+0000-U+001F and
+#: U+007F-U+009F) and the invisible bidi overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069), which can make text read differently. Notes keep newlines and tabs.
+_FORBIDDEN = {
+    False: re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"),
+    True: re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"),
+}
 
 
-def _is_forbidden(char: str, *, multiline: bool) -> bool:
-    if multiline and char in _LINE_BREAKS:
-        return False
-    return unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS
+def forbidden_character(value: str, *, multiline: bool) -> str | None:
+    """The first character input may not contain, or None (`multiline` allows \\n and \\t)."""
+    found = _FORBIDDEN[multiline].search(value)
+    return found.group() if found else None
 
 
 def clean_line(field: str, value: str, *, max_length: int = 200, required: bool = False) -> str:
@@ -36,7 +39,7 @@ def clean_text(field: str, value: str, *, max_length: int = 20_000) -> str:
 
 def _clean(field: str, value: str, *, max_length: int, required: bool, multiline: bool) -> str:
     text = value.strip()
-    bad = next((c for c in text if _is_forbidden(c, multiline=multiline)), None)
+    bad = forbidden_character(text, multiline=multiline)
     if bad is not None:
         allowed = "text without control characters"
         if multiline:
