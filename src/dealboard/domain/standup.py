@@ -1,0 +1,429 @@
+"""Stand-up mode's content: what happened since the last stand-up, what needs attention,
+the forecast, and each person's deals in motion.
+
+**The window.** By default it starts at midnight, in the user's time zone, of the
+previous working day: Monday's stand-up looks back to Friday, Tuesday's to Monday,
+a weekend one to Friday (public holidays are not known). `--since` takes what
+`dealboard log --since` takes: a duration ago (`24h`, `3d`) or a day (`yesterday`,
+`-3d`, `2026-11-20`) from its start. It ends now. Instants are compared in UTC.
+
+**By person** means by the deal's owner now: a stand-up goes round the people who
+answer for the deals, whoever clicked. A reassigned deal is reported for its new owner.
+
+**Since the last stand-up**, per deal (each deal once, the first that applies):
+- *won* / *lost*: closed as won / lost in the window, and still closed so;
+- *new*: created in the window (in whatever stage it is now);
+- *moved*: changed stage in the window and is somewhere else than at its start
+  (a move and its undo cancel out); the path is every stage it went through.
+
+**Needs attention**: open deals with an open SLA breach (`dealboard.domain.sla`) or
+gone quiet (`badges.quiet_days`).
+
+**In motion** (one page per person): their open deals that were moved, created
+or touched (a call, email, meeting or social touch done; not a note) in the window,
+or whose next step is due today or late.
+
+The forecast is defined in `dealboard.domain.standup_forecast`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from dealboard.db.models import Activity, Deal, Stage, StageTransition, User
+from dealboard.domain.badges import quiet_days
+from dealboard.domain.errors import InvalidInput
+from dealboard.domain.history import parse_since
+from dealboard.domain.money import Money, format_compact
+from dealboard.domain.records import DealSummary, StageRecord
+from dealboard.domain.sla import open_breaches
+from dealboard.domain.standup_forecast import Forecast
+from dealboard.vocabulary import ActivityKind, StageKind
+
+_MONDAY, _SATURDAY, _SUNDAY = 0, 5, 6
+
+
+def previous_working_day(day: date) -> date:
+    """Monday → Friday, Tuesday–Friday → the day before, Saturday and Sunday → Friday."""
+    back = {_MONDAY: 3, _SUNDAY: 2}.get(day.weekday(), 1)
+    return day - timedelta(days=back)
+
+
+def since_window(
+    now: datetime, since: str | None = None, tz: tzinfo | None = None
+) -> tuple[datetime, datetime]:
+    """The stand-up's `[start, now]` in UTC; `tz` is the user's zone (default: the system's)."""
+    if since and since.strip():
+        start = parse_since(since, now)
+        if start >= now:
+            raise InvalidInput("since", since, "the stand-up looks back: give a past day or time")
+    else:
+        local = now.astimezone(tz)
+        day = previous_working_day(local.date())
+        start = (
+            datetime.combine(day, time.min, tzinfo=tz)
+            if tz is not None
+            else datetime.combine(day, time.min).astimezone()
+        )
+    return start.astimezone(UTC), now.astimezone(UTC)
+
+
+def since_label(start: datetime, now: datetime, tz: tzinfo | None = None) -> str:
+    """`since Friday`, `since yesterday`, `since 14:30`, or `since 2026-11-02` for longer."""
+    local, today = start.astimezone(tz), now.astimezone(tz).date()
+    days = (today - local.date()).days
+    at = "" if local.time() == time.min else f" {local:%H:%M}"
+    if days == 0:
+        return f"since {local:%H:%M}" if at else "since midnight"
+    if days == 1:
+        return f"since yesterday{at}"
+    if days < 7:
+        return f"since {local:%A}{at}"
+    return f"since {local.date().isoformat()}{at}"
+
+
+@dataclass(frozen=True)
+class DealRef:
+    """A deal as a stand-up line names it."""
+
+    id: int
+    title: str
+    account: str
+    stage: str
+    value_minor: int
+    currency: str
+
+    @property
+    def value(self) -> str:
+        """`$48k`: short enough to say out loud."""
+        return format_compact(self.value_minor, self.currency)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A deal that changed stage in the window: every stage it passed, first to last."""
+
+    deal: DealRef
+    path: tuple[str, ...]
+    forward: bool
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A deal lost in the window, and why."""
+
+    deal: DealRef
+    reason: str
+
+
+@dataclass(frozen=True)
+class Attention:
+    """An open deal someone should look at: its breaches and quiet days, as the card says."""
+
+    deal: DealRef
+    owner: str
+    owner_display: str
+    problems: tuple[str, ...]
+    breach: bool
+
+
+@dataclass(frozen=True)
+class InMotion:
+    """An open deal of one person that something happened to; `reasons` say what."""
+
+    deal: DealRef
+    reasons: tuple[str, ...]
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class PersonStandup:
+    """One owner: what changed in the window, and their deals in motion."""
+
+    owner: str
+    display_name: str
+    moved: tuple[Moved, ...] = ()
+    new: tuple[DealRef, ...] = ()
+    won: tuple[DealRef, ...] = ()
+    lost: tuple[Lost, ...] = ()
+    in_motion: tuple[InMotion, ...] = ()
+    open_deals: int = 0
+    open_value: str = ""
+
+    @property
+    def anything_since(self) -> bool:
+        return bool(self.moved or self.new or self.won or self.lost)
+
+
+@dataclass(frozen=True)
+class Standup:
+    """Everything the stand-up shows, read at `now`."""
+
+    now: datetime
+    since: datetime
+    scope: str
+    #: The currency a typed target means when it names none (the pipeline's).
+    currency: str
+    people: tuple[PersonStandup, ...]
+    attention: tuple[Attention, ...]
+    forecast: Forecast
+    label: str = ""
+    totals: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def target(self) -> Money | None:
+        return self.forecast.target
+
+
+@dataclass(frozen=True)
+class WindowEvent:
+    """One stage transition of the window, with the deal as it is now (a query row)."""
+
+    deal_id: int
+    at: datetime
+    from_stage: str | None
+    from_position: int | None
+    to_stage: str
+    to_position: int
+    deal: DealRef
+    kind_now: StageKind
+    owner: str
+    owner_display: str
+    loss_reason: str
+
+
+def window_events(session: Session, start: datetime, pipeline_id: int | None) -> list[WindowEvent]:
+    """Every stage transition since `start`, oldest first, in one query."""
+    source, target, current = aliased(Stage), aliased(Stage), aliased(Stage)
+    query = (
+        select(
+            StageTransition.deal_id,
+            StageTransition.at,
+            source.name,
+            source.position,
+            target.name,
+            target.position,
+            Deal.title,
+            Deal.account,
+            current.name,
+            Deal.value_minor,
+            Deal.currency,
+            current.kind,
+            User.name,
+            User.display_name,
+            Deal.loss_reason,
+        )
+        .join(Deal, Deal.id == StageTransition.deal_id)
+        .outerjoin(source, source.id == StageTransition.from_stage_id)
+        .join(target, target.id == StageTransition.to_stage_id)
+        .join(current, current.id == Deal.stage_id)
+        .join(User, User.id == Deal.owner_id)
+        .where(StageTransition.at >= start)
+        .order_by(StageTransition.deal_id, StageTransition.at, StageTransition.id)
+    )
+    if pipeline_id is not None:
+        query = query.where(Deal.pipeline_id == pipeline_id)
+    return [
+        WindowEvent(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            DealRef(r[0], r[6], r[7], r[8], r[9], r[10]),
+            r[11],
+            r[12],
+            r[13] or r[12],
+            r[14].value if r[14] else "",
+        )
+        for r in session.execute(query)
+    ]
+
+
+def won_since(
+    session: Session, start: datetime, pipeline_id: int | None
+) -> dict[str, tuple[int, int]]:
+    """Per currency: how many deals were closed as won since `start`, and their value."""
+    query = (
+        select(Deal.currency, func.count(Deal.id), func.coalesce(func.sum(Deal.value_minor), 0))
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Stage.kind == StageKind.WON, Deal.closed_at >= start)
+        .group_by(Deal.currency)
+    )
+    if pipeline_id is not None:
+        query = query.where(Deal.pipeline_id == pipeline_id)
+    return {currency: (int(n), int(v)) for currency, n, v in session.execute(query)}
+
+
+def touches_since(session: Session, start: datetime, pipeline_id: int | None) -> dict[int, int]:
+    """Per deal: touches (calls, emails, meetings, social; not notes) done since `start`."""
+    query = (
+        select(Activity.deal_id, func.count(Activity.id))
+        .join(Deal, Deal.id == Activity.deal_id)
+        .where(Activity.done_at >= start, Activity.kind != ActivityKind.NOTE)
+        .group_by(Activity.deal_id)
+    )
+    if pipeline_id is not None:
+        query = query.where(Deal.pipeline_id == pipeline_id)
+    return {deal_id: int(count) for deal_id, count in session.execute(query)}
+
+
+@dataclass
+class _Person:
+    display_name: str
+    moved: list[Moved] = field(default_factory=list)
+    new: list[DealRef] = field(default_factory=list)
+    won: list[DealRef] = field(default_factory=list)
+    lost: list[Lost] = field(default_factory=list)
+    in_motion: list[InMotion] = field(default_factory=list)
+    open_deals: list[DealSummary] = field(default_factory=list)
+
+
+def _classify(events: Sequence[WindowEvent], person: _Person) -> tuple[str, str] | None:
+    """File one deal's events under won, lost, new or moved; returns (kind, text) for in-motion."""
+    last = events[-1]
+    deal = last.deal
+    if last.kind_now is StageKind.WON and any(e.to_stage == deal.stage for e in events):
+        person.won.append(deal)
+        return None
+    if last.kind_now is StageKind.LOST and any(e.to_stage == deal.stage for e in events):
+        person.lost.append(Lost(deal, last.loss_reason))
+        return None
+    if events[0].from_stage is None:
+        person.new.append(deal)
+        return ("new", "new")
+    path: list[str] = [events[0].from_stage]
+    for event in events:
+        if event.to_stage != path[-1]:
+            path.append(event.to_stage)
+    if path[0] == path[-1]:
+        return None
+    first_position = events[0].from_position or 0
+    forward = last.to_position > first_position
+    person.moved.append(Moved(deal, tuple(path), forward))
+    return ("moved", " → ".join(path))
+
+
+def build_standup(
+    *,
+    now: datetime,
+    since: datetime,
+    scope: str,
+    currency: str,
+    events: Iterable[WindowEvent],
+    open_deals: Iterable[DealSummary],
+    touches: Mapping[int, int],
+    stages: dict[int, StageRecord],
+    forecast: Forecast,
+) -> Standup:
+    """Put the loaded rows together into the stand-up (pure)."""
+    today = now.astimezone().date()
+    people: dict[str, _Person] = {}
+    happened: dict[int, list[str]] = defaultdict(list)
+    by_deal: dict[int, list[WindowEvent]] = defaultdict(list)
+    for event in events:
+        by_deal[event.deal_id].append(event)
+    for deal_events in by_deal.values():
+        last = deal_events[-1]
+        person = people.setdefault(last.owner, _Person(last.owner_display))
+        filed = _classify(deal_events, person)
+        if filed is not None:
+            happened[last.deal_id].append(filed[1])
+    attention: list[Attention] = []
+    for summary in open_deals:
+        stage = stages.get(summary.stage_id)
+        if stage is None or stage.kind is not StageKind.OPEN:
+            continue
+        person = people.setdefault(summary.owner, _Person(summary.owner_display or summary.owner))
+        person.open_deals.append(summary)
+        ref = _ref(summary)
+        breaches = open_breaches(summary, stage, now)
+        idle = quiet_days(summary, stage, today)
+        if breaches or idle is not None:
+            problems = tuple(b.text for b in breaches) + ((f"quiet {idle}d",) if idle else ())
+            attention.append(
+                Attention(ref, summary.owner, person.display_name, problems, bool(breaches))
+            )
+        done = touches.get(summary.id, 0)
+        if done:
+            happened[summary.id].append("1 touch" if done == 1 else f"{done} touches")
+        motion = _in_motion(summary, ref, happened.get(summary.id, []), today)
+        if motion is not None:
+            person.in_motion.append(motion)
+    order = {s.id: s.position for s in stages.values()}
+    attention.sort(key=lambda a: (not a.breach, a.owner_display.casefold(), a.deal.title))
+    rows = tuple(
+        _person_row(name, people[name], order)
+        for name in sorted(people, key=lambda n: (people[n].display_name.casefold(), n))
+    )
+    totals = {
+        "moved": sum(len(p.moved) for p in rows),
+        "new": sum(len(p.new) for p in rows),
+        "won": sum(len(p.won) for p in rows),
+        "lost": sum(len(p.lost) for p in rows),
+        "breaches": sum(a.breach for a in attention),
+        "quiet": sum(any(p.startswith("quiet") for p in a.problems) for a in attention),
+    }
+    return Standup(
+        now=now,
+        since=since,
+        scope=scope,
+        currency=currency,
+        people=rows,
+        attention=tuple(attention),
+        forecast=forecast,
+        label=since_label(since, now),
+        totals=totals,
+    )
+
+
+def _ref(deal: DealSummary) -> DealRef:
+    return DealRef(deal.id, deal.title, deal.account, deal.stage, deal.value_minor, deal.currency)
+
+
+def _in_motion(
+    deal: DealSummary, ref: DealRef, happened: list[str], today: date
+) -> InMotion | None:
+    reasons = list(happened)
+    late = False
+    due = deal.next_step_due
+    step = " ".join(deal.next_step.split()) or "next step"
+    if due is not None and due < today:
+        late = True
+        reasons.append(f"late {(today - due).days}d: {step}")
+    elif due == today:
+        reasons.append(f"due today: {step}")
+    return InMotion(ref, tuple(reasons), late) if reasons else None
+
+
+def _person_row(owner: str, person: _Person, order: dict[int, int]) -> PersonStandup:
+    by_stage = {d.id: order.get(d.stage_id, 0) for d in person.open_deals}
+    in_motion = sorted(
+        person.in_motion, key=lambda m: (-by_stage.get(m.deal.id, 0), m.deal.title.casefold())
+    )
+    return PersonStandup(
+        owner,
+        person.display_name,
+        tuple(person.moved),
+        tuple(person.new),
+        tuple(person.won),
+        tuple(person.lost),
+        tuple(in_motion),
+        len(person.open_deals),
+        money_totals((d.value_minor, d.currency) for d in person.open_deals),
+    )
+
+
+def money_totals(amounts: Iterable[tuple[int, str]]) -> str:
+    """`$312k`, or `$312k + €40k` when currencies mix (never converted); empty when none."""
+    sums: dict[str, int] = {}
+    for minor, currency in amounts:
+        sums[currency] = sums.get(currency, 0) + minor
+    return " + ".join(format_compact(v, c) for c, v in sorted(sums.items()))
