@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Literal, Unpack, overload
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
@@ -29,13 +30,19 @@ from dealboard.domain import (
     ordering,
     pipelines,
     queries,
+    reports,
     research,
+    standup,
+    templates,
     undo,
     users,
 )
+from dealboard.domain.choices import parse_choice
 from dealboard.domain.errors import Conflict, InvalidInput, NotFound
+from dealboard.domain.exchange import api as exchange
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
+from dealboard.domain.playbook import Audience, Playbook, build_playbook
 from dealboard.domain.records import (
     ChecklistItem,
     DealDetail,
@@ -44,8 +51,17 @@ from dealboard.domain.records import (
     PipelineRecord,
     UserRecord,
 )
+from dealboard.domain.reports.scope import ReportScope, resolve_scope
 from dealboard.domain.research import ResearchFields
 from dealboard.domain.retry import retried
+from dealboard.domain.sla import open_breaches
+from dealboard.domain.sla_report import SlaReport, build_report, report_window
+from dealboard.domain.standup_forecast import (
+    build_forecast,
+    forecast_until,
+    month_start,
+    parse_target,
+)
 from dealboard.domain.undo import UndoResult
 from dealboard.vocabulary import BantState
 
@@ -283,6 +299,12 @@ class Board:
         with self._writing() as (session, actor):
             return bant.set_answer(session, actor, deal_id, item, state, note, self.now())
 
+    def stage_templates(self, deal_id: int | str) -> templates.StageTemplates:
+        """The call scripts and emails of the deal's current stage, filled in for the deal."""
+        deal_id = parse_deal_id(deal_id)
+        with self.database.read() as session:
+            return templates.stage_templates(session, deal_id, self.actor_name)
+
     @retried
     def move(
         self,
@@ -340,6 +362,146 @@ class Board:
         with self.database.read() as session:
             person = users.find_user(session, user or self.actor_name, "user")
             return agenda.agenda(session, person, self.today())
+
+    def standup(
+        self, pipeline: str | None = None, since: str | None = None, target: str | None = None
+    ) -> standup.Standup:
+        """The stand-up: since the previous working day (or `since`), attention, forecast, people.
+
+        `target` is a monthly target as typed (`250k`); definitions in `dealboard.domain.standup`.
+        """
+        now, today = self.now(), self.today()
+        start, _ = standup.since_window(now, since)
+        this_month = datetime.combine(month_start(today), datetime.min.time()).astimezone()
+        with self.database.read() as session:
+            found = find_pipeline(session, pipeline) if pipeline else None
+            records = [
+                queries.pipeline_record(p)
+                for p in queries.all_pipelines(session)
+                if found is None or p.id == found.id
+            ]
+            if not records:
+                raise NotFound("pipeline", "(any)", "run `dealboard init` first")
+            pipeline_id = found.id if found is not None else None
+            conditions = queries.list_conditions(
+                pipeline_id=pipeline_id, stage_id=None, owner_id=None, include_closed=False
+            )
+            open_deals = queries.deal_summaries(session, *conditions)
+            events = standup.window_events(session, start, pipeline_id)
+            touches = standup.touches_since(session, start, pipeline_id)
+            won = standup.won_since(session, this_month, pipeline_id)
+            until = forecast_until(today)
+            forecasts = [
+                reports.build_forecast(session, ReportScope(p, None, until, None, None, now))
+                for p in records
+            ]
+        currency = records[0].currency
+        forecast = build_forecast(
+            forecasts,
+            won,
+            today=today,
+            target=parse_target(target, currency),
+            currencies=dict.fromkeys(p.currency for p in records),
+        )
+        return standup.build_standup(
+            now=now,
+            since=start,
+            scope=records[0].title if found is not None else "All pipelines",
+            currency=currency,
+            events=events,
+            open_deals=open_deals,
+            touches=touches,
+            stages={s.id: s for p in records for s in p.stages},
+            forecast=forecast,
+        )
+
+    def sla_report(
+        self, pipeline: str | None = None, since: str | None = None, until: str | None = None
+    ) -> SlaReport:
+        """Per owner: leads of the window (default the last 30 days), first response, breaches.
+
+        Definitions in `dealboard.domain.sla` and `dealboard.domain.sla_report`.
+        """
+        now = self.now()
+        start, end = report_window(since, until, now)
+        with self.database.read() as session:
+            found = find_pipeline(session, pipeline).id if pipeline else None
+            records = [
+                queries.pipeline_record(p)
+                for p in queries.all_pipelines(session)
+                if found is None or p.id == found
+            ]
+            conditions = queries.sla_conditions(pipeline_id=found, since=start, until=end)
+            deals = queries.deal_summaries(session, *conditions)
+        return build_report(
+            deals,
+            records,
+            now=now,
+            since=start,
+            until=end,
+            pipeline=records[0].name if found is not None else None,
+        )
+
+    def breached_deals(
+        self,
+        *,
+        owner: str | None = None,
+        pipeline: str | None = None,
+        stage: str | None = None,
+    ) -> list[DealSummary]:
+        """Open deals with an open SLA breach now (no first touch in time, follow-up late)."""
+        now = self.now()
+        stages = {s.id: s for p in self.pipelines() for s in p.stages}
+        return [
+            deal
+            for deal in self.list_deals(pipeline=pipeline, stage=stage, owner=owner)
+            if deal.stage_id in stages and open_breaches(deal, stages[deal.stage_id], now)
+        ]
+
+    @overload
+    def report(
+        self, name: Literal["funnel"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.FunnelReport: ...
+    @overload
+    def report(
+        self, name: Literal["stages"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.StagesReport: ...
+    @overload
+    def report(
+        self, name: Literal["velocity"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.VelocityReport: ...
+    @overload
+    def report(
+        self, name: Literal["forecast"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.ForecastReport: ...
+    @overload
+    def report(
+        self, name: Literal["losses"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.LossesReport: ...
+    @overload
+    def report(
+        self, name: Literal["cohorts"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.CohortsReport: ...
+    @overload
+    def report(
+        self, name: Literal["owners"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.OwnersReport: ...
+    @overload
+    def report(self, name: str, **filters: Unpack[reports.ReportFilters]) -> reports.Report: ...
+
+    def report(self, name: str, **filters: Unpack[reports.ReportFilters]) -> reports.Report:
+        """Run a report of `reports.REPORTS`: funnel, stages, velocity, forecast, losses…
+
+        Filters as typed: the pipeline (default the first), the window (`30d`,
+        `2026-01-01`; unbounded unless given), the deals' current owner, a tag.
+        Definitions in each `dealboard.domain.reports` module.
+        """
+        spec = reports.REPORTS.get(name)
+        if spec is None:
+            raise InvalidInput("report", name, "use one of " + ", ".join(reports.REPORTS))
+        with self.database.read() as session:
+            scope = resolve_scope(session, now=self.now(), **filters)
+            return spec.build(session, scope)
 
     def log(
         self,
@@ -551,6 +713,64 @@ class Board:
         """Mark a scheduled activity done."""
         with self._writing() as (session, actor):
             activities.complete_activity(session, actor, activity_id, outcome, self.now())
+
+    # -- the playbook ---------------------------------------------------------
+
+    def playbook(
+        self, pipeline: str | None = None, audience: Audience | str = Audience.TEAM
+    ) -> Playbook:
+        """The pipeline's process written down: everything for the team, the steps for a buyer."""
+        chosen = parse_choice(Audience, str(audience), "for")
+        with self.database.read() as session:
+            return build_playbook(session, pipeline, chosen, self.today())
+
+    # -- import and export (dealboard.domain.exchange) ------------------------
+
+    def plan_csv_import(
+        self, data: bytes, file: str, options: exchange.CsvOptions
+    ) -> exchange.ImportPlan:
+        """Read a CSV file against the board: the deals it would add, and every problem in it."""
+        table = exchange.read_table(exchange.decode(data, file), file)
+        with self.database.read() as session:
+            return exchange.plan_import(
+                session, table, options, actor=self.actor_name, now=self.now()
+            )
+
+    @retried
+    def import_csv(self, plan: exchange.ImportPlan) -> exchange.ImportResult:
+        """Write a planned import, all or nothing (managers); refused while it has problems."""
+        if plan.problems:
+            raise exchange.ImportRefused(plan.problems)
+        with self._writing() as (session, actor):
+            return exchange.write_plan(session, actor, plan, self.now())
+
+    def export_json(self, pipeline: str | None = None) -> dict[str, object]:
+        """The whole board (or one pipeline and its deals) as one lossless JSON document."""
+        with self.database.read() as session:
+            exchange.consistent_read(session)
+            return exchange.export_board(session, pipeline=pipeline, now=self.now())
+
+    def export_csv(self, pipeline: str | None = None) -> str:
+        """One CSV row per deal, formula-safe, with headers `import` reads back."""
+        with self.database.read() as session:
+            exchange.consistent_read(session)
+            return exchange.export_csv(session, pipeline=pipeline)
+
+    @retried
+    def restore_json(
+        self, data: bytes, file: str, *, dry_run: bool = False
+    ) -> exchange.RestoreResult:
+        """Put a JSON export into this empty database with every id kept (a dry run checks only)."""
+        document = exchange.load_document(data, file)
+        postgres = self.database.engine.dialect.name == "postgresql"
+        rows = exchange.check_document(document, file, postgres=postgres)
+        if dry_run:
+            with self.database.read() as session:
+                exchange.require_empty(session, file)
+            return exchange.result_of(document, rows)
+        with self.database.write() as session:
+            exchange.require_empty(session, file)
+            return exchange.restore(session, document, rows, file)
 
 
 def open_board(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dealboard.db.models import (
     Activity,
+    BantAnswer,
     ChecklistTick,
     Deal,
     DealTag,
@@ -27,13 +28,15 @@ from dealboard.db.models import (
 )
 from dealboard.domain import audit
 from dealboard.domain.board import Board
-from dealboard.domain.demo_data import DEALS, USERS, DemoDeal
+from dealboard.domain.demo_data import DEALS, USERS, DemoActivity, DemoDeal
 from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.money import parse_money
+from dealboard.domain.moves import stay_seconds
 from dealboard.domain.users import acting_user
 from dealboard.vocabulary import (
     ActivityKind,
+    BantState,
     ContactType,
     Influence,
     LossReason,
@@ -186,6 +189,7 @@ def _history(
     steps = [*path, target]
     span = max(entered - created, timedelta(hours=1))
     previous: Stage | None = None
+    previous_at = created
     for number, stage in enumerate(steps):
         at = created + span * number / max(1, len(steps) - 1)
         session.add(
@@ -195,9 +199,10 @@ def _history(
                 to_stage_id=stage.id,
                 user_id=owner.id,
                 at=at,
+                stay_seconds=stay_seconds(previous_at, at) if previous else None,
             )
         )
-        previous = stage
+        previous, previous_at = stage, at
 
 
 def _ticks(
@@ -209,28 +214,25 @@ def _ticks(
     index: int,
     entered: datetime,
 ) -> None:
-    """Criteria of stages already passed are done; the current stage is part-way."""
-    for stage in path:
-        for criterion in stage.criteria:
-            session.add(
-                ChecklistTick(
-                    deal_id=deal.id,
-                    criterion_id=criterion.id,
-                    checked_by_id=owner.id,
-                    checked_at=entered,
-                )
-            )
+    """Criteria of stages already passed are done; the current stage is part-way.
+
+    A criterion tied to a BANT item is ticked together with a `yes` answer, as
+    `bant.set_answer` would: the board must never show one without the other.
+    """
+    ticked = [c for stage in path for c in stage.criteria]
     if target.kind is StageKind.OPEN and target.criteria:
-        done = index % (len(target.criteria) + 1)
-        for criterion in target.criteria[:done]:
-            session.add(
-                ChecklistTick(
-                    deal_id=deal.id,
-                    criterion_id=criterion.id,
-                    checked_by_id=owner.id,
-                    checked_at=entered,
-                )
+        ticked += target.criteria[: index % (len(target.criteria) + 1)]
+    for criterion in ticked:
+        session.add(
+            ChecklistTick(
+                deal_id=deal.id,
+                criterion_id=criterion.id,
+                checked_by_id=owner.id,
+                checked_at=entered,
             )
+        )
+        if criterion.bant_item is not None:
+            session.add(BantAnswer(deal_id=deal.id, item=criterion.bant_item, state=BantState.YES))
 
 
 def _notes(
@@ -275,8 +277,11 @@ def _notes(
                 resolved_at=now if status is ObjectionStatus.RESOLVED else None,
             )
         )
+    first_touch = _first_touch(demo)
     for a in demo.activities:
         when = now - timedelta(days=a.days_ago)
+        if a is first_touch and demo.answered_in_minutes is not None:
+            when = created + timedelta(minutes=demo.answered_in_minutes)
         session.add(
             Activity(
                 deal_id=deal.id,
@@ -289,3 +294,9 @@ def _notes(
                 created_at=min(when, now),
             )
         )
+
+
+def _first_touch(demo: DemoDeal) -> DemoActivity | None:
+    """The deal's earliest done touch (a note is not one): what speed to lead measures."""
+    done = [a for a in demo.activities if a.done and a.kind != ActivityKind.NOTE.value]
+    return max(done, key=lambda a: a.days_ago, default=None)

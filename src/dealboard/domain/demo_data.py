@@ -70,6 +70,9 @@ class DemoDeal:
     research: DemoResearch | None = None
     objections: tuple[DemoObjection, ...] = ()
     activities: tuple[DemoActivity, ...] = ()
+    #: The first done touch came this many minutes after the lead arrived (it is moved
+    #: there), so the SLA screen has leads answered in time as well as late ones.
+    answered_in_minutes: int | None = None
 
 
 USERS: tuple[DemoUser, ...] = (
@@ -101,6 +104,7 @@ DEALS: tuple[DemoDeal, ...] = (
             DemoActivity("social", "Connected after the LogiTech expo", 5, True, "Accepted"),
             DemoActivity("call", "Intro call with Dana", -1, False),
         ),
+        answered_in_minutes=3,
     ),
     DemoDeal(
         title="Online booking for 12 clinics",
@@ -120,6 +124,7 @@ DEALS: tuple[DemoDeal, ...] = (
             DemoActivity("email", "Reply to the web enquiry form", 3, True),
             DemoActivity("call", "Call attempt 1", 2, True, "Voicemail left with reception"),
         ),
+        answered_in_minutes=2,
     ),
     DemoDeal(
         title="Student attendance app pilot",
@@ -157,6 +162,7 @@ DEALS: tuple[DemoDeal, ...] = (
             DemoActivity("email", "Referral intro from their London office", 9, True),
             DemoActivity("meeting", "Discovery video call (Tokyo morning)", -3, False),
         ),
+        answered_in_minutes=4,
     ),
     DemoDeal(
         title="Shelf-edge pricing pilot, 8 stores",
@@ -177,6 +183,7 @@ DEALS: tuple[DemoDeal, ...] = (
             DemoActivity("email", "Intro email + case study", 18, True, "Opened, no reply"),
             DemoActivity("call", "Call attempt 1", 11, True, "No answer"),
         ),
+        answered_in_minutes=38,
     ),
     DemoDeal(
         title="Permit portal modernisation",
@@ -238,6 +245,7 @@ DEALS: tuple[DemoDeal, ...] = (
             DemoActivity("call", "BANT call", 9, True, "Need and timing clear; not the signer"),
             DemoActivity("email", "Follow-up: who else should join the next call?", 6, True),
         ),
+        answered_in_minutes=4,
     ),
     DemoDeal(
         title="Warehouse WMS upgrade",
@@ -302,6 +310,7 @@ DEALS: tuple[DemoDeal, ...] = (
             DemoActivity("meeting", "Quarterly review", 14, True, "She raised Austin herself"),
             DemoActivity("email", "Sent renewal options with seat tiers", 5, True),
         ),
+        answered_in_minutes=7,
     ),
     # ---------------------------------------------------------------- Research
     DemoDeal(

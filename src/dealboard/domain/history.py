@@ -57,6 +57,19 @@ def parse_since(text: str, now: datetime) -> datetime:
     return datetime.combine(day, time.min).astimezone()
 
 
+def parse_until(text: str, now: datetime) -> datetime:
+    """The end of a window: a duration ago (`7d`), or a day, which is then included whole."""
+    try:
+        end = parse_since(text, now)
+    except InvalidInput:
+        raise InvalidInput(
+            "until", text, "give a duration like 24h or 7d (ago) or a date like 2026-11-30"
+        ) from None
+    if not _AGO.fullmatch(text.strip().lower()):
+        end += timedelta(days=1)  # the whole day named
+    return end
+
+
 def history(
     session: Session,
     *,

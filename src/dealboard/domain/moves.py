@@ -186,6 +186,11 @@ def reopen_deal(
     return _enter(session, actor, deal, target, override=None, now=now)
 
 
+def stay_seconds(entered: datetime, left: datetime) -> int:
+    """How long a deal stayed in a stage, in whole seconds (never negative): kept on its move."""
+    return max(0, round((left - entered).total_seconds()))
+
+
 def parse_loss_reason(text: str, *, allow_unknown: bool = False) -> LossReason:
     """One of the loss categories; `unknown` only for imported history."""
     choices = list(CHOOSABLE_LOSS_REASONS) + ([LossReason.UNKNOWN] if allow_unknown else [])
@@ -242,6 +247,7 @@ def _enter(
             user_id=actor.id,
             at=now,
             override_reason=reason if overridden else None,
+            stay_seconds=stay_seconds(deal.stage_entered_at, now),
         )
     )
     changes: dict[str, tuple[object, object]] = {"stage": (source.name, target.name)}

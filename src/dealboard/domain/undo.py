@@ -40,6 +40,7 @@ from dealboard.domain.deals import next_position
 from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
+from dealboard.domain.moves import stay_seconds
 from dealboard.domain.users import find_user
 from dealboard.vocabulary import (
     BantItem,
@@ -157,9 +158,7 @@ def _refuse_if_changed_since(
     later = session.execute(
         select(Change.at, User.display_name, Change.deal_id)
         .join(User, User.id == Change.user_id)
-        .where(
-            Change.deal_id == target.deal_id, Change.id > target.id, Change.user_id != actor.id
-        )
+        .where(Change.deal_id == target.deal_id, Change.id > target.id, Change.user_id != actor.id)
         .order_by(Change.id.desc())
         .limit(1)
     ).first()
@@ -284,6 +283,7 @@ class _Reverter:
                 user_id=self.actor.id,
                 at=self.now,
                 override_reason=f"{self.verb} of an earlier move",
+                stay_seconds=stay_seconds(deal.stage_entered_at, self.now),
             )
         )
         deal.stage_id, deal.stage = target.id, target
@@ -373,4 +373,3 @@ def _text(value: str | None) -> str:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-

@@ -1,0 +1,331 @@
+"""Putting a board's JSON export into an empty database, exactly as it was.
+
+Ids are kept, so every reference (history rows, undo, reports) stays true and
+exporting the restored board gives the same document. That is only possible
+in an empty database, so a database that holds anything is refused. Every
+value is checked against its column (type, vocabulary, control characters,
+references to rows in the file) before anything is written, and the whole
+restore is one transaction. It writes no history row of its own: the history
+in the file is the board's history.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    Integer,
+    String,
+    Table,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dealboard.db.base import UtcDateTime
+from dealboard.db.migrate import history as migration_history
+from dealboard.db.watch import announce
+from dealboard.domain.exchange.board_json import FORMAT, FORMAT_VERSION, HEADER_KEYS, tables
+from dealboard.domain.exchange.bulk import insert_rows
+from dealboard.domain.exchange.problems import ImportRefused, Problem
+from dealboard.domain.text import forbidden_character
+
+#: Problems listed before the check gives up on a badly broken file.
+_MAX_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """Rows per table that were (or, in a dry run, would be) written."""
+
+    counts: dict[str, int]
+    pipeline: str | None
+    exported_at: str | None
+
+
+def load_document(data: bytes, file: str) -> dict[str, Any]:
+    """Parse the file as JSON; a syntax error names its line and column."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRefused([Problem(file, "not UTF-8 text", line)]) from exc
+    except json.JSONDecodeError as exc:
+        message = f"column {exc.colno}: not valid JSON ({exc.msg})"
+        raise ImportRefused([Problem(file, message, exc.lineno)]) from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRefused(
+            [Problem(file, 'not a dealboard export (it has no "format": "dealboard")')]
+        )
+    return document
+
+
+class _Checker:
+    """Turns the document's rows into column values, collecting every problem."""
+
+    def __init__(self, file: str, postgres: bool) -> None:
+        self.file = file
+        self.postgres = postgres
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, message: str) -> None:
+        if len(self.problems) < _MAX_PROBLEMS:
+            self.problems.append(Problem(self.file, f"{where}: {message}"))
+
+    def header(self, document: dict[str, Any]) -> None:
+        version = document.get("format_version")
+        if version != FORMAT_VERSION:
+            newer = isinstance(version, int) and version > FORMAT_VERSION
+            hint = "; upgrade dealboard to import it" if newer else ""
+            self.add("format_version", f"{version!r} is not {FORMAT_VERSION}{hint}")
+        revision = document.get("schema_revision")
+        known = [r.revision for r in migration_history()]
+        if revision not in known:
+            self.add(
+                "schema_revision",
+                f"{revision!r} is unknown to this dealboard (exported by a newer one? upgrade)",
+            )
+        elif revision != known[-1]:
+            # Later migrations may fill columns from older data; a restore cannot run them.
+            self.add(
+                "schema_revision",
+                f"{revision!r} is older than this dealboard's {known[-1]!r}; restore it with the "
+                "dealboard that exported it, then open the board with this one to upgrade it",
+            )
+        names = {t.name for t in tables()}
+        for key in document:
+            if key not in names and key not in HEADER_KEYS:
+                self.add(key, "not a table dealboard knows")
+
+    def rows(self, table: Table, raw: object) -> list[dict[str, Any]]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.add(table.name, "must be a list of rows")
+            return []
+        readers = {c.name: _reader(c) for c in table.columns}
+        result = []
+        for index, item in enumerate(raw):
+            where = f"{table.name}[{index}]"
+            if not isinstance(item, dict):
+                self.add(where, "must be an object of column values")
+                continue
+            if "id" in item:
+                where += f" (id {item['id']})"
+            for key in item:
+                if key not in readers:
+                    self.add(where, f"{key!r} is not a column of {table.name}")
+            row = {}
+            for column in table.columns:
+                row[column.name] = self._value(where, column, item, readers[column.name])
+            result.append(row)
+        return result
+
+    def _value(
+        self, where: str, column: Column[Any], item: dict[str, Any], read: Callable[[Any], Any]
+    ) -> Any:
+        if column.name not in item:
+            default = column.default.arg if column.default is not None else None
+            if column.nullable or (default is not None and not callable(default)):
+                return default
+            self.add(where, f"{column.name} is missing")
+            return None
+        value = item[column.name]
+        if value is None:
+            if not column.nullable:
+                self.add(where, f"{column.name} may not be null")
+            return None
+        try:
+            converted = read(value)
+        except (TypeError, ValueError) as exc:
+            self.add(where, f"{column.name}: {_short(value)} {exc}")
+            return None
+        if isinstance(converted, str):
+            self._check_text(where, column, converted)
+        return converted
+
+    def _check_text(self, where: str, column: Column[Any], value: str) -> None:
+        bad = forbidden_character(value, multiline=True)
+        if bad is not None:
+            self.add(where, f"{column.name} contains U+{ord(bad):04X}, a control character")
+        length = getattr(column.type, "length", None)
+        if self.postgres and length is not None and len(value) > length:
+            self.add(where, f"{column.name} has {len(value)} characters; at most {length}")
+
+    def references(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Every foreign key points at a row of the file."""
+        ids = {t.name: {r["id"] for r in rows[t.name]} for t in tables() if "id" in t.columns}
+        for table in tables():
+            keyed = [(c, k.column.table.name) for c in table.columns for k in c.foreign_keys]
+            for index, row in enumerate(rows[table.name]):
+                for column, target in keyed:
+                    value = row[column.name]
+                    if value is not None and value not in ids.get(target, ()):
+                        self.add(
+                            f"{table.name}[{index}]",
+                            f"{column.name} {value} refers to no row of {target} in the file",
+                        )
+
+
+def _short(value: object) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _reader(column: Column[Any]) -> Callable[[Any], Any]:
+    kind = column.type
+    if isinstance(kind, UtcDateTime):
+        return _instant
+    if isinstance(kind, Enum) and kind.enum_class is not None:
+        enum_class = kind.enum_class
+
+        def word(value: Any) -> Any:
+            if not isinstance(value, str):
+                raise TypeError("is not a word")
+            try:
+                return enum_class(value)
+            except ValueError:
+                allowed = ", ".join(m.value for m in enum_class)  # type: ignore[attr-defined]
+                raise ValueError(f"is not one of {allowed}") from None
+
+        return word
+    if isinstance(kind, Boolean):
+        return _boolean
+    if isinstance(kind, Integer):
+        return _integer
+    if isinstance(kind, Date):
+        return _day
+    if isinstance(kind, String):
+        return _string
+    raise TypeError(f"no reader for {column.table.name}.{column.name} ({kind})")
+
+
+def _instant(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("is not an ISO 8601 instant")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("has no time zone; write it in UTC like 2026-11-20T15:00:00+00:00")
+    return parsed
+
+
+def _day(value: Any) -> date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise TypeError("is not a date like 2026-11-20")
+    return date.fromisoformat(value)
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("is not true or false")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("is not a whole number")
+    return value
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("is not a string")
+    return value
+
+
+def check_document(
+    document: dict[str, Any], file: str, *, postgres: bool
+) -> dict[str, list[dict[str, Any]]]:
+    """Every table's rows as column values; raises ImportRefused listing what is wrong."""
+    checker = _Checker(file, postgres)
+    checker.header(document)
+    rows = {t.name: checker.rows(t, document.get(t.name)) for t in tables()}
+    if not checker.problems:
+        checker.references(rows)
+    if checker.problems:
+        raise ImportRefused(checker.problems)
+    return rows
+
+
+def existing_rows(session: Session) -> dict[str, int]:
+    """Tables of the target database that already hold rows."""
+    found = {}
+    for table in tables():
+        count = session.scalar(select(func.count()).select_from(table)) or 0
+        if count:
+            found[table.name] = count
+    return found
+
+
+def require_empty(session: Session, file: str) -> None:
+    """Refuse to restore over anything: ids must stay as they were."""
+    found = existing_rows(session)
+    if found:
+        held = ", ".join(f"{n} {name}" for name, n in found.items())
+        raise ImportRefused(
+            [
+                Problem(
+                    file,
+                    f"this database already holds data ({held}); a JSON export is restored "
+                    "into an empty database only, so every id stays the same: "
+                    "name a new one with --db",
+                )
+            ]
+        )
+
+
+def restore(
+    session: Session,
+    document: dict[str, Any],
+    rows: dict[str, list[dict[str, Any]]],
+    file: str,
+) -> RestoreResult:
+    """Insert every row with its id, then move PostgreSQL's id sequences past them."""
+    try:
+        for table in tables():
+            found = rows[table.name]
+            if "id" in table.columns:
+                found = sorted(found, key=lambda row: row["id"])
+            insert_rows(session, table, found)
+        session.flush()
+    except IntegrityError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise ImportRefused([Problem(file, f"the database refused the rows: {first}")]) from exc
+    if session.get_bind().dialect.name == "postgresql":
+        _advance_sequences(session)
+    announce(session, None)
+    return result_of(document, rows)
+
+
+def result_of(document: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> RestoreResult:
+    """What a restore of this document writes."""
+    return RestoreResult(
+        {name: len(found) for name, found in rows.items()},
+        document.get("pipeline"),
+        document.get("exported_at"),
+    )
+
+
+def _advance_sequences(session: Session) -> None:
+    for table in tables():
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(key[0].type, Integer) or key[0].autoincrement is False:
+            continue
+        name = key[0].name
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), MAX({name})) "
+                f"FROM {table.name} HAVING MAX({name}) IS NOT NULL"
+            ),
+            {"table": table.name, "column": name},
+        )
