@@ -162,7 +162,7 @@ def demo_board(args: argparse.Namespace) -> int:
         board = open_board(url, args.actor)
         try:
             seed_demo(board, board.pipeline().name)
-            open_board_ui(board, mouse=not args.no_mouse)
+            open_board_ui(board, mouse=not args.no_mouse, theme=args.theme)
             if not on_a_terminal():
                 print(
                     "\nThis demo board is thrown away on exit; `dealboard init --demo` keeps one."

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dealboard.cli import (
+    activity_commands,
     admin_commands,
     agenda_commands,
+    backup_commands,
     deal_commands,
     doctor_commands,
+    exchange_commands,
     history_commands,
+    playbook_commands,
     process_commands,
+    report_commands,
+    standup_commands,
     team_commands,
 )
 from dealboard.cli.parser import OneLineParser, common_options
@@ -29,5 +35,11 @@ def add_commands(parser: OneLineParser) -> None:
     process_commands.register(subparsers, common)
     history_commands.register(subparsers, common)
     agenda_commands.register(subparsers, common)
+    activity_commands.register(subparsers, common)
     team_commands.register(subparsers, common)
+    report_commands.register(subparsers, common)
+    standup_commands.register(subparsers, common)
+    playbook_commands.register(subparsers, common)
+    backup_commands.register(subparsers, common)
+    exchange_commands.register(subparsers, common)
     doctor_commands.register(subparsers, common)

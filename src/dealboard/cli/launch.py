@@ -10,6 +10,7 @@ import sys
 
 from dealboard.cli.session import print_board
 from dealboard.domain.board import Board
+from dealboard.domain.errors import NotFound
 
 
 def on_a_terminal() -> bool:
@@ -17,11 +18,22 @@ def on_a_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def open_board_ui(board: Board, *, mouse: bool, pipeline: str | None = None) -> None:
+def check_theme(name: str) -> None:
+    """Refuse a `--theme` nobody has, before anything is opened (exit 2, one line)."""
+    from dealboard.ui.theme_choice import theme_names
+
+    names = theme_names()
+    if name not in names:
+        raise NotFound("theme", name, f"choose from {', '.join(names)}")
+
+
+def open_board_ui(
+    board: Board, *, mouse: bool, pipeline: str | None = None, theme: str | None = None
+) -> None:
     """Run the board until the user quits; print it instead when not on a terminal."""
     if not on_a_terminal():
         print_board(board, pipeline)
         return
     from dealboard.ui.app import DealboardApp
 
-    DealboardApp(board, pipeline=pipeline).run(mouse=mouse)
+    DealboardApp(board, pipeline=pipeline, theme=theme).run(mouse=mouse)

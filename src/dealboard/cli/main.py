@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from dealboard.cli.commands import add_commands
+from dealboard.cli.launch import check_theme
 from dealboard.cli.parser import build_parser
 from dealboard.cli.session import run_board
 from dealboard.db.database import is_transient
@@ -34,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     handler = getattr(args, "handler", run_board)
     try:
+        if args.theme is not None:
+            check_theme(args.theme)
         return handler(args) or EXIT_OK
     except RuleViolation as exc:
         return _fail(str(exc), EXIT_RULE)

@@ -12,13 +12,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from dealboard.domain.columns import (
-    board_columns,
-    checklist_progress,
-    days_in_stage,
-    is_stale,
-    next_step_overdue,
-)
+from dealboard.domain.badges import deal_badges
+from dealboard.domain.columns import board_columns, checklist_progress, days_in_stage
 from dealboard.domain.money import format_compact, format_money
 from dealboard.domain.records import (
     DealDetail,
@@ -191,7 +186,7 @@ def deals_table(deals: Sequence[DealSummary]) -> str:
     return table(headers, rows, [5, 34, 20, 19, 10, 17, 10, 5])
 
 
-def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], today: date) -> str:
+def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], now: datetime) -> str:
     """A printable board: one block per stage, with count, total and weighted value."""
     lines = [f"{display_safe(pipeline.title)}  ({pipeline.name})", ""]
     for column in board_columns(pipeline, deals):
@@ -201,17 +196,14 @@ def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], today: da
             heading += f"  weighted {column.weighted_text()} ({stage.probability}%)"
         lines.append(display_safe(heading))
         if column.is_open:
-            lines.extend("  " + _card_line(deal, stage, today) for deal in column.deals)
+            lines.extend("  " + _card_line(deal, stage, now) for deal in column.deals)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _card_line(deal: DealSummary, stage: StageRecord, today: date) -> str:
-    flags = []
-    if next_step_overdue(deal, today):
-        flags.append("overdue")
-    if is_stale(deal, stage, today):
-        flags.append("stale")
+def _card_line(deal: DealSummary, stage: StageRecord, now: datetime) -> str:
+    today = now.astimezone().date()
+    flags = [badge.text for badge in deal_badges(deal, stage, now)]
     if deal.open_objections:
         flags.append(f"{deal.open_objections} obj")
     return (

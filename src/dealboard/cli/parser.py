@@ -60,5 +60,12 @@ def build_parser() -> OneLineParser:
         default=argparse.SUPPRESS,
         help="leave the mouse to the terminal (for the board view)",
     )
-    parser.set_defaults(db=None, actor=default_user(), no_mouse=False)
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="colours for this run only: dealboard-dark, dealboard-light, projector, mono "
+        "or one of your own (the command palette's choice is remembered instead)",
+    )
+    parser.set_defaults(db=None, actor=default_user(), no_mouse=False, theme=None)
     return parser

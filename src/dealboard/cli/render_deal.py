@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from dealboard.domain.activities import due_day
 from dealboard.domain.money import format_money
 from dealboard.domain.records import DealDetail
 from dealboard.domain.text import display_safe
@@ -80,7 +81,8 @@ def deal_text(detail: DealDetail, today: date) -> str:
     if detail.activities:
         lines += ["", "Activities"]
         for a in detail.activities:
-            state = f"done {_when(a.done_at)}" if a.done_at else f"due {_when(a.due_at)}"
+            due = due_day(a.due_at).isoformat() if a.due_at else "—"
+            state = f"done {_when(a.done_at)}" if a.done_at else f"due {due}"
             outcome = f" — {a.outcome}" if a.outcome else ""
             lines.append(f"  {a.kind.value:<8} {a.subject} ({state}, {a.user}){outcome}")
     lines += ["", "History"]

@@ -37,7 +37,12 @@ def run_board(args: argparse.Namespace) -> int:
 
     board = board_from(args)
     try:
-        open_board_ui(board, mouse=not args.no_mouse, pipeline=getattr(args, "pipeline", None))
+        open_board_ui(
+            board,
+            mouse=not args.no_mouse,
+            pipeline=getattr(args, "pipeline", None),
+            theme=args.theme,
+        )
     finally:
         board.database.dispose()
     return 0
@@ -47,4 +52,4 @@ def print_board(board: Board, pipeline_name: str | None) -> None:
     """Every column of one pipeline with its cards."""
     pipeline = board.pipeline(pipeline_name)
     deals = board.list_deals(pipeline=pipeline.name, include_closed=True)
-    print(board_text(pipeline, deals, board.today()), end="")
+    print(board_text(pipeline, deals, board.now()), end="")

@@ -1,4 +1,9 @@
-"""`dealboard reassign`: a manager moves deals from one owner to another."""
+"""`dealboard reassign`: a manager moves deals from one owner to another.
+
+`--breached-only` keeps the deals with an open SLA breach now (no first touch
+within the speed to lead, or a follow-up window over with attempts missing;
+see `dealboard.domain.sla`): the neglected leads a team takes back.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 from typing import Any
 
 from dealboard.cli.session import board_from
+from dealboard.domain.text import display_safe
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -17,18 +23,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reassign.add_argument("--to", metavar="B", required=True, help="new owner")
     reassign.add_argument("--stage", metavar="S", help="only deals in this stage")
     reassign.add_argument("--pipeline", metavar="P", help="only this pipeline")
+    reassign.add_argument(
+        "--breached-only",
+        action="store_true",
+        help="only deals breaking an SLA now (no touch in time, follow-up late)",
+    )
     reassign.add_argument("--dry-run", action="store_true", help="list them, change nothing")
     reassign.set_defaults(handler=reassign_deals)
 
 
 def reassign_deals(args: argparse.Namespace) -> int:
     board = board_from(args)
-    chosen = board.list_deals(pipeline=args.pipeline, stage=args.stage, owner=args.source)
+    wanted = board.breached_deals if args.breached_only else board.list_deals
+    chosen = wanted(pipeline=args.pipeline, stage=args.stage, owner=args.source)
     if not chosen:
-        print(f"no open deals of {args.source} match; nothing reassigned")
+        which = "breached open deals" if args.breached_only else "open deals"
+        print(f"no {which} of {args.source} match; nothing reassigned")
         return 0
     for deal in chosen:
-        print(f"  #{deal.id} {deal.title} ({deal.stage})")
+        print(display_safe(f"  #{deal.id} {deal.title} ({deal.stage})"))
     if args.dry_run:
         print(f"{_deals(len(chosen))} would go from {args.source} to {args.to} (dry run)")
         return 0
