@@ -13,9 +13,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from dealboard.domain.board import Board
+from dealboard.settings import remember_theme, settings_path, shown
 from dealboard.ui.board.screen import BoardScreen
+from dealboard.ui.clipboard import Copier
 from dealboard.ui.live import DatabaseChanged, LiveUpdates
-from dealboard.ui.themes import DEFAULT_THEME, THEME_VARIABLE_DEFAULTS, load_themes
+from dealboard.ui.theme_choice import install_themes
+from dealboard.ui.themes import theme_variable_defaults
 
 
 class DealboardApp(App[None]):
@@ -28,28 +31,42 @@ class DealboardApp(App[None]):
         Binding("question_mark", "help", "Keys", key_display="?", id="help"),
     ]
 
-    def __init__(self, board: Board, *, pipeline: str | None = None) -> None:
+    def __init__(
+        self, board: Board, *, pipeline: str | None = None, theme: str | None = None
+    ) -> None:
+        """`theme` (from `--theme`) applies to this run only; palette choices are saved."""
         super().__init__()
         self.board = board
         self.start_pipeline = pipeline
         self.live = LiveUpdates(self, board)
-        themes, self.theme_problems = load_themes()
-        for theme in themes:
-            self.register_theme(theme)
-        if DEFAULT_THEME in self.available_themes:
-            self.theme = DEFAULT_THEME
+        #: How `y` and `Y` reach a clipboard (tests swap it to try each way).
+        self.copier = Copier()
+        #: One-line reasons a theme file or the settings were not used, and where a
+        #: palette choice is saved for this kind of terminal.
+        self.theme_start = install_themes(self, theme)
+        #: From here on a theme change is the user's choice, and is saved.
+        self._remember_theme_changes = True
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        """The board's own colour names, for themes (Textual's or a user's) that lack them."""
-        return dict(THEME_VARIABLE_DEFAULTS)
+        """The board's own variables, for themes that leave some out."""
+        return theme_variable_defaults(self.current_theme)
 
-    def on_mount(self) -> None:
-        for problem in self.theme_problems:
+    def watch_theme(self, name: str) -> None:
+        """Save a theme picked in the command palette, so the next start uses it."""
+        if not getattr(self, "_remember_theme_changes", False):
+            return
+        try:
+            remember_theme(name, self.theme_start.settings_key)
+        except OSError as error:
             self.notify(
-                f"theme {problem.path.name} not used: {problem.reason}",
+                f"theme not saved to {shown(settings_path())}: {error.strerror or error}",
                 severity="warning",
                 markup=False,
             )
+
+    def on_mount(self) -> None:
+        for problem in self.theme_start.problems:
+            self.notify(problem, title="Themes", severity="warning", markup=False)
         self.push_screen(BoardScreen(self.start_pipeline))
         self.live.start()
 

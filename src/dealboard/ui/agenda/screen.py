@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dealboard.domain.agenda import AgendaItem, When
+from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.tables import fill_table, highlighted_key
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import fitted, plain_line
@@ -71,7 +72,7 @@ class AgendaScreen(Screen[None]):
         table.focus()
 
     def _cells(self, item: AgendaItem, free: int) -> tuple[Text, ...]:
-        style = self.get_component_rich_style(f"agenda--{item.when.value}", partial=True)
+        style = text_style(self, f"agenda--{item.when.value}")
         return (
             Text(_LABELS[item.when], style=style),
             Text(item.due.strftime("%a %d %b")),

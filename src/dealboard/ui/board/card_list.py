@@ -8,7 +8,7 @@ board screen decides what happens.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.ui.board.cards import CARD_HEIGHT, CardStyles, card_text
+from dealboard.ui.component_style import text_style
 
 #: Drawn cards kept per column; a screenful is ~15, so this covers scrolling back and forth.
 MAX_CACHED_CARDS = 500
@@ -53,13 +54,13 @@ class CardList(ScrollView, can_focus=False):
         height: 1fr;
         min-height: 4;
         & > .card { background: $surface; }
-        & > .card--selected { background: $primary 35%; }
+        & > .card--selected { background: $card-selected-background; text-style: $focus-style; }
         & > .card--cursor { background: $primary 12%; }
         & > .card--title { text-style: bold; }
         & > .card--meta { color: $text-muted; }
-        & > .card--late { color: $card-overdue; text-style: bold; }
+        & > .card--late { color: $card-overdue; text-style: $late-style; }
         & > .card--objection { color: $card-objection; text-style: bold; }
-        & > .card--stale { color: $warning; }
+        & > .card--stale { color: $warning; text-style: $stale-style; }
         & > .card--done { color: $success; }
         & > .card--drop { color: $accent; text-style: bold; }
         & > .card--dragged { color: $text-disabled; }
@@ -104,7 +105,7 @@ class CardList(ScrollView, can_focus=False):
         super().__init__(id=id)
         self.stage = stage
         self.deals: tuple[DealSummary, ...] = ()
-        self.today = date.today()
+        self.now = datetime.now(UTC)
         self.dragged_id: int | None = None
         #: Cards changed by someone else a moment ago.
         self.flash_ids: set[int] = set()
@@ -117,11 +118,11 @@ class CardList(ScrollView, can_focus=False):
 
     # -- data -------------------------------------------------------------
 
-    def show(self, stage: StageRecord, deals: tuple[DealSummary, ...], today: date) -> None:
+    def show(self, stage: StageRecord, deals: tuple[DealSummary, ...], now: datetime) -> None:
         """Replace the cards (after a load or a filter change)."""
         self.stage = stage
         self.deals = deals
-        self.today = today
+        self.now = now
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(deals) * CARD_HEIGHT + 1)
         if self.selected >= len(deals):
@@ -155,6 +156,11 @@ class CardList(ScrollView, can_focus=False):
     # -- drawing ----------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        # Under everything the column's own colours: a blank cell left unstyled would
+        # show the terminal's default background, black on many, whatever the theme.
+        return self._line(y).apply_style(self.rich_style)
+
+    def _line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + round(self.scroll_offset.y)
         index, row = divmod(line, CARD_HEIGHT)
@@ -190,7 +196,7 @@ class CardList(ScrollView, can_focus=False):
                 "card--dragged"
             )
         marker = "◆" if marked else "▌" if look == "selected" else " "
-        lines = card_text(deal, self.stage, self.today, width, self._styles(), marker)
+        lines = card_text(deal, self.stage, self.now, width, self._styles(), marker)
         strips = []
         for text in lines:
             segments = list(text.render(self.app.console))
@@ -211,15 +217,14 @@ class CardList(ScrollView, can_focus=False):
         return ""
 
     def _styles(self) -> CardStyles:
-        style = self.get_component_rich_style
         return CardStyles(
             body=Style(),
-            title=style("card--title", partial=True),
-            meta=style("card--meta", partial=True),
-            late=style("card--late", partial=True),
-            objection=style("card--objection", partial=True),
-            stale=style("card--stale", partial=True),
-            done=style("card--done", partial=True),
+            title=text_style(self, "card--title"),
+            meta=text_style(self, "card--meta"),
+            late=text_style(self, "card--late"),
+            objection=text_style(self, "card--objection"),
+            stale=text_style(self, "card--stale"),
+            done=text_style(self, "card--done"),
         )
 
     def notify_style_update(self) -> None:

@@ -1,4 +1,8 @@
-"""How one deal card looks: three lines of text under a one-line gap.
+"""How one deal card looks: four lines of text under a one-line gap.
+
+Title; account and owner; value, days in stage, checklist and open
+objections; then what to do next — open SLA breaches, the next step's date,
+the cadence's attempts, how long it has been quiet, the BANT mark.
 
 Pure drawing, no widget state: the column asks for a card's lines and caches
 them, so a board of thousands of deals draws only the cards on screen.
@@ -7,23 +11,19 @@ them, so a board of thousands of deals draws only the cards on screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 from rich.style import Style
 from rich.text import Text
 
-from dealboard.domain.columns import (
-    checklist_progress,
-    days_in_stage,
-    is_stale,
-    next_step_overdue,
-)
+from dealboard.domain.badges import Tone, deal_badges
+from dealboard.domain.columns import checklist_progress, days_in_stage
 from dealboard.domain.money import format_compact
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.ui.text import fitted, one_line
 
-#: Lines per card: a gap (where a drop slot is drawn) and three of content.
-CARD_HEIGHT = 4
+#: Lines per card: a gap (where a drop slot is drawn) and four of content.
+CARD_HEIGHT = 5
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,18 @@ class CardStyles:
 def card_text(
     deal: DealSummary,
     stage: StageRecord,
-    today: date,
+    now: datetime,
     width: int,
     styles: CardStyles,
     marker: str = " ",
 ) -> list[Text]:
-    """The three content lines of a card, each cut to `width` cells.
+    """The four content lines of a card, each cut to `width` cells.
 
     `marker` starts each line: the selected card gets a bar, so the cursor is
     visible even without colour (NO_COLOR, a projector, a screen reader's dump).
     """
     inner = max(width - 2, 1)
+    today = now.astimezone().date()
     title = fitted(deal.title, inner, "")
     title.stylize(styles.title)
     meta = fitted(f"{one_line(deal.account) or '—'} · {one_line(deal.owner)}", inner)
@@ -64,13 +65,14 @@ def card_text(
     if progress:
         complete = deal.checklist_done == deal.checklist_total
         facts.append(f"  ☑{progress}", styles.done if complete else styles.meta)
-    if next_step_overdue(deal, today):
-        facts.append("  late", styles.late)
-    elif deal.next_step_due is None and deal.stage_kind.value == "open":
-        facts.append("  no step", styles.late)
     if deal.open_objections:
         facts.append(f"  ✋{deal.open_objections}", styles.objection)
-    if is_stale(deal, stage, today):
-        facts.append("  quiet", styles.stale)
     facts.truncate(inner, overflow="ellipsis")
-    return [Text(marker, style=styles.title, end="") + line for line in (title, meta, facts)]
+    tones = {Tone.ALERT: styles.late, Tone.WARN: styles.stale, Tone.GOOD: styles.done}
+    todo = Text(no_wrap=True, end="")
+    for index, badge in enumerate(deal_badges(deal, stage, now)):
+        todo.append("  " if index else "")
+        todo.append(badge.text, tones.get(badge.tone, styles.meta))
+    todo.truncate(inner, overflow="ellipsis")
+    lines = (title, meta, facts, todo)
+    return [Text(marker, style=styles.title, end="") + line for line in lines]

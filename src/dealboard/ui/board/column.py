@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -54,11 +54,11 @@ class StageColumn(Vertical):
     def cards(self) -> CardList:
         return self.query_one(CardList)
 
-    def show(self, column: Column, today: date) -> None:
+    def show(self, column: Column, now: datetime) -> None:
         self.column = column
         self.stage = column.stage
         self.query_one(ColumnHeader).show(column, self.number, self.size.width or 28)
-        self.cards.show(column.stage, column.deals, today)
+        self.cards.show(column.stage, column.deals, now)
 
     def on_resize(self) -> None:
         if self.column is not None:

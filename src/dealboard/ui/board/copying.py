@@ -1,11 +1,13 @@
-"""`t`, `y` and `Y` on the board: the stage's templates, and copying text for chat or email.
+"""`t`, `y` and `Y` on the board: the focused deal's stage templates, and copying for chat or email.
 
-(Being built: see issue 6.)
+The work is in `dealboard.ui.templates.actions`, shared with the deal screen.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from dealboard.ui.templates import actions
 
 if TYPE_CHECKING:
     from dealboard.ui.board.screen import BoardScreen
@@ -13,14 +15,17 @@ if TYPE_CHECKING:
 
 def open_templates(screen: BoardScreen) -> None:
     """`t`: the focused deal's stage templates, rendered for that deal."""
-    screen.notify("Templates are not available yet", markup=False)
+    if (deal := screen.focused_deal) is not None:
+        actions.open_templates(screen, deal.id)
 
 
 def copy_template(screen: BoardScreen) -> None:
     """`y`: copy the focused deal's first stage template, rendered."""
-    screen.notify("Copying is not available yet", markup=False)
+    if (deal := screen.focused_deal) is not None:
+        actions.copy_first_template(screen, deal.id)
 
 
 def copy_summary(screen: BoardScreen) -> None:
     """`Y`: copy a Markdown summary of the focused deal."""
-    screen.notify("Copying is not available yet", markup=False)
+    if (deal := screen.focused_deal) is not None:
+        actions.copy_summary(screen, deal.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dealboard.domain.cadence import SUGGESTED_REASON, no_reply_advice
 from dealboard.domain.gate import GateCheck
 from dealboard.domain.gate_preview import preview_move
 from dealboard.domain.records import DealDetail, DealSummary, StageRecord
@@ -21,7 +22,7 @@ from dealboard.ui.gate.checklist import (
 )
 from dealboard.ui.gate.closing import ConfirmWon, LossReport, LostDialog
 from dealboard.ui.worker import in_background
-from dealboard.vocabulary import Role, StageKind
+from dealboard.vocabulary import LossReason, Role, StageKind
 
 if TYPE_CHECKING:
     from dealboard.domain.board import Board
@@ -48,7 +49,8 @@ class MoveFlow:
         return loaded.pipeline.stages if loaded is not None else ()
 
     def _stage_of(self, deal: DealSummary) -> StageRecord | None:
-        return next((s for s in self._stages() if s.id == deal.stage_id), None)
+        loaded = self.screen.loaded
+        return loaded.stage_by_id.get(deal.stage_id) if loaded is not None else None
 
     def _open_deal(self) -> DealSummary | None:
         deal = self.screen.focused_deal
@@ -156,7 +158,13 @@ class MoveFlow:
                     lambda result: self._moved(deal, result.to_stage),
                 )
 
-        self.screen.app.push_screen(LostDialog(deal), report)
+        self.screen.app.push_screen(LostDialog(deal, self._loss_suggestion(deal)), report)
+
+    def _loss_suggestion(self, deal: DealSummary) -> tuple[LossReason, str] | None:
+        """"No decision", preselected, when the stage's attempts ran out without a reply."""
+        stage = self._stage_of(deal)
+        advice = no_reply_advice(deal, stage) if stage is not None else None
+        return (SUGGESTED_REASON, advice) if advice is not None else None
 
     # -- the gate -----------------------------------------------------------
 

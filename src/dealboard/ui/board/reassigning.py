@@ -27,9 +27,7 @@ class ReassignDialog(EditorDialog[object]):
 
     CSS_PATH = "../deal/dialogs.tcss"
 
-    def __init__(
-        self, count: int, people: list[UserRecord], save: Callable[[str], object]
-    ) -> None:
+    def __init__(self, count: int, people: list[UserRecord], save: Callable[[str], object]) -> None:
         super().__init__()
         self.count = count
         self.people = people

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
+from functools import cached_property
 
 from rich.text import Text
 from textual import events, on
@@ -20,15 +21,18 @@ from textual.containers import Horizontal, HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from dealboard.domain.badges import deal_badges
+from dealboard.domain.cadence import no_reply_advice
 from dealboard.domain.changes import ChangeFeed, ChangeSet
 from dealboard.domain.columns import Column, board_columns
 from dealboard.domain.filters import DealFilter
-from dealboard.domain.records import DealSummary, PipelineRecord, UserRecord
+from dealboard.domain.records import DealSummary, PipelineRecord, StageRecord, UserRecord
 from dealboard.ui.board import copying, reassigning, service_levels
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.drag import DragGhost, drop_target
 from dealboard.ui.board.moving import MoveFlow
+from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import plain_line
 from dealboard.ui.undoing import undo_or_redo
@@ -49,7 +53,13 @@ class Loaded:
     deals: list[DealSummary]
     me: UserRecord
     today: date
+    #: When the load was read: SLA badges count minutes (a lead waiting for its first touch).
+    now: datetime
     columns: list[Column] = field(default_factory=list)
+
+    @cached_property
+    def stage_by_id(self) -> dict[int, StageRecord]:
+        return {stage.id: stage for stage in self.pipeline.stages}
 
 
 class ColumnsStrip(HorizontalScroll, can_focus=False):
@@ -64,6 +74,8 @@ class BoardScreen(Screen[None]):
     """Columns of deal cards for one pipeline."""
 
     CSS_PATH = ["board.tcss", "../spinner.tcss"]
+    #: How often the badges are worked out again against the clock.
+    badge_refresh_seconds = 60.0
     AUTO_FOCUS = ""
     BINDINGS = [
         _binding("left,h", "column(-1)", "Previous column"),
@@ -94,6 +106,8 @@ class BoardScreen(Screen[None]):
         _binding("y", "copy_template", "Copy the stage template, filled in"),
         _binding("Y", "copy_summary", "Copy a Markdown summary of the deal"),
         _binding("M", "service_levels", "Manager view: SLAs per owner"),
+        _binding("S", "standup", "Stand-up mode: full screen, paged, for the projector"),
+        _binding("R", "reports", "Reports: funnel, stages, velocity, forecast, losses…"),
         _binding("space,v", "toggle_mark", "Mark / unmark the card", key_display="space"),
         _binding("O", "reassign", "Reassign marked cards (managers)"),
         _binding("u", "undo", "Undo my last change"),
@@ -138,6 +152,19 @@ class BoardScreen(Screen[None]):
         self.query_one("#filter", Input).display = False
         self.feed = ChangeFeed(self.app.board)  # type: ignore[attr-defined]
         self.reload()
+        self.set_interval(self.badge_refresh_seconds, self._age_badges)
+
+    def _age_badges(self) -> None:
+        """Time passes without any commit: a lead's minutes run out, a step falls due.
+
+        Only the clock is read again (no query): the badges are worked out from the
+        loaded deals, so this costs one redraw a minute.
+        """
+        if self.loaded is None:
+            return
+        board = self.app.board  # type: ignore[attr-defined]
+        self.loaded.now, self.loaded.today = board.now(), board.today()
+        self._redraw()
 
     # -- live -------------------------------------------------------------
 
@@ -227,6 +254,7 @@ class BoardScreen(Screen[None]):
                 deals=board.list_deals(pipeline=pipeline.name, include_closed=True),
                 me=board.whoami(),
                 today=board.today(),
+                now=board.now(),
             )
 
         async def arrived(loaded: Loaded) -> None:
@@ -255,11 +283,22 @@ class BoardScreen(Screen[None]):
         await holder.mount_all(widgets)
         self.focus_index = 0
 
+    def _passes_filter(self, deal: DealSummary) -> bool:
+        """The filter, with the deal's badges worked out only when a badge word asks."""
+        assert self.loaded is not None
+        if not self.filter.badges:
+            return self.filter.matches(deal)
+        stage = self.loaded.stage_by_id.get(deal.stage_id)
+        if stage is None:
+            return False
+        names = frozenset(b.name for b in deal_badges(deal, stage, self.loaded.now))
+        return self.filter.matches(deal, names)
+
     def _redraw(self) -> None:
         """Put the loaded deals (through the filter) into the columns; keep the cursor."""
         if self.loaded is None:
             return
-        visible = [d for d in self.loaded.deals if self.filter.matches(d)]
+        visible = [d for d in self.loaded.deals if self._passes_filter(d)]
         self.loaded.columns = board_columns(self.loaded.pipeline, visible)
         by_stage = {c.stage.id: c for c in self.loaded.columns}
         for widget in self.query(StageColumn):
@@ -268,7 +307,7 @@ class BoardScreen(Screen[None]):
                 continue
             widget.display = self._column_shown(widget)
             widget.cards.marked_ids = self.marked
-            widget.show(column, self.loaded.today)
+            widget.show(column, self.loaded.now)
             wanted = self.selected_ids.get(column.stage.id)
             ids = [d.id for d in column.deals]
             index = ids.index(wanted) if wanted in ids else min(widget.cards.selected, len(ids) - 1)
@@ -420,13 +459,22 @@ class BoardScreen(Screen[None]):
 
         board = self.app.board  # type: ignore[attr-defined]
 
-        def save(values: ActivityValues) -> int:
-            return board.add_activity(deal.id, **asdict(values))
+        def save(values: ActivityValues) -> DealSummary:
+            board.add_activity(deal.id, **asdict(values))
+            return board.deals_by_id([deal.id])[0]
 
         def logged(result: object | None) -> None:
-            if result is not None:
+            if not isinstance(result, DealSummary):
+                return
+            stage = self.loaded.stage_by_id.get(result.stage_id) if self.loaded else None
+            advice = no_reply_advice(result, stage) if stage is not None else None
+            if advice is None:
                 self.notify(f"Logged on {deal.title}", markup=False)
-                self.reload()
+            else:
+                self.notify(
+                    f"{deal.title}: {advice} — press x", severity="warning", markup=False
+                )
+            self.reload()
 
         self.app.push_screen(ActivityDialog(board.today(), save), logged)
 
@@ -453,8 +501,29 @@ class BoardScreen(Screen[None]):
         if self.loaded is not None:
             self._update_title()
 
+    def show_filter(self, text: str) -> None:
+        """Filter as if `text` were typed after `/` (the box stays open: it says why cards went)."""
+        box = self.query_one("#filter", Input)
+        box.value = text
+        box.display = True
+        self.filter_text = text.strip()
+        self.filter = DealFilter.parse(self.filter_text)
+        self.set_focus(None)
+        self._redraw()
+
     def action_service_levels(self) -> None:
         service_levels.open_sla(self)
+
+    def action_standup(self) -> None:
+        from dealboard.ui.standup.opening import open_standup
+
+        open_standup(self)
+
+    def action_reports(self) -> None:
+        from dealboard.ui.reports.screen import ReportsScreen
+
+        pipeline = self.loaded.pipeline.name if self.loaded else self.pipeline_name
+        self.app.push_screen(ReportsScreen(pipeline))
 
     def action_agenda(self) -> None:
         from dealboard.ui.agenda.screen import AgendaScreen
@@ -596,13 +665,4 @@ class BoardScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every board key as a named command (the palette lists the whole board)."""
-        for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) or binding.action.startswith("jump"):
-                continue
-            action = binding.action
-            key = binding.key.split(",")[0]
-            yield SystemCommand(
-                binding.description,
-                f"key: {key}",
-                lambda action=action: self.run_action(action),
-            )
+        return binding_commands(self, listed=lambda b: not b.action.startswith("jump"))

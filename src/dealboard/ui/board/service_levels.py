@@ -1,4 +1,8 @@
-"""`M` on the board: the SLA screen, per owner (being built: see issue 6)."""
+"""`M` on the board: the SLA screen for the board's pipeline; a row chosen there filters the board.
+
+Enter on an owner shows their breached cards (`@lena breach`); `m` also marks
+them, so a manager's next key, `O`, reassigns the lot.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,25 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dealboard.ui.board.screen import BoardScreen
+    from dealboard.ui.sla.screen import BoardRequest
 
 
 def open_sla(screen: BoardScreen) -> None:
-    """Push the SLA screen."""
-    screen.notify("The SLA screen is not available yet", markup=False)
+    """Push the SLA screen; what it asks for is done on the board when it closes."""
+    from dealboard.ui.sla.screen import SlaScreen
+
+    pipeline = screen.loaded.pipeline.name if screen.loaded else screen.pipeline_name
+    screen.app.push_screen(SlaScreen(pipeline), lambda request: _carry_out(screen, request))
+
+
+def _carry_out(screen: BoardScreen, request: BoardRequest | None) -> None:
+    if request is None:
+        return
+    screen.show_filter(request.filter)
+    if not request.mark:
+        return
+    shown = {d.id for column in screen.visible_columns() for d in column.cards.deals}
+    screen.marked.update(shown)
+    screen.redraw_cards()
+    what = "1 card" if len(shown) == 1 else f"{len(shown)} cards"
+    screen.notify(f"{what} marked: O reassigns them, esc clears the marks", markup=False)

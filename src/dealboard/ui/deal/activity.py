@@ -6,7 +6,7 @@ latest move are at the top.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import on
@@ -14,8 +14,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
+from dealboard.domain.activities import due_day
 from dealboard.domain.records import ActivityRecord, TransitionRecord
-from dealboard.ui.deal.common import when
+from dealboard.ui.deal.common import day, when
 from dealboard.ui.deal.tables import fill_table, highlighted_key
 from dealboard.ui.text import fitted, plain, plain_line
 
@@ -81,12 +82,13 @@ class ActivityPanel(VerticalScroll):
     ) -> tuple[Text, ...]:
         if activity.done_at is not None:
             status = Text("done", self.get_component_rich_style("activity-panel--done"))
-        elif activity.due_at is not None and activity.due_at < now:
+        elif activity.due_at is not None and due_day(activity.due_at) < now.astimezone().date():
             status = Text("overdue", self.get_component_rich_style("activity-panel--late"))
         else:
             status = Text("scheduled")
+        shown = when(activity.done_at) if activity.done_at else day(_due(activity))
         return (
-            Text(when(activity.done_at or activity.due_at)),
+            Text(shown),
             plain_line(activity.kind.value),
             fitted(activity.subject, widths[0]),
             status,
@@ -110,3 +112,8 @@ class ActivityPanel(VerticalScroll):
     def highlighted(self) -> ActivityRecord | None:
         key = highlighted_key(self.table)
         return next((a for a in self.activities if a.id == key), None)
+
+
+def _due(activity: ActivityRecord) -> date | None:
+    """A scheduled activity's day (due dates are days, not instants)."""
+    return due_day(activity.due_at) if activity.due_at else None

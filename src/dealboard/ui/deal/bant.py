@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Select
 
 from dealboard.domain.records import BantRecord
+from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.editor import EditorDialog, field_row
 from dealboard.ui.deal.tables import fill_table, highlighted_key
 from dealboard.ui.text import fitted, plain_line
@@ -57,7 +58,7 @@ class BantPanel(VerticalScroll):
 
     def _state(self, state: BantState) -> Text:
         style = (
-            self.get_component_rich_style(f"bant-panel--{state.value}", partial=True)
+            text_style(self, f"bant-panel--{state.value}")
             if state is not BantState.UNKNOWN
             else ""
         )

@@ -52,6 +52,23 @@ DEAL_BINDINGS: list[Binding] = [
     Binding("c", "complete_activity", "Mark done", id="deal.activity.complete"),
     Binding("e", "answer_bant", "Answer", id="deal.bant.answer"),
     Binding("E", "edit_deal", "Edit deal", show=False, id="deal.edit"),
+    Binding(
+        "t", "templates", "Stage templates (call scripts, emails)", show=False, id="deal.templates"
+    ),
+    Binding(
+        "y",
+        "copy_template",
+        "Copy the stage template, filled in",
+        show=False,
+        id="deal.copy_template",
+    ),
+    Binding(
+        "Y",
+        "copy_summary",
+        "Copy a Markdown summary of the deal",
+        show=False,
+        id="deal.copy_summary",
+    ),
     Binding("ctrl+r", "reload", "Reload", show=False, id="deal.reload"),
     Binding("u", "undo", "Undo my last change", show=False, id="deal.undo"),
     Binding("U", "redo", "Redo what I undid", show=False, id="deal.redo"),

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
@@ -31,7 +30,9 @@ from dealboard.ui.deal.keys import DEAL_BINDINGS, PANEL_OF, TABLE_OF
 from dealboard.ui.deal.objections import ObjectionPanel, open_count
 from dealboard.ui.deal.research import ResearchPanel
 from dealboard.ui.deal.summary import DealHeader
+from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
+from dealboard.ui.templates import actions as templates
 from dealboard.ui.text import plain
 from dealboard.ui.undoing import undo_or_redo
 from dealboard.ui.worker import in_background
@@ -258,15 +259,7 @@ class DealScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every key that works here right now, by name, for the command palette."""
-        for binding in self.BINDINGS:
-            if not isinstance(binding, Binding) or not self.check_action(binding.action, ()):
-                continue
-            action = binding.action
-            yield SystemCommand(
-                binding.description,
-                f"key: {binding.key.split(',')[0]}",
-                lambda action=action: self.run_action(action),
-            )
+        return binding_commands(self, listed=lambda b: bool(self.check_action(b.action, ())))
 
     # -- changes --------------------------------------------------------------
 
@@ -318,3 +311,14 @@ class DealScreen(Screen[None]):
     def action_edit_deal(self) -> None:
         if self.detail is not None:
             self.edits.edit_deal(self.detail.summary)
+
+    # -- templates and copying ------------------------------------------------
+
+    def action_templates(self) -> None:
+        templates.open_templates(self, self.deal_id)
+
+    def action_copy_template(self) -> None:
+        templates.copy_first_template(self, self.deal_id)
+
+    def action_copy_summary(self) -> None:
+        templates.copy_summary(self, self.deal_id)

@@ -38,9 +38,12 @@ class ConfirmWon(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="won.no"),
     ]
 
-    def __init__(self, deal: DealSummary) -> None:
+    def __init__(
+        self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None
+    ) -> None:
         super().__init__()
         self.deal = deal
+        self.suggestion = suggestion
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="closing-dialog"):
@@ -79,10 +82,10 @@ class ReasonList(Static, can_focus=True):
         ],
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, suggested: LossReason | None = None) -> None:
         super().__init__(id="lost-reason")
-        self.cursor = 0
-        self.chosen: LossReason | None = None
+        self.chosen: LossReason | None = suggested
+        self.cursor = CHOOSABLE_LOSS_REASONS.index(suggested) if suggested else 0
 
     def on_mount(self) -> None:
         self._draw()
@@ -132,7 +135,11 @@ class LossReport:
 
 
 class LostDialog(ModalScreen[LossReport | None]):
-    """Pick the reason category (required) and add a note."""
+    """Pick the reason category (required) and add a note.
+
+    `suggestion` preselects a reason and says why (the cadence ran out: "no
+    decision"); the rep can still choose another.
+    """
 
     CSS_PATH = "closing.tcss"
     BINDINGS = [
@@ -140,16 +147,21 @@ class LostDialog(ModalScreen[LossReport | None]):
         Binding("ctrl+s", "save", "Close as lost", id="lost.save"),
     ]
 
-    def __init__(self, deal: DealSummary) -> None:
+    def __init__(
+        self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None
+    ) -> None:
         super().__init__()
         self.deal = deal
+        self.suggestion = suggestion
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="closing-dialog"):
             yield Static(Text("Close as lost", style="bold"))
             yield Static(plain_line(self.deal.title))
+            if self.suggestion is not None:
+                yield Static(plain_line(self.suggestion[1]), id="lost-suggestion")
             yield Label("Reason")
-            yield ReasonList()
+            yield ReasonList(self.suggestion[0] if self.suggestion else None)
             yield Label("Note")
             yield Input(placeholder="what happened (optional)", id="lost-note")
             yield Static(id="lost-error")

@@ -1,0 +1,217 @@
+"""Stand-up mode (`S` on the board, or `dealboard standup`): full screen, paged, for a projector.
+
+No header, no footer: one thin line says where the room is (`3/9`) and which
+keys turn the page. Pages, in order: since the last stand-up, needs attention,
+the forecast, then one per person (`dealboard.ui.standup.pages` cuts them to fit).
+
+It reads in the background, again whenever anyone commits a change (and once a
+minute, for breaches that come with time alone), and stays on the page it was
+showing. The board underneath keeps refreshing too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Static
+
+from dealboard.domain.standup import Standup
+from dealboard.domain.standup_text import standup_markdown
+from dealboard.ui.clipboard import copy_text
+from dealboard.ui.component_style import text_style
+from dealboard.ui.palette import binding_commands
+from dealboard.ui.single_read import SingleRead
+from dealboard.ui.spinner import DatabaseSpinner
+from dealboard.ui.standup.pages import Page, build_pages
+from dealboard.ui.text import plain_line
+
+#: Seconds between reads when nothing changes (breaches come with time alone).
+REFRESH_SECONDS = 60
+#: Most tiles a page shows.
+MAX_TILES = 4
+#: Widest the page's text runs, however wide the screen (short lines read from afar).
+MAX_WIDTH = 120
+_STYLES = ("name", "stage", "dim", "good", "warn", "bad")
+
+
+def _binding(key: str, action: str, description: str, **kw: object) -> Binding:
+    return Binding(key, action, description, id=f"standup.{action.split('(')[0]}", **kw)  # type: ignore[arg-type]
+
+
+class StandupScreen(Screen[None]):
+    """The stand-up, one page at a time; dismissed back to the board."""
+
+    CSS_PATH = ["standup.tcss", "../spinner.tcss"]
+    COMPONENT_CLASSES = {f"standup--{name}" for name in _STYLES}
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        _binding("space,right,l,pagedown", "page(1)", "Next page", key_display="space"),
+        _binding("left,h,backspace,pageup", "page(-1)", "Previous page", key_display="←"),
+        _binding("home,g", "first_page", "First page"),
+        _binding("t", "target", "Type a monthly target (for this session)"),
+        _binding("y", "copy", "Copy the stand-up as Markdown (for chat)"),
+        _binding("escape,q,S", "back", "Back to the board", key_display="esc"),
+        _binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(
+        self, pipeline: str | None = None, since: str | None = None, target: str | None = None
+    ) -> None:
+        super().__init__()
+        self.pipeline = pipeline
+        self.since = since
+        #: The monthly target as typed; remembered on the app for the session.
+        self.target = target
+        self.standup: Standup | None = None
+        self.pages: list[Page] = []
+        self.index = 0
+        self.reader = SingleRead(
+            self, self.reload, what="Stand-up", group="standup-load", idle=self._schedule
+        )
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="standup-bar"):
+            yield Static(Text("Stand-up: loading…"), id="standup-where")
+            yield Static(id="standup-page-number")
+        with Center(id="standup-center"), Vertical(id="standup-page"):
+            yield Static(id="standup-heading")
+            with Horizontal(id="standup-tiles"):
+                for number in range(MAX_TILES):
+                    with Vertical(classes="standup-tile", id=f"standup-tile-{number}"):
+                        yield Digits("", id=f"standup-digits-{number}")
+                        yield Static(classes="standup-label", id=f"standup-label-{number}")
+            yield Static(id="standup-body")
+        yield DatabaseSpinner()
+
+    def on_mount(self) -> None:
+        self.query_one("#standup-tiles").display = False
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the stand-up in the background: one read at a time, another after if asked."""
+        board = self.app.board  # type: ignore[attr-defined]
+        pipeline, since, target = self.pipeline, self.since, self.target
+        self.reader.start(lambda: board.standup(pipeline, since, target), self.show)
+
+    def _schedule(self) -> None:
+        """The next timed read, counted from the end of this one (reads never overlap)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(REFRESH_SECONDS, self.reload)
+
+    def database_changed(self, full_reload: bool) -> None:
+        self.reload()
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def show(self, standup: Standup) -> None:
+        """Cut the stand-up into pages for this screen size, staying on the same page."""
+        self.standup = standup
+        self._paginate()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.standup is not None:
+            self._paginate()
+
+    def _paginate(self) -> None:
+        assert self.standup is not None
+        key = self.pages[self.index].key if self.pages else None
+        width = min(self.size.width - 4, MAX_WIDTH)
+        height = self.size.height - 1  # the bar
+        styles = {name: self._style(f"standup--{name}") for name in _STYLES}
+        self.pages = build_pages(self.standup, width=width, height=height, styles=styles)
+        self.index = self._find(key)
+        self._draw()
+
+    def _find(self, key: tuple[str, ...] | None) -> int:
+        """The page with `key`; else the first page of its section; else the nearest."""
+        if key is None:
+            return 0
+        keys = [page.key for page in self.pages]
+        if key in keys:
+            return keys.index(key)
+        section = key[:-1]
+        same = [i for i, k in enumerate(keys) if k[:-1] == section]
+        if same:
+            return same[-1] if int(key[-1]) > 0 else same[0]
+        return min(self.index, len(self.pages) - 1)
+
+    def _draw(self) -> None:
+        assert self.standup is not None
+        page = self.pages[self.index]
+        where = plain_line(f"Stand-up · {self.standup.scope} · {self.standup.label}")
+        self.query_one("#standup-where", Static).update(where)
+        number = Text(f"{self.index + 1}/{len(self.pages)}", style="bold")
+        keys = "space next · ← back · esc" if self.size.width >= 100 else "space · ← · esc"
+        number.append(f"   {keys}", style=self._style("standup--dim"))
+        self.query_one("#standup-page-number", Static).update(number)
+        self.query_one("#standup-heading", Static).update(page.heading)
+        tiles = self.query_one("#standup-tiles")
+        tiles.display = bool(page.tiles)
+        for number_, tile in enumerate(self.query(".standup-tile")):
+            shown = page.tiles[number_] if number_ < len(page.tiles) else None
+            tile.display = shown is not None
+            if shown is None:
+                continue
+            tile.query_one(Digits).update(shown.value)
+            tile.query_one(".standup-label", Static).update(Text(shown.label))
+            for tone in ("good", "warn", "bad"):
+                tile.set_class(shown.tone == tone, f"-{tone}")
+        body = Text("\n\n", end="").join(page.blocks) if page.blocks else Text()
+        self.query_one("#standup-body", Static).update(body)
+
+    def _style(self, component: str) -> Style:
+        return text_style(self, component)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_page(self, step: int) -> None:
+        if not self.pages:
+            return
+        self.index = max(0, min(self.index + step, len(self.pages) - 1))
+        self._draw()
+
+    def action_first_page(self) -> None:
+        if self.pages:
+            self.index = 0
+            self._draw()
+
+    def action_target(self) -> None:
+        """Type a monthly target; it holds for the rest of the session (empty clears it)."""
+        from dealboard.ui.standup.target import TargetPrompt
+
+        currency = self.standup.currency if self.standup else "USD"
+
+        def chosen(typed: str | None) -> None:
+            if typed is None:
+                return
+            self.target = typed.strip() or None
+            self.app.standup_target = self.target  # type: ignore[attr-defined]
+            self.reload()
+
+        self.app.push_screen(TargetPrompt(currency, self.target or ""), chosen)
+
+    def action_copy(self) -> None:
+        if self.standup is not None:
+            copy_text(self, standup_markdown(self.standup), "the stand-up (Markdown)")
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every stand-up key as a named command."""
+        return binding_commands(self)

@@ -1,0 +1,52 @@
+"""`t` in stand-up mode: type the monthly target the forecast is held against."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from dealboard.domain.errors import InvalidInput
+from dealboard.domain.standup_forecast import parse_target
+
+
+class TargetPrompt(ModalScreen[str | None]):
+    """One line: Enter keeps what was typed (empty clears the target), Esc changes nothing."""
+
+    CSS_PATH = "standup.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="standup.target.cancel")]
+
+    def __init__(self, currency: str, initial: str = "") -> None:
+        super().__init__()
+        self.currency = currency
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="target-dialog"):
+            yield Static(Text("Monthly target", style="bold"), id="target-title")
+            yield Input(self.initial, placeholder=f"e.g. 250k (in {self.currency})", id="target")
+            yield Static(Text("Enter keeps it · empty clears it · Esc cancels"), id="target-hint")
+            problem = Static(id="target-problem")
+            problem.display = False
+            yield problem
+
+    def on_mount(self) -> None:
+        self.query_one("#target", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            parse_target(event.value, self.currency)
+        except InvalidInput as error:
+            problem = self.query_one("#target-problem", Static)
+            problem.update(Text(str(error)))
+            problem.display = True
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Stage templates on screen (`t`), and copying them or a deal summary (`y`, `Y`)."""
