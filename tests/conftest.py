@@ -59,6 +59,23 @@ class PostgresSchemas:
         self.admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fresh_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test as a new user on a full-colour terminal: no saved settings, no own themes.
+
+    Without this the board would pick up the developer's settings.toml and theme
+    files, and a plain `TERM=xterm` would switch every snapshot to the mono theme.
+    """
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    return home
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresSchemas | None]:
     base = postgres_base_url()

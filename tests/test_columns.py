@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from clock import FixedClock
+from dealboard.domain.badges import quiet_days
 from dealboard.domain.board import Board
 from dealboard.domain.columns import (
     board_columns,
     checklist_progress,
     days_in_stage,
-    is_stale,
     next_step_overdue,
 )
 from dealboard.domain.deals import DealFields
@@ -40,8 +40,8 @@ def test_card_facts_follow_the_clock(board: Board, clock: FixedClock) -> None:
     today = board.today()
     assert days_in_stage(deal, today) == 10
     assert next_step_overdue(deal, today)
-    assert not is_stale(deal, stage, today)  # Prospect allows 14 days
-    assert is_stale(deal, stage, date(2026, 12, 20))
+    assert quiet_days(deal, stage, today) is None  # Prospect allows 14 days
+    assert quiet_days(deal, stage, today + timedelta(days=20)) == 30
     assert checklist_progress(deal) == "0/3"
     board.set_check(deal_id, stage.criteria[0])
     assert checklist_progress(board.list_deals()[0]) == "1/3"

@@ -10,7 +10,7 @@ from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.demo import seed_demo
 from dealboard.domain.errors import RuleViolation
-from dealboard.vocabulary import StageKind
+from dealboard.vocabulary import BantItem, BantState, StageKind
 
 
 def test_demo_fills_every_stage_with_history(board: Board) -> None:
@@ -43,3 +43,21 @@ def test_demo_refuses_a_board_that_has_deals(board: Board) -> None:
     with pytest.raises(RuleViolation, match="already has 1 deals"):
         seed_demo(board, "seven-step")
     assert [d.title for d in board.list_deals()] == ["Real deal"]
+
+
+def test_demo_bant_answers_agree_with_the_qualify_ticks(board: Board) -> None:
+    seed_demo(board, "seven-step")
+    tied = {
+        "Budget confirmed": BantItem.BUDGET,
+        "Decision maker identified": BantItem.AUTHORITY,
+        "Need stated": BantItem.NEED,
+        "Timing known": BantItem.TIMING,
+    }
+    answered = 0
+    for summary in board.list_deals(include_closed=True):
+        detail = board.deal(summary.id)
+        yes = {b.item for b in detail.bant if b.state is BantState.YES}
+        ticked = {tied[c.text] for c in detail.checklist if c.text in tied and c.checked}
+        assert yes == ticked, summary.title
+        answered += bool(yes)
+    assert answered >= 10

@@ -131,7 +131,7 @@ def test_only_a_manager_changes_an_existing_pipeline(rep_board: Board) -> None:
     assert rep_board.import_pipeline(parse_pipeline_toml(MINIMAL)) is True
 
 
-DISCIPLINED = '''
+DISCIPLINED = """
 name = "disciplined"
 title = "With SLAs"
 
@@ -164,7 +164,7 @@ kind = "won"
 [[stages]]
 name = "Lost"
 kind = "lost"
-'''
+"""
 
 
 def test_sla_cadence_bant_and_templates_round_trip_through_the_file_and_the_board(

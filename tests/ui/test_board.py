@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from pilot_helpers import (
     board_screen,
     card_titles,
@@ -15,9 +16,12 @@ from pilot_helpers import (
 from sqlalchemy import text
 
 from dealboard.db.engine import build_engine
+from dealboard.domain.badges import deal_badges
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.ui.app import DealboardApp
+from dealboard.ui.board.cards import CARD_HEIGHT
+from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.gate.checklist import ChecklistGate, CriterionBox
 from dealboard.ui.gate.closing import ConfirmWon, LostDialog
 from dealboard.vocabulary import LossReason, StageKind
@@ -233,6 +237,22 @@ async def test_filter_by_owner_tag_and_words_then_escape(demo_board: Board) -> N
         assert len(column_named(pilot, "Prospect").cards.deals) == 6
 
 
+async def test_filter_quiet_keeps_the_deals_gone_quiet(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quiet")
+        await settle(pilot)
+        screen = board_screen(pilot)
+        shown = [d for c in screen.visible_columns() for d in c.cards.deals]
+        assert "Warehouse WMS upgrade" in [d.title for d in shown]
+        total = len(demo_board.list_deals())
+        assert 0 < len(shown) < total
+        stages = {s.id: s for s in demo_board.pipeline("seven-step").stages}
+        for deal in shown:
+            names = {b.name for b in deal_badges(deal, stages[deal.stage_id], demo_board.now())}
+            assert "quiet" in names, deal.title
+
+
 async def test_zoom_and_closed_cards_and_pipeline_switch(demo_board: Board) -> None:
     demo_board.add_template("milestones")
     async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
@@ -282,9 +302,9 @@ async def test_dragging_a_card_to_the_next_column_moves_it(demo_board: Board) ->
         await settle(pilot)
         prospect = column_named(pilot, "Prospect").cards
         qualify = column_named(pilot, "Qualify").cards
-        fourth_card = (3, 4 * 3 + 2)  # 東京 office expansion (checklist complete)
+        fourth_card = (3, CARD_HEIGHT * 3 + 2)  # 東京 office expansion (checklist complete)
         await pilot.mouse_down(prospect, offset=fourth_card)
-        await pilot.hover(prospect, offset=(10, 4 * 3 + 2))
+        await pilot.hover(prospect, offset=(10, CARD_HEIGHT * 3 + 2))
         await pilot.hover(qualify, offset=(5, 1))
         await pilot.pause()
         ghost = board_screen(pilot).query_one("#drag-ghost")
@@ -319,7 +339,7 @@ async def test_escape_cancels_a_drag_and_the_card_stays(demo_board: Board) -> No
         await settle(pilot)
         prospect = column_named(pilot, "Prospect").cards
         qualify = column_named(pilot, "Qualify").cards
-        await pilot.mouse_down(prospect, offset=(3, 14))
+        await pilot.mouse_down(prospect, offset=(3, CARD_HEIGHT * 3 + 2))
         await pilot.hover(qualify, offset=(5, 6))
         await pilot.press("escape")
         await pilot.mouse_up(qualify, offset=(5, 6))
@@ -438,6 +458,56 @@ async def test_a_logs_a_touch_with_its_next_step_from_the_board(board: Board) ->
     assert detail.activities[0].done_at is not None
     assert detail.summary.next_step == "Send pricing"
     assert detail.summary.next_step_due == board.today() + timedelta(days=2)
+
+
+async def test_the_last_unanswered_attempt_suggests_lost_no_decision(board: Board) -> None:
+    deal_id = board.add_deal(DealFields(title="Fleet rollout"))
+    for number in range(4):
+        board.add_activity(deal_id, kind="call", subject=f"Call {number + 1}", done=True)
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "4/5" in shown_text(pilot, "Prospect")
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Call 5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        toasts = [str(n.message) for n in pilot.app._notifications]
+        assert any("5/5 attempts in Prospect and no reply" in t for t in toasts), toasts
+        assert "5/5 no reply" in shown_text(pilot, "Prospect")
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, LostDialog)
+        assert dialog.reason is LossReason.NO_DECISION
+        assert "no decision" in str(dialog.query_one("#lost-suggestion").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    closed = board.deal(deal_id).summary
+    assert (closed.stage_kind, closed.loss_reason) == (StageKind.LOST, LossReason.NO_DECISION)
+
+
+async def test_a_lead_turns_breached_on_screen_as_its_minutes_run_out(
+    board: Board, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(BoardScreen, "badge_refresh_seconds", 0.1)
+    board.add_deal(DealFields(title="Fresh lead"))
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "no touch" not in shown_text(pilot, "Prospect")
+        clock.advance(minutes=6)
+        await pilot.pause(0.3)
+        assert "⚠ no touch" in shown_text(pilot, "Prospect")
+
+
+async def test_lost_suggests_nothing_while_attempts_remain(board: Board) -> None:
+    board.add_deal(DealFields(title="Fleet rollout"))
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert pilot.app.screen.reason is None
+        assert not pilot.app.screen.query("#lost-suggestion")
 
 
 async def test_marked_cards_are_reassigned_by_a_manager(demo_board: Board, clock) -> None:

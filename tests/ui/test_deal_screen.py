@@ -343,8 +343,9 @@ async def test_summary_is_above_at_80_columns_and_beside_at_200(demo_board: Boar
 
 
 async def test_bant_is_answered_from_its_panel(demo_board: Board) -> None:
-    deal = deal_named(demo_board, KIOSKS)
-    async with open_deal(demo_board, KIOSKS).run_test(size=(100, 30)) as pilot:
+    prospect = "Fleet telematics rollout"  # not qualified yet: nothing answered
+    deal = deal_named(demo_board, prospect)
+    async with open_deal(demo_board, prospect).run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)

@@ -35,5 +35,11 @@ def test_deal_detail(demo_board: Board, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("4", "enter")
         await settle(pilot)
+        # A late wake-up from the watcher (the demo's own commit) refills the tables;
+        # let it land and the tables' headers be measured again before the picture.
+        await pilot.pause(0.3)
+        await settle(pilot)
+        pilot.app.screen.refresh(layout=True)
+        await pilot.pause()
 
     assert snap_compare(DealboardApp(demo_board), terminal_size=(80, 24), run_before=open_deal)

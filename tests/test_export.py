@@ -1,0 +1,358 @@
+"""`dealboard export` and restoring a JSON export: the whole board out, and back the same."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from clock import FixedClock
+from dealboard.db.base import Base
+from dealboard.db.database import Database
+from dealboard.domain.board import Board, open_board
+from dealboard.domain.deals import DealFields
+from dealboard.domain.demo import seed_demo
+from dealboard.domain.exchange.board_json import HEADER_KEYS
+from dealboard.domain.exchange.csv_export import neutralise
+from dealboard.domain.exchange.restore import existing_rows
+from dealboard.domain.reports import REPORTS
+from dealboard.domain.research import ResearchFields
+from helpers import row_counts
+from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
+from test_import_csv import PIPEDRIVE, timed, utc, write  # noqa: F401 - fixtures by name
+
+
+def exported(cli: Cli, *args: str) -> dict[str, Any]:  # noqa: F811
+    code, out, err = cli("export", *args)
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def rows_in(url: URL) -> dict[str, int]:
+    """Tables of the database at `url` that hold rows (it may have no schema yet)."""
+    database = Database(url)
+    try:
+        with database.read() as read:
+            return existing_rows(read)
+    except (OperationalError, ProgrammingError):  # no tables: nothing was created
+        return {}
+    finally:
+        database.dispose()
+
+
+def without_time(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "exported_at"}
+
+
+def busy_board(board: Board, cli: Cli, tmp_path: Path) -> None:  # noqa: F811
+    """The demo team's deals, an imported file, an undo and a redo: every table has rows."""
+    seed_demo(board, "seven-step")
+    assert cli("import", write(tmp_path, PIPEDRIVE))[0] == 0
+    deal = board.add_deal(
+        DealFields(title="Kiosks ⚡ «Zürich»", value="EUR 1,200.50", add_tags=("q4",))
+    )
+    board.save_research(deal, ResearchFields(free_text="line one\n\tline two", pain_points="x"))
+    board.add_stakeholder(deal, name="Ana Ng", role="CFO", influence="high", stance="champion")
+    objection = board.add_objection(deal, category="cost", text="Too dear", hidden=True)
+    board.answer_objection(objection, "Payment plan")
+    board.add_activity(deal, kind="call", subject="Intro", done=True, reached=True)
+    board.set_bant(deal, "budget", "yes", "confirmed")
+    board.move(deal, "Qualify", override="known customer")
+    board.undo()
+    board.redo()
+
+
+def test_the_json_export_names_its_format_and_holds_every_table(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    busy_board(board, cli, tmp_path)
+    data = exported(cli)
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    assert list(data) == [*HEADER_KEYS, *tables]
+    assert (data["format"], data["format_version"], data["pipeline"]) == ("dealboard", 1, None)
+    assert data["exported_at"] == "2026-11-20T15:00:00+00:00"
+    assert data["schema_revision"]
+    assert all(data[t] for t in tables), [t for t in tables if not data[t]]
+    deal = next(d for d in data["deals"] if d["title"] == "Kiosks ⚡ «Zürich»")
+    assert (deal["value_minor"], deal["currency"], deal["contact_type"]) == (
+        120050,
+        "EUR",
+        "Suspect",
+    )
+    assert deal["created_at"] == "2026-11-20T15:00:00+00:00"
+    assert [d["id"] for d in data["deals"]] == sorted(d["id"] for d in data["deals"])
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_board_and_reports(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+    empty_db_url: URL,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    busy_board(board, cli, tmp_path)
+    path = tmp_path / "board.json"
+    code, out, err = cli("export", "-o", str(path))
+    assert (code, out, err) == (0, f"exported to {path}\n", "")
+    empty = Cli(empty_db_url, capsys)
+    code, out, err = empty("import", str(path), user="someone-else")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{path}: restored 1 pipeline, 6 users, ")
+    assert without_time(exported(empty)) == without_time(json.loads(path.read_text()))
+    restored = open_board(empty_db_url, "maria", timed, first_template=None)
+    try:
+        for name in REPORTS:
+            window = {"since": "2020-01-01"}  # losses cannot yet count undated losses
+            assert restored.report(name, **window) == board.report(name, **window), name
+        assert restored.list_deals(include_closed=True) == board.list_deals(include_closed=True)
+        for deal in board.list_deals(include_closed=True):
+            assert restored.deal(deal.id) == board.deal(deal.id)
+        assert restored.log(limit=10_000) == board.log(limit=10_000)
+        # The restored board goes on: undo still works, new rows get fresh ids.
+        assert restored.undo().deal_id is not None
+        new = restored.add_deal(DealFields(title="After the move"))
+        assert new == max(d.id for d in board.list_deals(include_closed=True)) + 1
+    finally:
+        restored.database.dispose()
+
+
+def test_a_json_import_into_a_database_that_holds_anything_is_refused(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    board.add_deal(DealFields(title="Fleet"))
+    path = tmp_path / "board.json"
+    assert cli("export", "-o", str(path))[0] == 0
+    before = row_counts(board)
+    code, out, err = cli("import", str(path))
+    assert (code, out) == (2, "")
+    first, last = err.splitlines()
+    assert first.startswith(f"{path}: this database already holds data (1 pipelines")
+    assert first.endswith(
+        "a JSON export is restored into an empty database only, so every id stays the same: "
+        "name a new one with --db"
+    )
+    assert last == f"dealboard: {path} was not imported (1 problem); nothing was written"
+    assert row_counts(board) == before
+
+
+def test_a_dry_run_restore_checks_everything_and_writes_nothing(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+    empty_db_url: URL,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    board.add_deal(DealFields(title="Fleet"))
+    path = tmp_path / "board.json"
+    assert cli("export", "-o", str(path))[0] == 0
+    empty = Cli(empty_db_url, capsys)
+    code, out, err = empty("import", str(path), "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "dry run: nothing was written"
+    assert "would restore 1 pipeline, 1 user, 1 deal" in out
+    assert rows_in(empty_db_url) == {}
+
+
+def _broken(document: dict[str, Any], change: str) -> None:
+    deal = document["deals"][0]
+    if change == "format":
+        del document["format"]
+    elif change == "version":
+        document["format_version"] = 2
+    elif change == "escape":
+        deal["title"] = "\x1b]52;c;ZXZpbA==\x07"
+    elif change == "reference":
+        deal["stage_id"] = 999
+    elif change == "type":
+        deal["value_minor"] = "12"
+    elif change == "word":
+        deal["contact_type"] = "Friend"
+    elif change == "naive":
+        deal["created_at"] = "2026-11-20T15:00:00"
+    elif change == "table":
+        document["sprockets"] = []
+    elif change == "column":
+        deal["colour"] = "red"
+    elif change == "older":
+        document["schema_revision"] = "0001"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("format", 'not a dealboard export (it has no "format": "dealboard")'),
+        ("version", "format_version: 2 is not 1; upgrade dealboard to import it"),
+        ("escape", "deals[0] (id 1): title contains U+001B, a control character"),
+        ("reference", "deals[0]: stage_id 999 refers to no row of stages in the file"),
+        ("type", 'deals[0] (id 1): value_minor: "12" is not a whole number'),
+        ("word", 'deals[0] (id 1): contact_type: "Friend" is not one of Suspect, Prospect'),
+        ("naive", 'deals[0] (id 1): created_at: "2026-11-20T15:00:00" has no time zone'),
+        ("table", "sprockets: not a table dealboard knows"),
+        ("column", "deals[0] (id 1): 'colour' is not a column of deals"),
+        ("older", "schema_revision: '0001' is older than this dealboard's"),
+    ],
+)
+def test_a_damaged_json_export_is_refused_naming_the_row_and_column(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+    empty_db_url: URL,
+    capsys: pytest.CaptureFixture[str],
+    change: str,
+    message: str,
+) -> None:
+    board.add_deal(DealFields(title="Fleet"))
+    document = exported(cli)
+    _broken(document, change)
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(document))
+    empty = Cli(empty_db_url, capsys)
+    code, out, err = empty("import", str(path))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0].startswith(f"{path}: {message}")
+    assert rows_in(empty_db_url) == {}
+
+
+def test_a_json_syntax_error_names_line_and_column(
+    board: Board,
+    tmp_path: Path,
+    empty_db_url: URL,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "board.json"
+    path.write_text('{\n  "format": "dealboard",\n  "deals": [,]\n}\n')
+    code, _, err = Cli(empty_db_url, capsys)("import", str(path))
+    assert code == 2
+    assert err.splitlines()[0] == f"{path}:3: column 13: not valid JSON (Expecting value)"
+
+
+def test_one_pipeline_exports_with_its_deals_and_history_and_restores_alone(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+    empty_db_url: URL,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    board.add_template("milestones")
+    kept = board.add_deal(DealFields(title="Milestone deal"), pipeline="milestones")
+    board.move(kept, "Qualify", override="test")
+    other = board.add_deal(DealFields(title="Seven-step deal"))
+    board.move(other, "Qualify", override="test")
+    data = exported(cli, "--pipeline", "milestones")
+    assert data["pipeline"] == "milestones"
+    assert [p["name"] for p in data["pipelines"]] == ["milestones"]
+    assert [d["title"] for d in data["deals"]] == ["Milestone deal"]
+    assert {r["deal_id"] for r in data["audit_log"]} == {kept, None}
+    assert {r["deal_id"] for r in data["changes"]} == {kept, None}
+    assert [u["name"] for u in data["users"]] == ["maria"]
+    path = tmp_path / "milestones.json"
+    path.write_text(json.dumps(data))
+    empty = Cli(empty_db_url, capsys)
+    code, out, err = empty("import", str(path))
+    assert (code, err) == (0, "")
+    assert "(pipeline milestones)" in out
+    assert without_time(exported(empty)) | {"pipeline": "milestones"} == without_time(data)
+
+
+def test_the_csv_export_is_one_row_per_deal_with_headers_import_reads(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    assert cli("import", write(tmp_path, PIPEDRIVE))[0] == 0
+    code, out, err = cli("export", "--format", "csv")
+    assert (code, err) == (0, "")
+    assert not out.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 4
+    kiosk = next(r for r in rows if r["Title"] == 'Kiosk "Pilot"')
+    assert {k: kiosk[k] for k in ("Value", "Currency", "Stage", "Status", "Owner")} == {
+        "Value": "12500.50",
+        "Currency": "EUR",
+        "Stage": "Won",
+        "Status": "won",
+        "Owner": "jose.nunez",
+    }
+    assert kiosk["Closed"] == "2026-10-20T14:00:00+00:00"
+    code, out, _ = cli("import", write(tmp_path, out, "again.csv"), "--dry-run")
+    assert code == 0
+    assert "skipped columns: 'ID' (no matching field)" in out
+    assert "4 deals would be imported" in out
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    board.add_deal(
+        DealFields(
+            title='=HYPERLINK("http://evil.example","Click")',
+            account="+1 555 0100",
+            contact="-2+3",
+            source="@SUM(A1)",
+            next_step="'=already quoted",
+        )
+    )
+    code, out, _ = cli("export", "--format", "csv")
+    assert code == 0
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert row["Title"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert (row["Account"], row["Contact"], row["Source"]) == ("'+1 555 0100", "'-2+3", "'@SUM(A1)")
+    assert row["Next step"] == "''=already quoted"
+    assert (neutralise("\tcmd"), neutralise("\rcmd"), neutralise("plain")) == (
+        "'\tcmd",
+        "'\rcmd",
+        "plain",
+    )
+    # and reading the file back gives the text as it was typed
+    path = write(tmp_path, out, "export.csv")
+    code, _, err = cli("import", path, "--map", "ID=skip")
+    assert (code, err) == (0, "")
+    copy = board.list_deals(include_closed=True)[-1]
+    assert (copy.title, copy.account, copy.contact, copy.source, copy.next_step) == (
+        '=HYPERLINK("http://evil.example","Click")',
+        "+1 555 0100",
+        "-2+3",
+        "@SUM(A1)",
+        "'=already quoted",
+    )
+
+
+def test_export_to_a_file_writes_it_whole_with_a_bom_for_spreadsheets(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    board.add_deal(DealFields(title="Café"))
+    target = tmp_path / "deals.csv"
+    target.write_text("old content")
+    code, out, _ = cli("export", "--format", "csv", "-o", str(target))
+    assert (code, out) == (0, f"exported to {target}\n")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfID,Title,")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    json_target = tmp_path / "board.json"
+    assert cli("export", "-o", str(json_target))[0] == 0
+    assert json_target.read_bytes().startswith(b"{")
+    code, _, err = cli("export", "-o", str(tmp_path / "missing" / "x.json"))
+    assert code == 2
+    assert err.startswith("dealboard: --output: ")

@@ -1,0 +1,662 @@
+"""`dealboard import FILE.csv`: deals from other CRMs' exports, all or nothing, precise errors."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import URL
+
+from clock import FixedClock
+from dealboard.cli import exchange_commands, session
+from dealboard.db.models import StageTransition, User
+from dealboard.domain.board import Board, open_board
+from dealboard.domain.deals import DealFields
+from helpers import row_counts
+from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
+
+PIPEDRIVE = (
+    "Deal - Title;Deal - Value;Deal - Currency of Value;Deal - Organization;"
+    "Deal - Contact person;Deal - Owner;Deal - Stage;Deal - Status;"
+    "Deal - Expected close date;Deal - Won time;Deal - Lost time;Deal - Lost reason;"
+    "Deal - Deal created;Deal - ID;Deal - Label\n"
+    "Fleet rollout;48.000,00;EUR;Northwind GmbH;Anna Schmidt;Lena Hoffmann;Qualify;open;"
+    "15.12.2026;;;;03.11.2026 09:15;1;Hot lead\n"
+    '"Kiosk ""Pilot""";12.500,50;EUR;Café Zürich;Jörg Müller;José Núñez;Pitch;won;'
+    ";20.10.2026 14:00;;;01.09.2026 10:00;2;\n"
+    "Support renewal;1.200;EUR;Acme;Bob;Lena Hoffmann;Pitch;lost;;;05.10.2026;"
+    "Price too high;01.08.2026;3;\n"
+    "Old lost;900;EUR;Initech;;;Lost;;;;;;;4;\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times without a zone are the user's local time: make that UTC unless a test says."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
+    """The command line reads the test's clock, not the wall's."""
+
+    def opened(url: URL, actor: str, **kwargs: object) -> Board:
+        return open_board(url, actor, clock, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session, "open_board", opened)
+    monkeypatch.setattr(exchange_commands, "open_board", opened)
+    return clock
+
+
+def write(tmp_path: Path, text: str, name: str = "deals.csv", *, bom: bool = False) -> str:
+    path = tmp_path / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return str(path)
+
+
+def deals(cli: Cli) -> list[dict[str, object]]:  # noqa: F811
+    code, out, _ = cli("deal", "list", "--all", "--format", "json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_a_pipedrive_export_with_bom_semicolons_and_decimal_commas_imports_every_deal(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, PIPEDRIVE, bom=True)
+    code, out, err = cli("import", path)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"imported 4 deals from {path} into seven-step"
+    assert "'Deal - ID' (no matching field)" in out
+    assert "new users (reps): lena.hoffmann (Lena Hoffmann), jose.nunez (José Núñez)" in out
+    rows = {d["title"]: d for d in deals(cli)}
+    assert set(rows) == {"Fleet rollout", 'Kiosk "Pilot"', "Support renewal", "Old lost"}
+    fleet = rows["Fleet rollout"]
+    assert (fleet["value"], fleet["currency"], fleet["stage"], fleet["status"]) == (
+        4_800_000,
+        "EUR",
+        "Qualify",
+        "open",
+    )
+    assert (fleet["owner"], fleet["account"], fleet["contact"], fleet["tags"]) == (
+        "lena.hoffmann",
+        "Northwind GmbH",
+        "Anna Schmidt",
+        ["hot-lead"],
+    )
+    assert fleet["expected_close"] == "2026-12-15"
+    kiosk = rows['Kiosk "Pilot"']
+    assert (kiosk["value"], kiosk["status"], kiosk["owner"]) == (1_250_050, "won", "jose.nunez")
+    assert kiosk["closed_at"].startswith("2026-10-20")
+    renewal = rows["Support renewal"]
+    assert (renewal["value"], renewal["status"], renewal["loss_reason"]) == (
+        120_000,
+        "lost",
+        "price",
+    )
+    assert renewal["loss_note"] == "Price too high"
+    old = rows["Old lost"]
+    assert (old["status"], old["loss_reason"], old["closed_at"], old["owner"]) == (
+        "lost",
+        "unknown",
+        None,
+        "maria",
+    )
+    _, shown, _ = cli("deal", "show", str(renewal["id"]), "--format", "json")
+    history = json.loads(shown)["history"]
+    assert [(h["from"], h["to"]) for h in history] == [("Pitch", "Lost"), (None, "Pitch")]
+    code, log, _ = cli("log", "--deal", str(renewal["id"]))
+    assert f"imported: from {Path(path).name}, line 4" in log
+
+
+def test_a_hubspot_export_with_unknown_stages_is_refused_listing_them_and_how_to_map(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner,Pipeline\n"
+        '11,Fleet,Appointment scheduled,"12,500.00",11/30/2026,10/01/2026,maria,Sales\n'
+        "12,Kiosk,Closed won,900,10/15/2026,09/01/2026,maria,Sales\n"
+        "13,Pilot,Contract sent,100,12/31/2026,10/02/2026,maria,Sales\n"
+        "14,Other,Appointment scheduled,5,12/31/2026,10/02/2026,maria,Sales\n"
+    )
+    path = write(tmp_path, text)
+    before = row_counts(board)
+    code, out, err = cli("import", path, "--pipeline", "seven-step")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"{path}: unknown stages: 'Appointment scheduled' (2 deals, first on line 2), "
+        "'Contract sent' (1 deal, first on line 4). Map each to a stage of seven-step "
+        "(Prospect, Qualify, Research, Pitch, Overcome Objections, Close, Follow-up, Won, Lost) "
+        "with --stage-map, e.g. --stage-map 'Appointment scheduled=Prospect'",
+        f"dealboard: {path} was not imported (1 problem); nothing was written",
+    ]
+    assert row_counts(board) == before
+    code, out, err = cli(
+        "import",
+        path,
+        "--pipeline",
+        "seven-step",
+        "--stage-map",
+        "appointment scheduled=Qualify",
+        "--stage-map",
+        "Contract sent=Close",
+    )
+    assert (code, err) == (0, "")
+    assert "'Pipeline' (--pipeline given)" in out
+    assert "dates read as month/day/year: 'Close Date', 'Create Date'" in out
+    rows = {d["title"]: d for d in deals(cli)}
+    assert (rows["Fleet"]["stage"], rows["Fleet"]["value"]) == ("Qualify", 1_250_000)
+    assert (rows["Kiosk"]["status"], rows["Pilot"]["stage"]) == ("won", "Close")
+    # A won deal without a closed date closed on its close date, as HubSpot means it.
+    assert rows["Kiosk"]["closed_at"] == "2026-10-15T00:00:00+00:00"
+    assert rows["Fleet"]["created_at"].startswith("2026-10-01")
+
+
+def test_a_bad_amount_on_line_7_names_file_line_column_and_what_is_accepted(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    rows = [f"Deal {n},{n}000" for n in range(1, 6)]
+    rows.insert(5, '"Deal 6","12,3,4"')
+    path = write(tmp_path, "Title,Amount\n" + "\n".join(rows) + "\n")
+    before = row_counts(board)
+    code, out, err = cli("import", path)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"{path}:7: column \"Amount\": '12,3,4' is not accepted; "
+        "use an amount like 12500, 12,500.50, 12.5k, $1.2M or EUR 900",
+        f"dealboard: {path} was not imported (1 problem); nothing was written",
+    ]
+    assert row_counts(board) == before
+
+
+def test_a_truncated_quote_is_reported_where_the_quoted_value_starts(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    text = 'Title,Notes\nFleet,"fine"\nKiosk,"two\nlines"\nPilot,"never closed\nat all\n'
+    path = write(tmp_path, text)
+    before = row_counts(board)
+    code, _, err = cli("import", path)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f'{path}:5: column "Notes": '
+        "this quoted value has no closing quote (the file ends inside it)"
+    )
+    assert row_counts(board) == before
+
+
+def test_text_after_a_closing_quote_is_reported_with_its_line_and_column(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, 'Title,Account\nFleet,"Acme" Inc\n')
+    code, _, err = cli("import", path)
+    assert code == 2
+    assert err.splitlines()[0].startswith(f'{path}:2: column "Account": a quoted value must end')
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "Title|Amount|Stage\nFleet|100|Qualify\n",
+            ":1: the header row is one column 'Title|Amount|Stage'; "
+            "separate columns with a comma, a semicolon or a tab",
+        ),
+        (
+            "Title;Amount;Stage\nFleet,100,Qualify\n",
+            ":2: 1 field where the header has 3 columns; "
+            "is this row separated by another character than a semicolon?",
+        ),
+        (
+            "Title,Amount\nFleet,100,Qualify,x\n",
+            ":2: 4 fields where the header has 2 columns; "
+            "a value containing a comma must be in double quotes",
+        ),
+    ],
+    ids=["pipes", "header-semicolons-rows-commas", "unquoted-comma"],
+)
+def test_a_wrong_delimiter_is_named_precisely_and_nothing_is_written(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    text: str,
+    message: str,
+) -> None:
+    path = write(tmp_path, text)
+    before = row_counts(board)
+    code, out, err = cli("import", path)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == path + message
+    assert row_counts(board) == before
+
+
+def test_tabs_quoted_newlines_and_thousands_separators_are_read(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Name\tAmount\tNotes\tTags\tCompany\n"
+        'Fleet\t"$1,250,000.50"\t"line one\nline two"\tq4; Enterprise Deal\tAcme\n'
+        "Kiosk\t12 500\t\t\t=SUM(A1)\n"
+    )
+    path = write(tmp_path, text, "deals.tsv")
+    code, out, err = cli("import", path)
+    assert (code, err) == (0, "")
+    assert "read as tab-separated UTF-8" in out
+    rows = {d["title"]: d for d in deals(cli)}
+    assert rows["Fleet"]["value"] == 125_000_050
+    assert rows["Fleet"]["tags"] == ["enterprise-deal", "q4"]
+    assert rows["Kiosk"]["value"] == 1_250_000
+    assert rows["Kiosk"]["account"] == "=SUM(A1)"
+    _, shown, _ = cli("deal", "show", str(rows["Fleet"]["id"]), "--format", "json")
+    assert json.loads(shown)["notes"]["free_text"] == "line one\nline two"
+
+
+def test_line_breaks_in_one_line_fields_become_spaces(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    text = 'Name,Person,Company\n"Fleet\r\nphase 2","Dana\nWhitfield","Acme\tLtd"\n'
+    code, _, err = cli("import", write(tmp_path, text))
+    assert (code, err) == (0, "")
+    (row,) = deals(cli)
+    assert (row["title"], row["contact"], row["account"]) == (
+        "Fleet phase 2",
+        "Dana Whitfield",
+        "Acme Ltd",
+    )
+
+
+def test_ambiguous_day_month_dates_need_a_date_format(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "Title,Close date\nFleet,03/04/2027\nKiosk,05/06/2027\n")
+    code, _, err = cli("import", path)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{path}: column \"Close date\": '03/04/2027' (line 2) can be day/month or month/day "
+        "and no date in the file says which; give --date-format DMY or --date-format MDY"
+    )
+    assert cli("import", path, "--date-format", "MDY")[0] == 0
+    assert {d["expected_close"] for d in deals(cli)} == {"2027-03-04", "2027-05-06"}
+
+
+def test_a_column_mixing_day_first_and_month_first_dates_is_refused(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "Title,Close date\nFleet,25/04/2027\nKiosk,04/25/2027\n")
+    code, _, err = cli("import", path)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{path}: column \"Close date\": dates are mixed: '25/04/2027' (line 2) is day/month "
+        "but '04/25/2027' (line 3) is month/day; correct the file or give --date-format"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2026-11-20", "2026-11-20T00:00:00+00:00"),
+        ("2026-11-20T14:00:00Z", "2026-11-20T14:00:00+00:00"),
+        ("2026-11-20 14:00", "2026-11-20T14:00:00+00:00"),
+        ("2026-11-20T14:00:00+01:00", "2026-11-20T13:00:00+00:00"),
+        ("20.11.2026", "2026-11-20T00:00:00+00:00"),
+        ("20/11/2026 2:30 PM", "2026-11-20T14:30:00+00:00"),
+        ('"Nov 20, 2026"', "2026-11-20T00:00:00+00:00"),
+        ("20 November 2026", "2026-11-20T00:00:00+00:00"),
+        ("20-Nov-2026", "2026-11-20T00:00:00+00:00"),
+        ("20/11/26", "2026-11-20T00:00:00+00:00"),
+    ],
+)
+def test_created_dates_in_common_formats(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    cell: str,
+    expected: str,
+) -> None:
+    path = write(tmp_path, f"Title,Created\nFleet,{cell}\n")
+    code, _, err = cli("import", path)
+    assert (code, err) == (0, "")
+    assert deals(cli)[0]["created_at"] == expected
+
+
+def test_a_time_without_a_zone_is_the_users_local_time(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    path = write(tmp_path, "Title,Created\nFleet,20.11.2026 14:00\nKiosk,2026-11-20T14:00:00Z\n")
+    assert cli("import", path)[0] == 0
+    assert [d["created_at"] for d in deals(cli)] == [
+        "2026-11-20T13:00:00+00:00",
+        "2026-11-20T14:00:00+00:00",
+    ]
+
+
+def test_a_strftime_date_format_reads_exactly_that(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "Title,Close date\nFleet,2027|04|03\nKiosk,nope\n")
+    code, _, err = cli("import", path, "--date-format", "%Y|%m|%d")
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{path}:3: column \"Close date\": 'nope' is not accepted; does not match %Y|%m|%d"
+    )
+
+
+def test_lost_history_without_reasons_or_dates_imports_as_unknown_with_dates_left_empty(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Title,Status,Lost reason,Stage\n"
+        "A,lost,,\n"
+        "B,Closed Lost,went with a competitor,Pitch\n"
+        "C,lost,budget cut,\n"
+        "D,lost,no-fit,\n"
+    )
+    path = write(tmp_path, text)
+    code, out, err = cli("import", path)
+    assert (code, err) == (0, "")
+    assert "4 lost (1 lost without a reason (unknown); 4 closed without a date)" in out
+    rows = {d["title"]: d for d in deals(cli)}
+    assert [(rows[t]["loss_reason"], rows[t]["loss_note"]) for t in "ABCD"] == [
+        ("unknown", ""),
+        ("competitor", "went with a competitor"),
+        ("price", "budget cut"),
+        ("no-fit", ""),
+    ]
+    assert {rows[t]["closed_at"] for t in "ABCD"} == {None}
+
+
+def test_closed_deals_feed_the_history_reports(
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    cli: Cli,  # noqa: F811
+) -> None:
+    text = (
+        "Title,Amount,Status,Stage,Created,Closed,Lost reason\n"
+        "W1,1000,won,Close,2026-09-01,2026-09-11,\n"
+        "W2,3000,won,Pitch,2026-09-01,2026-09-21,\n"
+        "L1,500,lost,Qualify,2026-09-01,2026-09-05,price\n"
+        "L2,700,lost,,2026-09-01,2026-09-02,\n"
+        "O1,900,,Research,2026-10-01,,\n"
+    )
+    assert cli("import", write(tmp_path, text))[0] == 0
+    velocity = board.report("velocity", since="2026-09-01")
+    assert (velocity.win_rate.hits, velocity.win_rate.n) == (2, 4)
+    assert velocity.avg_cycle.value is not None
+    assert velocity.avg_cycle.value.days == 15
+    losses = board.report("losses")
+    assert {t.key: t.lost for t in losses.by_reason if t.lost} == {"price": 1, "unknown": 1}
+    assert {t.key: t.lost for t in losses.by_stage if t.lost} == {"Qualify": 1, "Prospect": 1}
+    assert [(m.month.isoformat(), m.lost) for m in losses.by_month] == [("2026-09-01", 2)]
+    funnel = board.report("funnel")
+    assert funnel is not None
+    with board.database.read() as read:
+        moves = read.execute(
+            select(StageTransition.from_stage_id, StageTransition.stay_seconds)
+        ).all()
+    assert len(moves) == 9  # one creation each, and one close for each closed deal
+    stays = sorted(stay for source, stay in moves if source is not None)
+    assert stays == [86_400 * days for days in (1, 4, 10, 20)]
+    assert board.report("stages") is not None
+
+
+def test_every_report_runs_on_imported_history_without_dates(
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    cli: Cli,  # noqa: F811
+) -> None:
+    from dealboard.domain.reports import REPORTS
+
+    text = "Title,Status,Stage\nW,won,\nL,lost,\nO,,Pitch\n"
+    assert cli("import", write(tmp_path, text))[0] == 0
+    for name in REPORTS:
+        assert board.report(name) is not None
+
+
+def test_dry_run_reports_everything_and_writes_nothing(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    rows = "\n".join(f"Deal {n},{'x' if n % 2 else n}" for n in range(1, 51))
+    path = write(tmp_path, "Title,Value,Probability\n" + rows.replace("\n", ",50\n") + ",50\n")
+    before = row_counts(board)
+    code, out, err = cli("import", path, "--dry-run")
+    assert code == 2
+    assert out.splitlines()[0] == (
+        f"{path}: 50 rows, 25 of them ready to import into seven-step; "
+        "the problems listed stop the import"
+    )
+    assert "'Probability' (no matching field)" in out
+    assert out.splitlines()[-1] == "dry run: nothing was written"
+    problems = err.splitlines()
+    assert len(problems) == 26
+    assert problems[0].startswith(f"{path}:2: column \"Value\": 'x'")
+    assert problems[-1] == f"dealboard: {path} would be refused (25 problems); nothing was written"
+    code, out, err = cli("import", path)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 22
+    assert err.splitlines()[20] == "… and 5 more problems (--dry-run lists every one)"
+    assert row_counts(board) == before
+
+
+def test_a_clean_dry_run_exits_zero_and_writes_nothing(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    before = row_counts(board)
+    code, out, err = cli("import", write(tmp_path, PIPEDRIVE), "--dry-run")
+    assert (code, err) == (0, "")
+    assert "4 deals would be imported" in out
+    assert row_counts(board) == before
+    with board.database.read() as read:
+        assert read.scalars(select(User.name)).all() == ["maria"]
+
+
+def test_only_a_manager_may_import(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    board.add_user("rick", "Rick Rep")
+    before = row_counts(board)
+    code, out, err = cli("import", write(tmp_path, PIPEDRIVE), user="rick")
+    assert (code, out) == (3, "")
+    assert err == "dealboard: only a manager may import deals; rick is a rep\n"
+    assert row_counts(board) == before
+
+
+def test_map_reads_and_skips_columns_and_names_mistakes(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "Subject,Worth,Name\nFleet,100,Ann\n")
+    code, _, err = cli("import", path, "--map", "Worth=amount")
+    assert code == 2
+    assert err.splitlines()[0].startswith("--map: 'Worth=amount': no field 'amount'; use one of")
+    code, _, err = cli("import", path, "--map", "Price=value")
+    assert err.splitlines()[0] == (
+        f"--map: {path} has no column 'Price'; its columns: 'Subject', 'Worth', 'Name'"
+    )
+    code, _, err = cli(
+        "import", path, "--map", "subject=title", "--map", "Worth=value", "--map", "Name=contact"
+    )
+    assert (code, err) == (0, "")
+    [deal] = deals(cli)
+    assert (deal["title"], deal["value"], deal["contact"]) == ("Fleet", 10000, "Ann")
+
+
+def test_a_file_without_a_title_column_says_how_to_name_one(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "Subject,Worth\nFleet,100\n")
+    code, _, err = cli("import", path)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{path}: no column holds the deal title (columns: 'Subject', 'Worth'); "
+        "name it with --map 'COLUMN=title'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("Fleet,open,Won,,", "2: column \"Status\": 'open' does not fit the stage Won (won)"),
+        ("Fleet,won,,2026-10-02,2026-10-01", '2: column "Closed": closed 2026-10-01 before it'),
+        ("Fleet,,,,2026-10-01", '2: column "Closed": a closed date is given but the deal is open'),
+        ("Fleet,,,2027-01-01,", '2: column "Created": 2027-01-01 00:00 UTC is in the future'),
+        ("Fleet,maybe,,,", "2: column \"Status\": 'maybe' is not accepted; use open, won or lost"),
+        ("\x1b[31mFleet,,,,", "2: column \"Title\": '\\\\x1b[31mFleet' is not accepted; contains"),
+    ],
+    ids=["status-vs-stage", "closed-before-created", "open-but-closed", "future", "status", "esc"],
+)
+def test_rows_that_contradict_themselves_are_refused(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    row: str,
+    message: str,
+) -> None:
+    path = write(tmp_path, "Title,Status,Stage,Created,Closed\n" + row + "\n")
+    code, _, err = cli("import", path)
+    assert code == 2
+    assert err.splitlines()[0].startswith(f"{path}:{message}")
+
+
+def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("Title,Account\nFleet,Acme\nKiosk,Café\n".encode("latin-1"))
+    code, _, err = cli("import", str(path))
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{path}:3: byte 0xE9 is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8) "
+        "and import it again"
+    )
+
+
+def test_utf16_with_its_mark_is_read(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "excel.txt"
+    path.write_bytes("Title\tAmount\nKiosk Café\t100\n".encode("utf-16"))
+    code, _, err = cli("import", str(path))
+    assert (code, err) == (0, "")
+    assert deals(cli)[0]["title"] == "Kiosk Café"
+
+
+def test_owners_match_existing_users_by_login_or_name(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    board.add_user("lena", "Lena Hoffmann")
+    text = "Title,Owner\nA,LENA\nB,lena hoffmann\nC,Sam Tan\nD,Sam Tan\nE,sam@example.com\n"
+    code, out, _ = cli("import", write(tmp_path, text))
+    assert code == 0
+    assert "new users (reps): sam.tan (Sam Tan), sam@example.com" in out
+    assert [d["owner"] for d in deals(cli)] == [
+        "lena",
+        "lena",
+        "sam.tan",
+        "sam.tan",
+        "sam@example.com",
+    ]
+
+
+def test_imported_deals_are_added_after_the_cards_already_in_a_column(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    first = board.add_deal(DealFields(title="Already here"))
+    assert cli("import", write(tmp_path, "Title\nNew one\nNew two\n"))[0] == 0
+    titles = [d.title for d in board.list_deals(stage="Prospect")]
+    assert titles == ["Already here", "New one", "New two"]
+    assert board.deal(first).summary.position == 0
+
+
+def test_json_options_are_refused_for_csv_only_flags(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "{}", "board.json")
+    code, _, err = cli("import", path, "--map", "a=title")
+    assert code == 2
+    assert "only CSV imports take it" in err
+
+
+def test_a_missing_file_is_one_line(cli: Cli, board: Board, tmp_path: Path) -> None:  # noqa: F811
+    code, out, err = cli("import", str(tmp_path / "nope.csv"))
+    assert (code, out) == (2, "")
+    assert err == f"dealboard: {tmp_path / 'nope.csv'}: no such file\n"

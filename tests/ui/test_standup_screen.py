@@ -1,0 +1,250 @@
+"""`S` opens stand-up mode: full screen, paged with space and arrows, live; Esc goes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pilot_helpers import board_screen, seen, settle
+from textual.pilot import Pilot
+from textual.widgets import Digits, Footer, Header, Input
+
+from clock import FixedClock
+from dealboard.db.database import Database
+from dealboard.domain.board import Board
+from dealboard.domain.deals import DealFields
+from dealboard.ui.app import DealboardApp
+from dealboard.ui.board.screen import BoardScreen
+from dealboard.ui.clipboard import Copier
+from dealboard.ui.standup.app import StandupApp
+from dealboard.ui.standup.screen import StandupScreen
+from test_standup import _week, zone  # noqa: F401 - the fixture is used by name
+
+
+def _heading(pilot: Pilot) -> str:
+    return seen(pilot.app.screen.query_one("#standup-heading")).strip()
+
+
+def _page_number(pilot: Pilot) -> str:
+    return seen(pilot.app.screen.query_one("#standup-page-number")).split()[0]
+
+
+def _body(pilot: Pilot) -> str:
+    return seen(pilot.app.screen.query_one("#standup-body"))
+
+
+def _tiles(pilot: Pilot) -> list[tuple[str, str]]:
+    """The large numbers shown, with their labels."""
+    return [
+        (str(tile.query_one(Digits).value), seen(tile.query_one(".standup-label")).strip())
+        for tile in pilot.app.screen.query(".standup-tile")
+        if tile.display
+    ]
+
+
+async def test_s_opens_the_standup_full_screen_and_space_and_arrows_turn_the_pages(
+    board: Board,
+    rep_board: Board,
+    clock: FixedClock,
+    zone: Callable[[str], None],  # noqa: F811
+) -> None:
+    zone("UTC")
+    _week(board, rep_board, clock)
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StandupScreen)
+        assert not screen.query(Footer) and not screen.query(Header)  # no chrome
+        assert _page_number(pilot) == "1/5"  # since, attention, forecast, maria, rick
+        assert _heading(pilot) == "Since Friday"
+        assert _tiles(pilot) == [("1", "moved"), ("1", "new"), ("1", "won"), ("1", "lost")]
+        body = _body(pilot)
+        assert "maria   1 moved · 1 lost" in body
+        assert "moved  Mover  ·  Prospect → Qualify" in body
+        assert "won    Winner  ·  $48k" in body
+        await pilot.press("space")
+        assert (_page_number(pilot), _heading(pilot)) == ("2/5", "Needs attention")
+        assert _tiles(pilot) == [("3", "SLA breaches"), ("0", "gone quiet")]
+        assert "⚠ no touch 4d  Before" in _body(pilot)
+        await pilot.press("right")
+        assert _heading(pilot) == "Forecast"
+        assert "No target set: t types a monthly target" in _body(pilot)
+        await pilot.press("l")
+        assert (_page_number(pilot), _heading(pilot)) == ("4/5", "maria")
+        assert "late 3d: Send the deck" in _body(pilot)
+        await pilot.press("space", "space")
+        assert (_page_number(pilot), _heading(pilot)) == ("5/5", "Rick Rep")  # stays on the last
+        await pilot.press("left", "h")
+        assert _heading(pilot) == "Forecast"
+        await pilot.press("question_mark")  # no footer: the keys are listed by ?
+        keys = seen(pilot.app.screen.query_one("#help-keys"))
+        assert "space → l pgdn  Next page" in keys
+        assert "Type a monthly target (for this session)" in keys
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, BoardScreen)
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, StandupScreen)
+        await pilot.press("S")  # S toggles
+        assert isinstance(pilot.app.screen, BoardScreen)
+
+
+async def test_a_change_made_elsewhere_shows_up_on_the_same_page(
+    board: Board,
+    rep_board: Board,
+    clock: FixedClock,
+    zone: Callable[[str], None],  # noqa: F811
+) -> None:
+    zone("UTC")
+    ids = _week(board, rep_board, clock)
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("space")
+        assert _tiles(pilot)[0] == ("3", "SLA breaches")
+        other = Board(Database(board.database.url), "maria", clock)
+        other.add_activity(ids["Before"], kind="call", subject="Caught up", done=True)
+        await pilot.pause(1.0)  # no key: the screen follows changes by itself
+        await settle(pilot)
+        assert _heading(pilot) == "Needs attention"
+        assert _tiles(pilot)[0] == ("2", "SLA breaches")
+        assert "Before" not in _body(pilot)
+        other.lose(ids["Mover"], "timing")
+        await pilot.pause(1.0)
+        await settle(pilot)
+        await pilot.press("left")
+        assert _tiles(pilot)[3] == ("2", "lost")
+        board_titles = [
+            d.title for c in board_screen(pilot).visible_columns() for d in c.cards.deals
+        ]
+        assert "Mover" not in board_titles  # the board underneath refreshed too
+    other.database.dispose()
+
+
+async def test_t_types_a_monthly_target_and_the_forecast_is_held_against_it(
+    board: Board,
+    rep_board: Board,
+    clock: FixedClock,
+    zone: Callable[[str], None],  # noqa: F811
+) -> None:
+    zone("UTC")
+    _week(board, rep_board, clock)
+    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("space", "space", "t")
+        await pilot.press(*"lots", "enter")
+        assert "target: 'lots' is not accepted" in seen(
+            pilot.app.screen.query_one("#target-problem")
+        )
+        pilot.app.screen.query_one(Input).value = "100k"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _heading(pilot) == "Forecast · monthly target $100k"
+        assert _tiles(pilot) == [
+            ("$49k", "November"),
+            ("49%", "of target in November"),
+            ("$250", "December"),
+        ]
+        await pilot.press("escape", "S", "space", "space")  # the target holds for the session
+        await settle(pilot)
+        assert _heading(pilot) == "Forecast · monthly target $100k"
+
+
+async def test_dealboard_standup_opens_straight_into_standup_mode_and_y_copies_markdown(
+    board: Board,
+    rep_board: Board,
+    clock: FixedClock,
+    zone: Callable[[str], None],  # noqa: F811
+) -> None:
+    zone("UTC")
+    _week(board, rep_board, clock)
+    app = StandupApp(board, since="2026-11-19", target="EUR 5k")
+    copied: list[str] = []
+    app.copier = Copier(copied.append, lambda _app: False, {})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, StandupScreen)
+        assert _heading(pilot) == "Since Thursday"
+        await pilot.press("y")  # the same stand-up, as Markdown for the team's chat
+        await settle(pilot)
+        assert copied[0].startswith("## Stand-up · All pipelines · since Thursday\n")
+        assert "### Forecast (monthly target €5k)" in copied[0]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, BoardScreen)
+
+
+def _friday_at_the_demo(board: Board, clock: FixedClock) -> None:
+    """Friday afternoon on the demo board: a move, a win, a loss and a new lead; then Monday."""
+    first = {}
+    for deal in board.list_deals():
+        first.setdefault(deal.stage, deal.id)
+    board.move(first["Qualify"], "Research", override="stakeholders met at the fair")
+    board.win(first["Close"], override="signed on the phone")
+    board.lose(first["Pitch"], "competitor", "chose the incumbent")
+    board.add_deal(DealFields(title="Kiosks for 9 libraries", value="26k", owner="lena"))
+    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_standup_page_one_on_the_projector_at_120_by_36(
+    demo_board: Board,
+    clock: FixedClock,
+    zone: Callable[[str], None],  # noqa: F811
+    snap_compare,
+) -> None:
+    zone("UTC")
+    _friday_at_the_demo(demo_board, clock)
+
+    async def open_standup(pilot: Pilot) -> None:
+        pilot.app.theme = "projector"
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+
+    assert snap_compare(DealboardApp(demo_board), terminal_size=(120, 36), run_before=open_standup)
+
+
+def test_standup_forecast_on_the_projector_at_80_by_24(
+    demo_board: Board,
+    zone: Callable[[str], None],  # noqa: F811
+    snap_compare,
+) -> None:
+    zone("UTC")
+
+    async def open_forecast(pilot: Pilot) -> None:
+        pilot.app.theme = "projector"
+        await settle(pilot)
+        while not _heading(pilot).startswith("Forecast"):
+            await pilot.press("space")
+        await pilot.pause()
+
+    app = StandupApp(demo_board, target="250k")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_forecast)
+
+
+async def test_a_larger_screen_puts_more_on_a_page_and_stays_on_the_same_section(
+    demo_board: Board,
+    zone: Callable[[str], None],  # noqa: F811
+) -> None:
+    zone("UTC")
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("space")
+        assert _heading(pilot) == "Needs attention (1/2)"
+        await pilot.press("space")
+        assert _heading(pilot) == "Needs attention (2/2)"
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        assert (_page_number(pilot), _heading(pilot)) == ("2/8", "Needs attention")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert _heading(pilot) == "Needs attention (1/2)"
