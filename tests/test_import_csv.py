@@ -660,3 +660,46 @@ def test_a_missing_file_is_one_line(cli: Cli, board: Board, tmp_path: Path) -> N
     code, out, err = cli("import", str(tmp_path / "nope.csv"))
     assert (code, out) == (2, "")
     assert err == f"dealboard: {tmp_path / 'nope.csv'}: no such file\n"
+
+
+def _card_badges(board: Board) -> dict[str, list[str]]:
+    from dealboard.domain.badges import deal_badges
+
+    stages = {s.id: s for p in board.pipelines() for s in p.stages}
+    return {
+        d.title: [b.text for b in deal_badges(d, stages[d.stage_id], board.now())]
+        for d in board.list_deals()
+    }
+
+
+def test_imported_open_deals_are_no_new_leads_and_their_clocks_start_at_the_import(
+    board: Board,
+    timed: FixedClock,
+    tmp_path: Path,
+    cli: Cli,  # noqa: F811
+) -> None:
+    """A pipeline brought over from another CRM must not open as a wall of breaches."""
+    text = (
+        "Title,Stage,Owner,Created\n"
+        "Old prospect,Prospect,rick,2025-03-01\n"
+        "Old pitch,Pitch,rick,2025-06-01\n"
+    )
+    assert cli("import", write(tmp_path, text))[0] == 0
+    fresh = board.add_deal(DealFields(title="New lead", owner="rick"))
+    timed.advance(hours=1)
+    badges = _card_badges(board)
+    assert not [b for b in badges["Old prospect"] if "⚠" in b or "quiet" in b]
+    assert not [b for b in badges["Old pitch"] if "⚠" in b or "quiet" in b]
+    assert "⚠ no touch 1h" in badges["New lead"]
+    assert [d.id for d in board.breached_deals()] == [fresh]
+    report = board.sla_report(since="2020-01-01")
+    assert (report.team.leads, report.team.judged, report.team.no_touch) == (1, 1, 1)
+    owners = board.report("owners", since="2020-01-01")
+    assert [(r.owner, r.sla.n) for r in owners.owners if r.sla.n] == [("rick", 1)]
+    assert owners.team.sla.n == 1
+
+    timed.advance(days=22)  # past Prospect's 5 attempts in 14 days and both rot days
+    badges = _card_badges(board)
+    assert "⚠ 0/5 late" in badges["Old prospect"]
+    assert "quiet 22d" in badges["Old prospect"] and "quiet 22d" in badges["Old pitch"]
+    assert not [b for b in badges["Old prospect"] if "no touch" in b]

@@ -171,6 +171,9 @@ class Deal(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: Set by `dealboard import`: the deal was a lead elsewhere, so speed to lead
+    #: does not judge it and its follow-up and quiet clocks start here.
+    imported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     loss_reason: Mapped[LossReason | None] = mapped_column(vocabulary(LossReason, "loss_reason"))
     loss_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, nullable=False)

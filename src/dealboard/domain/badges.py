@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from dealboard.domain.bant import mark
 from dealboard.domain.records import DealSummary, StageRecord
-from dealboard.domain.sla import BreachKind, open_breaches
+from dealboard.domain.sla import BreachKind, clock_start, open_breaches
 from dealboard.vocabulary import StageKind
 
 
@@ -43,11 +43,12 @@ FILTER_WORDS = frozenset({"late", "today", "nostep", "quiet", "exhausted", "brea
 def quiet_days(deal: DealSummary, stage: StageRecord, today: date) -> int | None:
     """Days without activity when that is longer than the stage allows (`rot_days`), else None.
 
-    Entering the stage counts as activity, so a deal just moved is not quiet.
+    Entering the stage counts as activity, so a deal just moved is not quiet;
+    so does arriving by import (`sla.clock_start`).
     """
     if stage.kind is not StageKind.OPEN or stage.rot_days is None:
         return None
-    last = deal.stage_entered_at
+    last = clock_start(deal)
     if deal.last_activity_at is not None and deal.last_activity_at > last:
         last = deal.last_activity_at
     idle = (today - last.astimezone().date()).days

@@ -122,6 +122,7 @@ _SUMMARY_COLUMNS = (
     Deal.loss_reason,
     Deal.loss_note,
     Deal.version,
+    Deal.imported_at,
 )
 
 
@@ -214,6 +215,7 @@ def deal_summaries(session: Session, *conditions: ColumnElement[bool]) -> list[D
             checklist_total=totals.get(row[6], 0),
             open_objections=objections.get(row[0], 0),
             version=row[23],
+            imported_at=row[24],
             **touches.get(row[0], {}),
             bant=tuple(sorted(bant.get(row[0], ()), key=lambda a: _BANT_ORDER.index(a[0]))),
         )

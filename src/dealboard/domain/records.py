@@ -107,6 +107,8 @@ class DealSummary:
     reached_in_stage: bool = False
     #: The BANT answers given so far (items never answered are left out).
     bant: tuple[tuple[BantItem, BantState], ...] = ()
+    #: When `dealboard import` brought the deal in (None: created on this board).
+    imported_at: datetime | None = None
 
     @property
     def status(self) -> str:

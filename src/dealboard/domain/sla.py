@@ -34,6 +34,12 @@ a touch logged as *reached* (a reply, a call picked up) ends the run.
 - There is no pace rule inside the window: the card's `2/5` shows progress and
   the next step's date says when the next attempt is due.
 
+**Imported deals** (`dealboard import`) were leads in another system, long
+before they reached this board: speed to lead does not judge them (they are
+no lead received here, in the report either), and their follow-up window and
+quiet days count from the import at the earliest (`clock_start`). Otherwise a
+team's first look at its imported pipeline would be a wall of breaches.
+
 **Not breaches, shown beside them.** A missing or past-due next step (`no step`,
 `late 3d`) and a deal gone quiet (no activity for longer than its stage's
 `rot_days`: `quiet 9d`, see `badges.quiet_days`) are flagged on the card and
@@ -67,6 +73,13 @@ class Breach:
     text: str
 
 
+def clock_start(deal: DealSummary) -> datetime:
+    """When the deal's current stage started to count on this board: entry, or the import."""
+    if deal.imported_at is not None and deal.imported_at > deal.stage_entered_at:
+        return deal.imported_at
+    return deal.stage_entered_at
+
+
 def first_response(deal: DealSummary) -> timedelta | None:
     """Creation to first touch (never negative); None while the lead is untouched."""
     if deal.first_touch_at is None:
@@ -80,7 +93,7 @@ def responded_in_time(deal: DealSummary, minutes: int | None, now: datetime) -> 
     None when there is no rule, or the lead is untouched and its minutes are not
     up yet (too early to judge).
     """
-    if minutes is None:
+    if minutes is None or deal.imported_at is not None:
         return None
     deadline = deal.created_at + timedelta(minutes=minutes)
     if deal.first_touch_at is not None:
@@ -94,7 +107,7 @@ def waiting_for_first_touch(
     """How long an open, untouched lead has waited, once that is past the speed to lead."""
     if minutes is None or deal.stage_kind is not StageKind.OPEN:
         return None
-    if deal.first_touch_at is not None:
+    if deal.first_touch_at is not None or deal.imported_at is not None:
         return None
     waited = now - deal.created_at
     return waited if waited > timedelta(minutes=minutes) else None
@@ -108,7 +121,7 @@ def follow_up_late(deal: DealSummary, stage: StageRecord, now: datetime) -> bool
         return False
     if deal.reached_in_stage or deal.touches_in_stage >= stage.cadence_attempts:
         return False
-    return now > deal.stage_entered_at + timedelta(days=stage.cadence_days)
+    return now > clock_start(deal) + timedelta(days=stage.cadence_days)
 
 
 def open_breaches(deal: DealSummary, stage: StageRecord, now: datetime) -> tuple[Breach, ...]:

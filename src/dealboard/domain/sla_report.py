@@ -5,7 +5,8 @@ open breach) are defined in `dealboard.domain.sla`. One row per owner who has
 a lead in the window or an open deal, then a team row that adds them up:
 
 - **leads** (`leads`): deals created in the window, counted for whoever owns
-  them now (a reassigned lead moves with its deal).
+  them now (a reassigned lead moves with its deal). Imported deals are no
+  leads received here and are left out (see `sla`).
 - **median first response** (`median_first_response_seconds`): over those
   leads that have had a first touch (`responded`); none when no lead has.
   The team's is the median of all its leads, not a median of medians.
@@ -181,7 +182,7 @@ def build_report(
             continue
         tally = owners.setdefault(deal.owner, _Tally(deal.owner_display or deal.owner))
         for target in (tally, team):
-            if since <= deal.created_at < until:
+            if since <= deal.created_at < until and deal.imported_at is None:
                 _count_lead(target, deal, stage, now)
             if deal.stage_kind is StageKind.OPEN:
                 _count_open(target, deal, stage, now, today)

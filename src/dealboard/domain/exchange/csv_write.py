@@ -83,6 +83,7 @@ def write_plan(session: Session, actor: User, plan: ImportPlan, now: datetime) -
                 "created_at": deal.created_at,
                 "updated_at": now,
                 "closed_at": deal.closed_at,
+                "imported_at": now,
                 "loss_reason": deal.loss_reason,
                 "loss_note": deal.loss_note,
                 "version": 1,

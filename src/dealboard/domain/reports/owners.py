@@ -108,6 +108,7 @@ def _deals_per_owner(session: Session, scope: ReportScope) -> tuple[_Closed, dic
     past = (
         and_(
             *in_window(Deal.created_at, scope),
+            Deal.imported_at.is_(None),
             Deal.created_at < scope.now - timedelta(minutes=minutes),
         )
         if minutes is not None
@@ -190,7 +191,8 @@ def _sla(session: Session, scope: ReportScope, past: dict[int, int]) -> dict[int
     `sla.responded_in_time` in grouped queries: a lead is judged once touched, or
     untouched past the pipeline's speed to lead; it is within the SLA when its
     first touch came no later than that many minutes after it was created
-    (compared to the millisecond). No speed to lead: nothing is judged.
+    (compared to the millisecond). No speed to lead: nothing is judged, and
+    imported deals never are.
     Touched leads are counted from the first touches (activities grouped by deal,
     along their index); `past` counts the leads past their minutes, touched or
     not, so judged = touched + past − touched and past.
@@ -198,7 +200,11 @@ def _sla(session: Session, scope: ReportScope, past: dict[int, int]) -> dict[int
     minutes = scope.pipeline.speed_to_lead_minutes
     if minutes is None:
         return {}
-    leads = [*deal_conditions(scope), *in_window(Deal.created_at, scope)]
+    leads = [
+        *deal_conditions(scope),
+        *in_window(Deal.created_at, scope),
+        Deal.imported_at.is_(None),
+    ]
     lead_past = Deal.created_at < scope.now - timedelta(minutes=minutes)
     first = (
         select(Activity.deal_id, func.min(Activity.done_at).label("at"))
