@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.deal_markdown import deal_markdown, escape
@@ -12,6 +14,7 @@ from helpers import tick_all
 def test_the_note_lists_the_facts_progress_objections_and_latest_touches(
     board: Board, clock: FixedClock
 ) -> None:
+    yesterday = board.today() - timedelta(days=1)  # "-1d" is the user's calendar, not UTC's
     deal_id = board.add_deal(
         DealFields(
             title="Fleet telematics",
@@ -41,7 +44,7 @@ def test_the_note_lists_the_facts_progress_objections_and_latest_touches(
     assert "- Value: USD 48,000.00\n" in note
     assert "- Stage: Qualify, 1/4 exit criteria done (seven-step pipeline)\n" in note
     assert "- Expected close: 2027-03-23\n" in note
-    assert "- Next step: Send the pilot plan, due 2026-11-19 (overdue)\n" in note
+    assert f"- Next step: Send the pilot plan, due {yesterday} (overdue)\n" in note
     assert "- BANT: B·n·: budget yes (48k approved); need partial\n" in note
     assert (
         "To leave Qualify:\n- [x] Budget confirmed\n- [ ] Decision maker identified\n"
@@ -49,7 +52,7 @@ def test_the_note_lists_the_facts_progress_objections_and_latest_touches(
     ) in note
     assert "Unresolved objections:\n- cost, expressed, open: Too dear\n" in note
     assert "After Q1" not in note and open_id
-    assert "Latest touches:\n- 2026-11-20 call, Call 4: ok\n" in note
+    assert f"Latest touches:\n- {board.today()} call, Call 4: ok\n" in note
     assert "Call 2" in note and "Call 1" not in note  # the latest three only
     assert note.endswith("\n") and "\n\n\n" not in note
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 
@@ -37,7 +37,7 @@ def test_a_deal_keeps_every_field_as_typed(board: Board) -> None:
     )
     assert (deal.value_minor, deal.currency) == (1_250_050, "EUR")
     assert deal.contact_type.value == "Lead"
-    assert deal.expected_close == date(2026, 12, 4)
+    assert deal.expected_close == board.today() + timedelta(days=14)  # the user's calendar
     assert deal.tags == ("enterprise", "q4")
     assert deal.stage == "Qualify"
 
@@ -60,12 +60,13 @@ def test_edits_are_audited_field_by_field(board: Board, clock) -> None:
         deal_id, DealFields(value="12.5k", next_step="Send proposal", next_step_due="tomorrow")
     )
     detail = board.deal(deal_id)
-    assert detail.summary.next_step_due == date(2026, 11, 21)
+    tomorrow = board.today() + timedelta(days=1)
+    assert detail.summary.next_step_due == tomorrow
     changes = {(a.field, a.old_value, a.new_value) for a in detail.audit if a.action == "update"}
     assert changes == {
         ("value", "USD 10,000.00", "USD 12,500.00"),
         ("next_step", "", "Send proposal"),
-        ("next_step_due", None, "2026-11-21"),
+        ("next_step_due", None, tomorrow.isoformat()),
     }
     assert all(a.user == "maria" for a in detail.audit)
 
