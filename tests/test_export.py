@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from clock import FixedClock
 from dealboard.db.base import Base
 from dealboard.db.database import Database
 from dealboard.domain.board import Board, open_board
@@ -23,15 +22,38 @@ from dealboard.domain.exchange.csv_export import neutralise
 from dealboard.domain.exchange.restore import existing_rows
 from dealboard.domain.reports import REPORTS
 from dealboard.domain.research import ResearchFields
-from helpers import row_counts
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
-from test_import_csv import PIPEDRIVE, timed, utc, write  # noqa: F401 - fixtures by name
+from test_import_csv import PIPEDRIVE, Desk, desk, timed, utc  # noqa: F401 - fixtures by name
+
+
+@pytest.fixture
+def empty(empty_db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The CLI on a database with no tables yet: where a JSON export is restored."""
+    return Cli(empty_db_url, capsys)
+
+
+def printed(cli: Cli, *args: str) -> str:  # noqa: F811
+    code, out, err = cli("export", *args)
+    assert (code, err) == (0, "")
+    return out
 
 
 def exported(cli: Cli, *args: str) -> dict[str, Any]:  # noqa: F811
-    code, out, err = cli("export", *args)
+    return json.loads(printed(cli, *args))
+
+
+def saved(desk: Desk, name: str = "board.json", *args: str) -> Path:  # noqa: F811
+    """The export written to a file in the test's folder, which the command names."""
+    path = desk.folder / name
+    code, out, err = desk.cli("export", *args, "-o", str(path))
+    assert (code, out, err) == (0, f"exported to {path}\n", "")
+    return path
+
+
+def restored(empty: Cli, path: Path, *args: str, user: str = "maria") -> str:
+    code, out, err = empty("import", str(path), *args, user=user)
     assert (code, err) == (0, "")
-    return json.loads(out)
+    return out
 
 
 def rows_in(url: URL) -> dict[str, int]:
@@ -50,10 +72,11 @@ def without_time(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if k != "exported_at"}
 
 
-def busy_board(board: Board, cli: Cli, tmp_path: Path) -> None:  # noqa: F811
+def busy_board(desk: Desk) -> None:  # noqa: F811
     """The demo team's deals, an imported file, an undo and a redo: every table has rows."""
+    board = desk.board
     seed_demo(board, "seven-step")
-    assert cli("import", write(tmp_path, PIPEDRIVE))[0] == 0
+    desk.imported(PIPEDRIVE)
     deal = board.add_deal(
         DealFields(title="Kiosks ⚡ «Zürich»", value="EUR 1,200.50", add_tags=("q4",))
     )
@@ -68,14 +91,9 @@ def busy_board(board: Board, cli: Cli, tmp_path: Path) -> None:  # noqa: F811
     board.redo()
 
 
-def test_the_json_export_names_its_format_and_holds_every_table(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    busy_board(board, cli, tmp_path)
-    data = exported(cli)
+def test_the_json_export_names_its_format_and_holds_every_table(desk: Desk) -> None:  # noqa: F811
+    busy_board(desk)
+    data = exported(desk.cli)
     tables = [t.name for t in Base.metadata.sorted_tables]
     assert list(data) == [*HEADER_KEYS, *tables]
     assert (data["format"], data["format_version"], data["pipeline"]) == ("dealboard", 1, None)
@@ -93,75 +111,54 @@ def test_the_json_export_names_its_format_and_holds_every_table(
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_board_and_reports(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
+    desk: Desk,  # noqa: F811
+    empty: Cli,
     empty_db_url: URL,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    busy_board(board, cli, tmp_path)
-    path = tmp_path / "board.json"
-    code, out, err = cli("export", "-o", str(path))
-    assert (code, out, err) == (0, f"exported to {path}\n", "")
-    empty = Cli(empty_db_url, capsys)
-    code, out, err = empty("import", str(path), user="someone-else")
-    assert (code, err) == (0, "")
+    board = desk.board
+    busy_board(desk)
+    path = saved(desk)
+    out = restored(empty, path, user="someone-else")
     assert out.startswith(f"{path}: restored 1 pipeline, 6 users, ")
     assert without_time(exported(empty)) == without_time(json.loads(path.read_text()))
-    restored = open_board(empty_db_url, "maria", timed, first_template=None)
+    restored_board = open_board(empty_db_url, "maria", desk.clock, first_template=None)
     try:
         for name in REPORTS:
             window = {"since": "2020-01-01"}  # losses cannot yet count undated losses
-            assert restored.report(name, **window) == board.report(name, **window), name
-        assert restored.list_deals(include_closed=True) == board.list_deals(include_closed=True)
+            assert restored_board.report(name, **window) == board.report(name, **window), name
+        assert restored_board.list_deals(include_closed=True) == board.list_deals(
+            include_closed=True
+        )
         for deal in board.list_deals(include_closed=True):
-            assert restored.deal(deal.id) == board.deal(deal.id)
-        assert restored.log(limit=10_000) == board.log(limit=10_000)
+            assert restored_board.deal(deal.id) == board.deal(deal.id)
+        assert restored_board.log(limit=10_000) == board.log(limit=10_000)
         # The restored board goes on: undo still works, new rows get fresh ids.
-        assert restored.undo().deal_id is not None
-        new = restored.add_deal(DealFields(title="After the move"))
+        assert restored_board.undo().deal_id is not None
+        new = restored_board.add_deal(DealFields(title="After the move"))
         assert new == max(d.id for d in board.list_deals(include_closed=True)) + 1
     finally:
-        restored.database.dispose()
+        restored_board.database.dispose()
 
 
-def test_a_json_import_into_a_database_that_holds_anything_is_refused(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    board.add_deal(DealFields(title="Fleet"))
-    path = tmp_path / "board.json"
-    assert cli("export", "-o", str(path))[0] == 0
-    before = row_counts(board)
-    code, out, err = cli("import", str(path))
-    assert (code, out) == (2, "")
-    first, last = err.splitlines()
+def test_a_json_import_into_a_database_that_holds_anything_is_refused(desk: Desk) -> None:  # noqa: F811
+    desk.board.add_deal(DealFields(title="Fleet"))
+    path = saved(desk)
+    _, (first, last) = desk.refused(path)
     assert first.startswith(f"{path}: this database already holds data (1 pipelines")
     assert first.endswith(
         "a JSON export is restored into an empty database only, so every id stays the same: "
         "name a new one with --db"
     )
     assert last == f"dealboard: {path} was not imported (1 problem); nothing was written"
-    assert row_counts(board) == before
 
 
 def test_a_dry_run_restore_checks_everything_and_writes_nothing(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
+    desk: Desk,  # noqa: F811
+    empty: Cli,
     empty_db_url: URL,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    board.add_deal(DealFields(title="Fleet"))
-    path = tmp_path / "board.json"
-    assert cli("export", "-o", str(path))[0] == 0
-    empty = Cli(empty_db_url, capsys)
-    code, out, err = empty("import", str(path), "--dry-run")
-    assert (code, err) == (0, "")
+    desk.board.add_deal(DealFields(title="Fleet"))
+    out = restored(empty, saved(desk), "--dry-run")
     assert out.splitlines()[-1] == "dry run: nothing was written"
     assert "would restore 1 pipeline, 1 user, 1 deal" in out
     assert rows_in(empty_db_url) == {}
@@ -207,21 +204,17 @@ def _broken(document: dict[str, Any], change: str) -> None:
     ],
 )
 def test_a_damaged_json_export_is_refused_naming_the_row_and_column(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
+    desk: Desk,  # noqa: F811
+    empty: Cli,
     empty_db_url: URL,
-    capsys: pytest.CaptureFixture[str],
     change: str,
     message: str,
 ) -> None:
-    board.add_deal(DealFields(title="Fleet"))
-    document = exported(cli)
+    desk.board.add_deal(DealFields(title="Fleet"))
+    document = exported(desk.cli)
     _broken(document, change)
-    path = tmp_path / "board.json"
+    path = desk.folder / "board.json"
     path.write_text(json.dumps(document))
-    empty = Cli(empty_db_url, capsys)
     code, out, err = empty("import", str(path))
     assert (code, out) == (2, "")
     assert err.splitlines()[0].startswith(f"{path}: {message}")
@@ -229,56 +222,41 @@ def test_a_damaged_json_export_is_refused_naming_the_row_and_column(
 
 
 def test_a_json_syntax_error_names_line_and_column(
-    board: Board,
-    tmp_path: Path,
-    empty_db_url: URL,
-    capsys: pytest.CaptureFixture[str],
+    board: Board, tmp_path: Path, empty: Cli
 ) -> None:
     path = tmp_path / "board.json"
     path.write_text('{\n  "format": "dealboard",\n  "deals": [,]\n}\n')
-    code, _, err = Cli(empty_db_url, capsys)("import", str(path))
+    code, _, err = empty("import", str(path))
     assert code == 2
     assert err.splitlines()[0] == f"{path}:3: column 13: not valid JSON (Expecting value)"
 
 
 def test_one_pipeline_exports_with_its_deals_and_history_and_restores_alone(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
-    empty_db_url: URL,
-    capsys: pytest.CaptureFixture[str],
+    desk: Desk,  # noqa: F811
+    empty: Cli,
 ) -> None:
+    board = desk.board
     board.add_template("milestones")
     kept = board.add_deal(DealFields(title="Milestone deal"), pipeline="milestones")
     board.move(kept, "Qualify", override="test")
     other = board.add_deal(DealFields(title="Seven-step deal"))
     board.move(other, "Qualify", override="test")
-    data = exported(cli, "--pipeline", "milestones")
+    data = exported(desk.cli, "--pipeline", "milestones")
     assert data["pipeline"] == "milestones"
     assert [p["name"] for p in data["pipelines"]] == ["milestones"]
     assert [d["title"] for d in data["deals"]] == ["Milestone deal"]
     assert {r["deal_id"] for r in data["audit_log"]} == {kept, None}
     assert {r["deal_id"] for r in data["changes"]} == {kept, None}
     assert [u["name"] for u in data["users"]] == ["maria"]
-    path = tmp_path / "milestones.json"
+    path = desk.folder / "milestones.json"
     path.write_text(json.dumps(data))
-    empty = Cli(empty_db_url, capsys)
-    code, out, err = empty("import", str(path))
-    assert (code, err) == (0, "")
-    assert "(pipeline milestones)" in out
+    assert "(pipeline milestones)" in restored(empty, path)
     assert without_time(exported(empty)) | {"pipeline": "milestones"} == without_time(data)
 
 
-def test_the_csv_export_is_one_row_per_deal_with_headers_import_reads(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    assert cli("import", write(tmp_path, PIPEDRIVE))[0] == 0
-    code, out, err = cli("export", "--format", "csv")
-    assert (code, err) == (0, "")
+def test_the_csv_export_is_one_row_per_deal_with_headers_import_reads(desk: Desk) -> None:  # noqa: F811
+    desk.imported(PIPEDRIVE)
+    out = printed(desk.cli, "--format", "csv")
     assert not out.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 4
@@ -291,18 +269,13 @@ def test_the_csv_export_is_one_row_per_deal_with_headers_import_reads(
         "Owner": "jose.nunez",
     }
     assert kiosk["Closed"] == "2026-10-20T14:00:00+00:00"
-    code, out, _ = cli("import", write(tmp_path, out, "again.csv"), "--dry-run")
-    assert code == 0
+    _, out = desk.imported(out, "--dry-run", name="again.csv")
     assert "skipped columns: 'ID' (no matching field)" in out
     assert "4 deals would be imported" in out
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
-) -> None:
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(desk: Desk) -> None:  # noqa: F811
+    board = desk.board
     board.add_deal(
         DealFields(
             title='=HYPERLINK("http://evil.example","Click")',
@@ -312,8 +285,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
             next_step="'=already quoted",
         )
     )
-    code, out, _ = cli("export", "--format", "csv")
-    assert code == 0
+    out = printed(desk.cli, "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(out)))
     assert row["Title"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert (row["Account"], row["Contact"], row["Source"]) == ("'+1 555 0100", "'-2+3", "'@SUM(A1)")
@@ -324,9 +296,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
         "plain",
     )
     # and reading the file back gives the text as it was typed
-    path = write(tmp_path, out, "export.csv")
-    code, _, err = cli("import", path, "--map", "ID=skip")
-    assert (code, err) == (0, "")
+    desk.imported(out, "--map", "ID=skip", name="export.csv")
     copy = board.list_deals(include_closed=True)[-1]
     assert (copy.title, copy.account, copy.contact, copy.source, copy.next_step) == (
         '=HYPERLINK("http://evil.example","Click")',
@@ -337,22 +307,13 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(
     )
 
 
-def test_export_to_a_file_writes_it_whole_with_a_bom_for_spreadsheets(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    board.add_deal(DealFields(title="Café"))
-    target = tmp_path / "deals.csv"
-    target.write_text("old content")
-    code, out, _ = cli("export", "--format", "csv", "-o", str(target))
-    assert (code, out) == (0, f"exported to {target}\n")
+def test_export_to_a_file_writes_it_whole_with_a_bom_for_spreadsheets(desk: Desk) -> None:  # noqa: F811
+    desk.board.add_deal(DealFields(title="Café"))
+    (desk.folder / "deals.csv").write_text("old content")
+    target = saved(desk, "deals.csv", "--format", "csv")
     assert target.read_bytes().startswith(b"\xef\xbb\xbfID,Title,")
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
-    json_target = tmp_path / "board.json"
-    assert cli("export", "-o", str(json_target))[0] == 0
-    assert json_target.read_bytes().startswith(b"{")
-    code, _, err = cli("export", "-o", str(tmp_path / "missing" / "x.json"))
+    assert [p.name for p in desk.folder.iterdir() if p.name.startswith(".")] == []
+    assert saved(desk).read_bytes().startswith(b"{")
+    code, _, err = desk.cli("export", "-o", str(desk.folder / "missing" / "x.json"))
     assert code == 2
     assert err.startswith("dealboard: --output: ")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -56,31 +58,76 @@ def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
     return clock
 
 
-def write(tmp_path: Path, text: str, name: str = "deals.csv", *, bom: bool = False) -> str:
-    path = tmp_path / name
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-    return str(path)
+@dataclass
+class Desk:
+    """The manager at a terminal on the test board, with a folder for files, on the test's clock.
+
+    An import is all or nothing, so every refusal also proves that no row was written.
+    """
+
+    cli: Cli
+    board: Board
+    clock: FixedClock
+    folder: Path
+
+    def write(self, content: str | bytes, name: str = "deals.csv", *, bom: bool = False) -> str:
+        """Text is saved as UTF-8; bytes as they are, to test other encodings."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = self.folder / name
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+        return str(path)
+
+    def _file(self, content: str | bytes | Path, name: str, bom: bool) -> str:
+        """A Path is imported as it stands; text or bytes are saved to a file first."""
+        return str(content) if isinstance(content, Path) else self.write(content, name, bom=bom)
+
+    def imported(
+        self, content: str | bytes | Path, *args: str, name: str = "deals.csv", bom: bool = False
+    ) -> tuple[str, str]:
+        """The file's path and what the import printed, after it succeeded without a complaint."""
+        path = self._file(content, name, bom)
+        code, out, err = self.cli("import", path, *args)
+        assert (code, err) == (0, "")
+        return path, out
+
+    def refused(
+        self, content: str | bytes | Path, *args: str, name: str = "deals.csv"
+    ) -> tuple[str, list[str]]:
+        """The file's path and the lines of the refusal, after checking it wrote nothing."""
+        path = self._file(content, name, False)
+        before = row_counts(self.board)
+        code, out, err = self.cli("import", path, *args)
+        assert (code, out) == (2, "")
+        assert row_counts(self.board) == before
+        return path, err.splitlines()
+
+    def deals(self) -> list[dict[str, Any]]:
+        code, out, _ = self.cli("deal", "list", "--all", "--format", "json")
+        assert code == 0
+        return json.loads(out)
+
+    def titled(self) -> dict[str, dict[str, Any]]:
+        return {d["title"]: d for d in self.deals()}
+
+    def shown(self, deal_id: object) -> dict[str, Any]:
+        code, out, _ = self.cli("deal", "show", str(deal_id), "--format", "json")
+        assert code == 0
+        return json.loads(out)
 
 
-def deals(cli: Cli) -> list[dict[str, object]]:  # noqa: F811
-    code, out, _ = cli("deal", "list", "--all", "--format", "json")
-    assert code == 0
-    return json.loads(out)
+@pytest.fixture
+def desk(cli: Cli, board: Board, timed: FixedClock, tmp_path: Path) -> Desk:  # noqa: F811
+    return Desk(cli, board, timed, tmp_path)
 
 
 def test_a_pipedrive_export_with_bom_semicolons_and_decimal_commas_imports_every_deal(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
+    desk: Desk,
 ) -> None:
-    path = write(tmp_path, PIPEDRIVE, bom=True)
-    code, out, err = cli("import", path)
-    assert (code, err) == (0, "")
+    path, out = desk.imported(PIPEDRIVE, bom=True)
     assert out.splitlines()[0] == f"imported 4 deals from {path} into seven-step"
     assert "'Deal - ID' (no matching field)" in out
     assert "new users (reps): lena.hoffmann (Lena Hoffmann), jose.nunez (José Núñez)" in out
-    rows = {d["title"]: d for d in deals(cli)}
+    rows = desk.titled()
     assert set(rows) == {"Fleet rollout", 'Kiosk "Pilot"', "Support renewal", "Old lost"}
     fleet = rows["Fleet rollout"]
     assert (fleet["value"], fleet["currency"], fleet["stage"], fleet["status"]) == (
@@ -113,18 +160,15 @@ def test_a_pipedrive_export_with_bom_semicolons_and_decimal_commas_imports_every
         None,
         "maria",
     )
-    _, shown, _ = cli("deal", "show", str(renewal["id"]), "--format", "json")
-    history = json.loads(shown)["history"]
+    history = desk.shown(renewal["id"])["history"]
     assert [(h["from"], h["to"]) for h in history] == [("Pitch", "Lost"), (None, "Pitch")]
-    code, log, _ = cli("log", "--deal", str(renewal["id"]))
+    code, log, _ = desk.cli("log", "--deal", str(renewal["id"]))
+    assert code == 0
     assert f"imported: from {Path(path).name}, line 4" in log
 
 
 def test_a_hubspot_export_with_unknown_stages_is_refused_listing_them_and_how_to_map(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
+    desk: Desk,
 ) -> None:
     text = (
         "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner,Pipeline\n"
@@ -133,21 +177,16 @@ def test_a_hubspot_export_with_unknown_stages_is_refused_listing_them_and_how_to
         "13,Pilot,Contract sent,100,12/31/2026,10/02/2026,maria,Sales\n"
         "14,Other,Appointment scheduled,5,12/31/2026,10/02/2026,maria,Sales\n"
     )
-    path = write(tmp_path, text)
-    before = row_counts(board)
-    code, out, err = cli("import", path, "--pipeline", "seven-step")
-    assert (code, out) == (2, "")
-    assert err.splitlines() == [
+    path, errors = desk.refused(text, "--pipeline", "seven-step")
+    assert errors == [
         f"{path}: unknown stages: 'Appointment scheduled' (2 deals, first on line 2), "
         "'Contract sent' (1 deal, first on line 4). Map each to a stage of seven-step "
         "(Prospect, Qualify, Research, Pitch, Overcome Objections, Close, Follow-up, Won, Lost) "
         "with --stage-map, e.g. --stage-map 'Appointment scheduled=Prospect'",
         f"dealboard: {path} was not imported (1 problem); nothing was written",
     ]
-    assert row_counts(board) == before
-    code, out, err = cli(
-        "import",
-        path,
+    _, out = desk.imported(
+        Path(path),
         "--pipeline",
         "seven-step",
         "--stage-map",
@@ -155,10 +194,9 @@ def test_a_hubspot_export_with_unknown_stages_is_refused_listing_them_and_how_to
         "--stage-map",
         "Contract sent=Close",
     )
-    assert (code, err) == (0, "")
     assert "'Pipeline' (--pipeline given)" in out
     assert "dates read as month/day/year: 'Close Date', 'Create Date'" in out
-    rows = {d["title"]: d for d in deals(cli)}
+    rows = desk.titled()
     assert (rows["Fleet"]["stage"], rows["Fleet"]["value"]) == ("Qualify", 1_250_000)
     assert (rows["Kiosk"]["status"], rows["Pilot"]["stage"]) == ("won", "Close")
     # A won deal without a closed date closed on its close date, as HubSpot means it.
@@ -166,54 +204,65 @@ def test_a_hubspot_export_with_unknown_stages_is_refused_listing_them_and_how_to
     assert rows["Fleet"]["created_at"].startswith("2026-10-01")
 
 
-def test_a_bad_amount_on_line_7_names_file_line_column_and_what_is_accepted(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
+def test_a_bad_amount_on_line_7_names_file_line_column_and_what_is_accepted(desk: Desk) -> None:
     rows = [f"Deal {n},{n}000" for n in range(1, 6)]
     rows.insert(5, '"Deal 6","12,3,4"')
-    path = write(tmp_path, "Title,Amount\n" + "\n".join(rows) + "\n")
-    before = row_counts(board)
-    code, out, err = cli("import", path)
-    assert (code, out) == (2, "")
-    assert err.splitlines() == [
+    path, errors = desk.refused("Title,Amount\n" + "\n".join(rows) + "\n")
+    assert errors == [
         f"{path}:7: column \"Amount\": '12,3,4' is not accepted; "
         "use an amount like 12500, 12,500.50, 12.5k, $1.2M or EUR 900",
         f"dealboard: {path} was not imported (1 problem); nothing was written",
     ]
-    assert row_counts(board) == before
 
 
-def test_a_truncated_quote_is_reported_where_the_quoted_value_starts(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        pytest.param(
+            'Title,Notes\nFleet,"fine"\nKiosk,"two\nlines"\nPilot,"never closed\nat all\n',
+            (),
+            ':5: column "Notes": this quoted value has no closing quote (the file ends inside it)',
+            id="truncated-quote-is-placed-where-the-value-starts",
+        ),
+        pytest.param(
+            "Title,Close date\nFleet,25/04/2027\nKiosk,04/25/2027\n",
+            (),
+            ": column \"Close date\": dates are mixed: '25/04/2027' (line 2) is day/month "
+            "but '04/25/2027' (line 3) is month/day; correct the file or give --date-format",
+            id="day-first-and-month-first-mixed-in-a-column",
+        ),
+        pytest.param(
+            "Title,Close date\nFleet,2027|04|03\nKiosk,nope\n",
+            ("--date-format", "%Y|%m|%d"),
+            ":3: column \"Close date\": 'nope' is not accepted; does not match %Y|%m|%d",
+            id="strftime-date-format-reads-exactly-that",
+        ),
+        pytest.param(
+            "Subject,Worth\nFleet,100\n",
+            (),
+            ": no column holds the deal title (columns: 'Subject', 'Worth'); "
+            "name it with --map 'COLUMN=title'",
+            id="no-title-column-says-how-to-name-one",
+        ),
+        pytest.param(
+            "Title,Account\nFleet,Acme\nKiosk,Café\n".encode("latin-1"),
+            (),
+            ":3: byte 0xE9 is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8) "
+            "and import it again",
+            id="not-utf8-names-the-line-of-the-bad-byte",
+        ),
+    ],
+)
+def test_a_file_read_otherwise_than_meant_is_refused_naming_the_place_and_the_fix(
+    desk: Desk, content: str | bytes, args: tuple[str, ...], message: str
 ) -> None:
-    text = 'Title,Notes\nFleet,"fine"\nKiosk,"two\nlines"\nPilot,"never closed\nat all\n'
-    path = write(tmp_path, text)
-    before = row_counts(board)
-    code, _, err = cli("import", path)
-    assert code == 2
-    assert err.splitlines()[0] == (
-        f'{path}:5: column "Notes": '
-        "this quoted value has no closing quote (the file ends inside it)"
-    )
-    assert row_counts(board) == before
+    path, errors = desk.refused(content, *args)
+    assert errors[0] == path + message
 
 
-def test_text_after_a_closing_quote_is_reported_with_its_line_and_column(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, 'Title,Account\nFleet,"Acme" Inc\n')
-    code, _, err = cli("import", path)
-    assert code == 2
-    assert err.splitlines()[0].startswith(f'{path}:2: column "Account": a quoted value must end')
+def test_text_after_a_closing_quote_is_reported_with_its_line_and_column(desk: Desk) -> None:
+    path, errors = desk.refused('Title,Account\nFleet,"Acme" Inc\n')
+    assert errors[0].startswith(f'{path}:2: column "Account": a quoted value must end')
 
 
 @pytest.mark.parametrize(
@@ -238,55 +287,31 @@ def test_text_after_a_closing_quote_is_reported_with_its_line_and_column(
     ids=["pipes", "header-semicolons-rows-commas", "unquoted-comma"],
 )
 def test_a_wrong_delimiter_is_named_precisely_and_nothing_is_written(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    text: str,
-    message: str,
+    desk: Desk, text: str, message: str
 ) -> None:
-    path = write(tmp_path, text)
-    before = row_counts(board)
-    code, out, err = cli("import", path)
-    assert (code, out) == (2, "")
-    assert err.splitlines()[0] == path + message
-    assert row_counts(board) == before
+    path, errors = desk.refused(text)
+    assert errors[0] == path + message
 
 
-def test_tabs_quoted_newlines_and_thousands_separators_are_read(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
+def test_tabs_quoted_newlines_and_thousands_separators_are_read(desk: Desk) -> None:
     text = (
         "Name\tAmount\tNotes\tTags\tCompany\n"
         'Fleet\t"$1,250,000.50"\t"line one\nline two"\tq4; Enterprise Deal\tAcme\n'
         "Kiosk\t12 500\t\t\t=SUM(A1)\n"
     )
-    path = write(tmp_path, text, "deals.tsv")
-    code, out, err = cli("import", path)
-    assert (code, err) == (0, "")
+    _, out = desk.imported(text, name="deals.tsv")
     assert "read as tab-separated UTF-8" in out
-    rows = {d["title"]: d for d in deals(cli)}
+    rows = desk.titled()
     assert rows["Fleet"]["value"] == 125_000_050
     assert rows["Fleet"]["tags"] == ["enterprise-deal", "q4"]
     assert rows["Kiosk"]["value"] == 1_250_000
     assert rows["Kiosk"]["account"] == "=SUM(A1)"
-    _, shown, _ = cli("deal", "show", str(rows["Fleet"]["id"]), "--format", "json")
-    assert json.loads(shown)["notes"]["free_text"] == "line one\nline two"
+    assert desk.shown(rows["Fleet"]["id"])["notes"]["free_text"] == "line one\nline two"
 
 
-def test_line_breaks_in_one_line_fields_become_spaces(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    text = 'Name,Person,Company\n"Fleet\r\nphase 2","Dana\nWhitfield","Acme\tLtd"\n'
-    code, _, err = cli("import", write(tmp_path, text))
-    assert (code, err) == (0, "")
-    (row,) = deals(cli)
+def test_line_breaks_in_one_line_fields_become_spaces(desk: Desk) -> None:
+    desk.imported('Name,Person,Company\n"Fleet\r\nphase 2","Dana\nWhitfield","Acme\tLtd"\n')
+    (row,) = desk.deals()
     assert (row["title"], row["contact"], row["account"]) == (
         "Fleet phase 2",
         "Dana Whitfield",
@@ -294,36 +319,14 @@ def test_line_breaks_in_one_line_fields_become_spaces(
     )
 
 
-def test_ambiguous_day_month_dates_need_a_date_format(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, "Title,Close date\nFleet,03/04/2027\nKiosk,05/06/2027\n")
-    code, _, err = cli("import", path)
-    assert code == 2
-    assert err.splitlines()[0] == (
+def test_ambiguous_day_month_dates_need_a_date_format(desk: Desk) -> None:
+    path, errors = desk.refused("Title,Close date\nFleet,03/04/2027\nKiosk,05/06/2027\n")
+    assert errors[0] == (
         f"{path}: column \"Close date\": '03/04/2027' (line 2) can be day/month or month/day "
         "and no date in the file says which; give --date-format DMY or --date-format MDY"
     )
-    assert cli("import", path, "--date-format", "MDY")[0] == 0
-    assert {d["expected_close"] for d in deals(cli)} == {"2027-03-04", "2027-05-06"}
-
-
-def test_a_column_mixing_day_first_and_month_first_dates_is_refused(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, "Title,Close date\nFleet,25/04/2027\nKiosk,04/25/2027\n")
-    code, _, err = cli("import", path)
-    assert code == 2
-    assert err.splitlines()[0] == (
-        f"{path}: column \"Close date\": dates are mixed: '25/04/2027' (line 2) is day/month "
-        "but '04/25/2027' (line 3) is month/day; correct the file or give --date-format"
-    )
+    desk.imported(Path(path), "--date-format", "MDY")
+    assert {d["expected_close"] for d in desk.deals()} == {"2027-03-04", "2027-05-06"}
 
 
 @pytest.mark.parametrize(
@@ -341,56 +344,25 @@ def test_a_column_mixing_day_first_and_month_first_dates_is_refused(
         ("20/11/26", "2026-11-20T00:00:00+00:00"),
     ],
 )
-def test_created_dates_in_common_formats(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    cell: str,
-    expected: str,
-) -> None:
-    path = write(tmp_path, f"Title,Created\nFleet,{cell}\n")
-    code, _, err = cli("import", path)
-    assert (code, err) == (0, "")
-    assert deals(cli)[0]["created_at"] == expected
+def test_created_dates_in_common_formats(desk: Desk, cell: str, expected: str) -> None:
+    desk.imported(f"Title,Created\nFleet,{cell}\n")
+    assert desk.deals()[0]["created_at"] == expected
 
 
 def test_a_time_without_a_zone_is_the_users_local_time(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TZ", "Europe/Berlin")
     time.tzset()
-    path = write(tmp_path, "Title,Created\nFleet,20.11.2026 14:00\nKiosk,2026-11-20T14:00:00Z\n")
-    assert cli("import", path)[0] == 0
-    assert [d["created_at"] for d in deals(cli)] == [
+    desk.imported("Title,Created\nFleet,20.11.2026 14:00\nKiosk,2026-11-20T14:00:00Z\n")
+    assert [d["created_at"] for d in desk.deals()] == [
         "2026-11-20T13:00:00+00:00",
         "2026-11-20T14:00:00+00:00",
     ]
 
 
-def test_a_strftime_date_format_reads_exactly_that(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, "Title,Close date\nFleet,2027|04|03\nKiosk,nope\n")
-    code, _, err = cli("import", path, "--date-format", "%Y|%m|%d")
-    assert code == 2
-    assert err.splitlines()[0] == (
-        f"{path}:3: column \"Close date\": 'nope' is not accepted; does not match %Y|%m|%d"
-    )
-
-
 def test_lost_history_without_reasons_or_dates_imports_as_unknown_with_dates_left_empty(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
+    desk: Desk,
 ) -> None:
     text = (
         "Title,Status,Lost reason,Stage\n"
@@ -399,11 +371,9 @@ def test_lost_history_without_reasons_or_dates_imports_as_unknown_with_dates_lef
         "C,lost,budget cut,\n"
         "D,lost,no-fit,\n"
     )
-    path = write(tmp_path, text)
-    code, out, err = cli("import", path)
-    assert (code, err) == (0, "")
+    _, out = desk.imported(text)
     assert "4 lost (1 lost without a reason (unknown); 4 closed without a date)" in out
-    rows = {d["title"]: d for d in deals(cli)}
+    rows = desk.titled()
     assert [(rows[t]["loss_reason"], rows[t]["loss_note"]) for t in "ABCD"] == [
         ("unknown", ""),
         ("competitor", "went with a competitor"),
@@ -413,13 +383,8 @@ def test_lost_history_without_reasons_or_dates_imports_as_unknown_with_dates_lef
     assert {rows[t]["closed_at"] for t in "ABCD"} == {None}
 
 
-def test_closed_deals_feed_the_history_reports(
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    cli: Cli,  # noqa: F811
-) -> None:
-    text = (
+def test_closed_deals_feed_the_history_reports(desk: Desk) -> None:
+    desk.imported(
         "Title,Amount,Status,Stage,Created,Closed,Lost reason\n"
         "W1,1000,won,Close,2026-09-01,2026-09-11,\n"
         "W2,3000,won,Pitch,2026-09-01,2026-09-21,\n"
@@ -427,7 +392,7 @@ def test_closed_deals_feed_the_history_reports(
         "L2,700,lost,,2026-09-01,2026-09-02,\n"
         "O1,900,,Research,2026-10-01,,\n"
     )
-    assert cli("import", write(tmp_path, text))[0] == 0
+    board = desk.board
     velocity = board.report("velocity", since="2026-09-01")
     assert (velocity.win_rate.hits, velocity.win_rate.n) == (2, 4)
     assert velocity.avg_cycle.value is not None
@@ -448,30 +413,19 @@ def test_closed_deals_feed_the_history_reports(
     assert board.report("stages") is not None
 
 
-def test_every_report_runs_on_imported_history_without_dates(
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    cli: Cli,  # noqa: F811
-) -> None:
+def test_every_report_runs_on_imported_history_without_dates(desk: Desk) -> None:
     from dealboard.domain.reports import REPORTS
 
-    text = "Title,Status,Stage\nW,won,\nL,lost,\nO,,Pitch\n"
-    assert cli("import", write(tmp_path, text))[0] == 0
+    desk.imported("Title,Status,Stage\nW,won,\nL,lost,\nO,,Pitch\n")
     for name in REPORTS:
-        assert board.report(name) is not None
+        assert desk.board.report(name) is not None
 
 
-def test_dry_run_reports_everything_and_writes_nothing(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
+def test_dry_run_reports_everything_and_writes_nothing(desk: Desk) -> None:
     rows = "\n".join(f"Deal {n},{'x' if n % 2 else n}" for n in range(1, 51))
-    path = write(tmp_path, "Title,Value,Probability\n" + rows.replace("\n", ",50\n") + ",50\n")
-    before = row_counts(board)
-    code, out, err = cli("import", path, "--dry-run")
+    path = desk.write("Title,Value,Probability\n" + rows.replace("\n", ",50\n") + ",50\n")
+    before = row_counts(desk.board)
+    code, out, err = desk.cli("import", path, "--dry-run")
     assert code == 2
     assert out.splitlines()[0] == (
         f"{path}: 50 rows, 25 of them ready to import into seven-step; "
@@ -483,77 +437,41 @@ def test_dry_run_reports_everything_and_writes_nothing(
     assert len(problems) == 26
     assert problems[0].startswith(f"{path}:2: column \"Value\": 'x'")
     assert problems[-1] == f"dealboard: {path} would be refused (25 problems); nothing was written"
-    code, out, err = cli("import", path)
-    assert (code, out) == (2, "")
-    assert len(err.splitlines()) == 22
-    assert err.splitlines()[20] == "… and 5 more problems (--dry-run lists every one)"
-    assert row_counts(board) == before
+    _, errors = desk.refused(Path(path))
+    assert len(errors) == 22
+    assert errors[20] == "… and 5 more problems (--dry-run lists every one)"
+    assert row_counts(desk.board) == before
 
 
-def test_a_clean_dry_run_exits_zero_and_writes_nothing(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    before = row_counts(board)
-    code, out, err = cli("import", write(tmp_path, PIPEDRIVE), "--dry-run")
-    assert (code, err) == (0, "")
+def test_a_clean_dry_run_exits_zero_and_writes_nothing(desk: Desk) -> None:
+    before = row_counts(desk.board)
+    _, out = desk.imported(PIPEDRIVE, "--dry-run")
     assert "4 deals would be imported" in out
-    assert row_counts(board) == before
-    with board.database.read() as read:
+    assert row_counts(desk.board) == before
+    with desk.board.database.read() as read:
         assert read.scalars(select(User.name)).all() == ["maria"]
 
 
-def test_only_a_manager_may_import(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    board.add_user("rick", "Rick Rep")
-    before = row_counts(board)
-    code, out, err = cli("import", write(tmp_path, PIPEDRIVE), user="rick")
+def test_only_a_manager_may_import(desk: Desk) -> None:
+    desk.board.add_user("rick", "Rick Rep")
+    before = row_counts(desk.board)
+    code, out, err = desk.cli("import", desk.write(PIPEDRIVE), user="rick")
     assert (code, out) == (3, "")
     assert err == "dealboard: only a manager may import deals; rick is a rep\n"
-    assert row_counts(board) == before
+    assert row_counts(desk.board) == before
 
 
-def test_map_reads_and_skips_columns_and_names_mistakes(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, "Subject,Worth,Name\nFleet,100,Ann\n")
-    code, _, err = cli("import", path, "--map", "Worth=amount")
-    assert code == 2
-    assert err.splitlines()[0].startswith("--map: 'Worth=amount': no field 'amount'; use one of")
-    code, _, err = cli("import", path, "--map", "Price=value")
-    assert err.splitlines()[0] == (
+def test_map_reads_and_skips_columns_and_names_mistakes(desk: Desk) -> None:
+    path = Path(desk.write("Subject,Worth,Name\nFleet,100,Ann\n"))
+    _, errors = desk.refused(path, "--map", "Worth=amount")
+    assert errors[0].startswith("--map: 'Worth=amount': no field 'amount'; use one of")
+    _, errors = desk.refused(path, "--map", "Price=value")
+    assert errors[0] == (
         f"--map: {path} has no column 'Price'; its columns: 'Subject', 'Worth', 'Name'"
     )
-    code, _, err = cli(
-        "import", path, "--map", "subject=title", "--map", "Worth=value", "--map", "Name=contact"
-    )
-    assert (code, err) == (0, "")
-    [deal] = deals(cli)
+    desk.imported(path, "--map", "subject=title", "--map", "Worth=value", "--map", "Name=contact")
+    [deal] = desk.deals()
     assert (deal["title"], deal["value"], deal["contact"]) == ("Fleet", 10000, "Ann")
-
-
-def test_a_file_without_a_title_column_says_how_to_name_one(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, "Subject,Worth\nFleet,100\n")
-    code, _, err = cli("import", path)
-    assert code == 2
-    assert err.splitlines()[0] == (
-        f"{path}: no column holds the deal title (columns: 'Subject', 'Worth'); "
-        "name it with --map 'COLUMN=title'"
-    )
 
 
 @pytest.mark.parametrize(
@@ -568,61 +486,23 @@ def test_a_file_without_a_title_column_says_how_to_name_one(
     ],
     ids=["status-vs-stage", "closed-before-created", "open-but-closed", "future", "status", "esc"],
 )
-def test_rows_that_contradict_themselves_are_refused(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    row: str,
-    message: str,
-) -> None:
-    path = write(tmp_path, "Title,Status,Stage,Created,Closed\n" + row + "\n")
-    code, _, err = cli("import", path)
-    assert code == 2
-    assert err.splitlines()[0].startswith(f"{path}:{message}")
+def test_rows_that_contradict_themselves_are_refused(desk: Desk, row: str, message: str) -> None:
+    path, errors = desk.refused("Title,Status,Stage,Created,Closed\n" + row + "\n")
+    assert errors[0].startswith(f"{path}:{message}")
 
 
-def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("Title,Account\nFleet,Acme\nKiosk,Café\n".encode("latin-1"))
-    code, _, err = cli("import", str(path))
-    assert code == 2
-    assert err.splitlines()[0] == (
-        f"{path}:3: byte 0xE9 is not UTF-8; save the file as UTF-8 (in Excel: CSV UTF-8) "
-        "and import it again"
+def test_utf16_with_its_mark_is_read(desk: Desk) -> None:
+    desk.imported("Title\tAmount\nKiosk Café\t100\n".encode("utf-16"), name="excel.txt")
+    assert desk.deals()[0]["title"] == "Kiosk Café"
+
+
+def test_owners_match_existing_users_by_login_or_name(desk: Desk) -> None:
+    desk.board.add_user("lena", "Lena Hoffmann")
+    _, out = desk.imported(
+        "Title,Owner\nA,LENA\nB,lena hoffmann\nC,Sam Tan\nD,Sam Tan\nE,sam@example.com\n"
     )
-
-
-def test_utf16_with_its_mark_is_read(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = tmp_path / "excel.txt"
-    path.write_bytes("Title\tAmount\nKiosk Café\t100\n".encode("utf-16"))
-    code, _, err = cli("import", str(path))
-    assert (code, err) == (0, "")
-    assert deals(cli)[0]["title"] == "Kiosk Café"
-
-
-def test_owners_match_existing_users_by_login_or_name(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    board.add_user("lena", "Lena Hoffmann")
-    text = "Title,Owner\nA,LENA\nB,lena hoffmann\nC,Sam Tan\nD,Sam Tan\nE,sam@example.com\n"
-    code, out, _ = cli("import", write(tmp_path, text))
-    assert code == 0
     assert "new users (reps): sam.tan (Sam Tan), sam@example.com" in out
-    assert [d["owner"] for d in deals(cli)] == [
+    assert [d["owner"] for d in desk.deals()] == [
         "lena",
         "lena",
         "sam.tan",
@@ -631,29 +511,17 @@ def test_owners_match_existing_users_by_login_or_name(
     ]
 
 
-def test_imported_deals_are_added_after_the_cards_already_in_a_column(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    first = board.add_deal(DealFields(title="Already here"))
-    assert cli("import", write(tmp_path, "Title\nNew one\nNew two\n"))[0] == 0
-    titles = [d.title for d in board.list_deals(stage="Prospect")]
+def test_imported_deals_are_added_after_the_cards_already_in_a_column(desk: Desk) -> None:
+    first = desk.board.add_deal(DealFields(title="Already here"))
+    desk.imported("Title\nNew one\nNew two\n")
+    titles = [d.title for d in desk.board.list_deals(stage="Prospect")]
     assert titles == ["Already here", "New one", "New two"]
-    assert board.deal(first).summary.position == 0
+    assert desk.board.deal(first).summary.position == 0
 
 
-def test_json_options_are_refused_for_csv_only_flags(
-    cli: Cli,  # noqa: F811
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, "{}", "board.json")
-    code, _, err = cli("import", path, "--map", "a=title")
-    assert code == 2
-    assert "only CSV imports take it" in err
+def test_json_options_are_refused_for_csv_only_flags(desk: Desk) -> None:
+    _, errors = desk.refused("{}", "--map", "a=title", name="board.json")
+    assert any("only CSV imports take it" in line for line in errors)
 
 
 def test_a_missing_file_is_one_line(cli: Cli, board: Board, tmp_path: Path) -> None:  # noqa: F811
@@ -673,20 +541,17 @@ def _card_badges(board: Board) -> dict[str, list[str]]:
 
 
 def test_imported_open_deals_are_no_new_leads_and_their_clocks_start_at_the_import(
-    board: Board,
-    timed: FixedClock,
-    tmp_path: Path,
-    cli: Cli,  # noqa: F811
+    desk: Desk,
 ) -> None:
     """A pipeline brought over from another CRM must not open as a wall of breaches."""
-    text = (
+    board = desk.board
+    desk.imported(
         "Title,Stage,Owner,Created\n"
         "Old prospect,Prospect,rick,2025-03-01\n"
         "Old pitch,Pitch,rick,2025-06-01\n"
     )
-    assert cli("import", write(tmp_path, text))[0] == 0
     fresh = board.add_deal(DealFields(title="New lead", owner="rick"))
-    timed.advance(hours=1)
+    desk.clock.advance(hours=1)
     badges = _card_badges(board)
     assert not [b for b in badges["Old prospect"] if "⚠" in b or "quiet" in b]
     assert not [b for b in badges["Old pitch"] if "⚠" in b or "quiet" in b]
@@ -698,7 +563,7 @@ def test_imported_open_deals_are_no_new_leads_and_their_clocks_start_at_the_impo
     assert [(r.owner, r.sla.n) for r in owners.owners if r.sla.n] == [("rick", 1)]
     assert owners.team.sla.n == 1
 
-    timed.advance(days=22)  # past Prospect's 5 attempts in 14 days and both rot days
+    desk.clock.advance(days=22)  # past Prospect's 5 attempts in 14 days and both rot days
     badges = _card_badges(board)
     assert "⚠ 0/5 late" in badges["Old prospect"]
     assert "quiet 22d" in badges["Old prospect"] and "quiet 22d" in badges["Old pitch"]
