@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from dealboard.domain.board import Board
 from dealboard.domain.demo import seed_demo
+from test_standup import zone  # noqa: F401 - the fixture is used by name
 
 
 @pytest.fixture
@@ -13,3 +16,9 @@ def demo_board(board: Board) -> Board:
     """The board with the ~40 demo deals, opened by maria (a manager)."""
     seed_demo(board, "seven-step")
     return board
+
+
+@pytest.fixture
+def demo_in_utc(demo_board: Board, zone: Callable[[str], None]) -> None:  # noqa: F811
+    """Read the demo board on a calendar in UTC, switched once the board is seeded."""
+    zone("UTC")

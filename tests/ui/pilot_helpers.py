@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -10,6 +13,7 @@ from textual.widget import Widget
 
 from dealboard.domain.board import Board
 from dealboard.domain.records import DealSummary
+from dealboard.ui.app import DealboardApp
 from dealboard.ui.board.column import StageColumn
 from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.live import DatabaseChanged, LiveUpdates
@@ -51,6 +55,36 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def press_and_settle(pilot: Pilot, *keys: str) -> None:
+    """Press `keys`, then wait until what they started has answered and is drawn."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def open_with(pilot: Pilot, key: str, *, theme: str | None = None) -> None:
+    """Once the app has loaded (on `theme`, if given), press `key` and wait for what it opens."""
+    if theme is not None:
+        pilot.app.theme = theme
+    await settle(pilot)
+    await press_and_settle(pilot, key)
+
+
+@asynccontextmanager
+async def app_opened_with(
+    board: Board, key: str, size: tuple[int, int], *, theme: str | None = None
+) -> AsyncIterator[Pilot]:
+    """The board app under Pilot at `size`, with the screen that `key` opens on top."""
+    async with DealboardApp(board).run_test(size=size) as pilot:
+        await open_with(pilot, key, theme=theme)
+        yield pilot
+
+
+async def after_a_change_elsewhere(pilot: Pilot) -> None:
+    """No key: give the screen time to follow another board's write by itself, then settle."""
+    await pilot.pause(1.0)
+    await settle(pilot)
 
 
 def board_screen(pilot: Pilot) -> BoardScreen:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from pilot_helpers import seen, settle
+import pytest
+from pilot_helpers import (
+    after_a_change_elsewhere,
+    app_opened_with,
+    open_with,
+    press_and_settle,
+    seen,
+    settle,
+)
 from textual.pilot import Pilot
 from textual.widgets import Tabs
 
@@ -17,7 +23,6 @@ from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.reports.charts import FULL
 from dealboard.ui.reports.screen import ReportsScreen
 from dealboard.ui.reports.wording import days_text, money_text, rate_text
-from test_standup import zone  # noqa: F401 - the fixture is used by name
 
 
 def _chart(pilot: Pilot) -> list[str]:
@@ -40,18 +45,16 @@ def _active(pilot: Pilot) -> str:
     return pilot.app.screen.query_one(Tabs).active
 
 
-async def _open(pilot: Pilot) -> None:
-    await settle(pilot)
-    await pilot.press("R")
-    await settle(pilot)
+def _reached(pilot: Pilot) -> str:
+    """How many deals reached Prospect, as the funnel's first row says."""
+    return _row(pilot, "Prospect").split()[-5]
 
 
 async def test_r_opens_the_funnel_with_the_domains_counts_then_esc_goes_back(
     demo_board: Board,
 ) -> None:
     funnel = demo_board.report("funnel")
-    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+    async with app_opened_with(demo_board, "R", (80, 24)) as pilot:
         assert isinstance(pilot.app.screen, ReportsScreen)
         assert _active(pilot) == "funnel"
         assert "Reports · Seven-step sales process · all time · everyone" in _title(pilot)
@@ -69,14 +72,12 @@ async def test_r_opens_the_funnel_with_the_domains_counts_then_esc_goes_back(
             widths.append(line.count(FULL))
         assert widths == sorted(widths, reverse=True) and widths[-1] > 0  # a funnel
         assert f"{funnel.deals} deals created: {funnel.open} open" in "\n".join(_chart(pilot))
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
 
 
 async def test_number_keys_and_arrows_choose_the_report(demo_board: Board) -> None:
-    async with DealboardApp(demo_board).run_test(size=(120, 36)) as pilot:
-        await _open(pilot)
+    async with app_opened_with(demo_board, "R", (120, 36)) as pilot:
         await pilot.press("2")
         assert _active(pilot) == "stages"
         await pilot.press("right")
@@ -94,20 +95,15 @@ async def test_number_keys_and_arrows_choose_the_report(demo_board: Board) -> No
         assert _chart(pilot)[2] == "By reason"
 
 
-async def test_every_report_shows_the_figures_the_domain_worked_out(
-    demo_board: Board,
-    zone: Callable[[str], None],  # noqa: F811
-) -> None:
-    zone("UTC")
+@pytest.mark.usefixtures("demo_in_utc")
+async def test_every_report_shows_the_figures_the_domain_worked_out(demo_board: Board) -> None:
     stages = demo_board.report("stages")
     velocity = demo_board.report("velocity")
     forecast = demo_board.report("forecast")
     losses = demo_board.report("losses")
     cohorts = demo_board.report("cohorts")
     owners = demo_board.report("owners")
-    async with DealboardApp(demo_board).run_test(size=(120, 60)) as pilot:
-        await _open(pilot)
-
+    async with app_opened_with(demo_board, "R", (120, 60)) as pilot:
         await pilot.press("2")
         for stage in stages.stages:
             figures = _row(pilot, stage.stage).split()
@@ -154,8 +150,7 @@ async def test_every_report_shows_the_figures_the_domain_worked_out(
 
 
 async def test_an_empty_board_says_so_in_a_sentence(board: Board) -> None:
-    async with DealboardApp(board).run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+    async with app_opened_with(board, "R", (80, 24)) as pilot:
         said = []
         for key in "1234567":
             await pilot.press(key)
@@ -178,13 +173,11 @@ async def test_a_change_made_elsewhere_shows_without_a_key(
 ) -> None:
     before = demo_board.report("funnel")
     other = Board(Database(demo_board.database.url), "lena", clock)
-    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
-        assert _row(pilot, "Prospect").split()[-5] == str(before.steps[0].reached)
+    async with app_opened_with(demo_board, "R", (80, 24)) as pilot:
+        assert _reached(pilot) == str(before.steps[0].reached)
         other.add_deal(DealFields(title="Kiosk rollout"))
-        await pilot.pause(1.0)  # no key: the screen follows changes by itself
-        await settle(pilot)
-        assert _row(pilot, "Prospect").split()[-5] == str(before.steps[0].reached + 1)
+        await after_a_change_elsewhere(pilot)
+        assert _reached(pilot) == str(before.steps[0].reached + 1)
         assert f"{before.deals + 1} deals created" in "\n".join(_chart(pilot))
     other.database.dispose()
 
@@ -192,24 +185,19 @@ async def test_a_change_made_elsewhere_shows_without_a_key(
 async def test_w_changes_the_window_and_o_steps_through_the_owners(demo_board: Board) -> None:
     recent = demo_board.report("funnel", since="90d")
     arjuns = demo_board.report("funnel", owner="arjun")
-    async with DealboardApp(demo_board).run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+    async with app_opened_with(demo_board, "R", (100, 30)) as pilot:
+        await press_and_settle(pilot, "w")
         assert "last 90 days" in _title(pilot)
-        assert _row(pilot, "Prospect").split()[-5] == str(recent.steps[0].reached)
-        await pilot.press("w", "w")
-        await settle(pilot)
+        assert _reached(pilot) == str(recent.steps[0].reached)
+        await press_and_settle(pilot, "w", "w")
         assert "all time" in _title(pilot)
-        await pilot.press("o")
-        await settle(pilot)
+        await press_and_settle(pilot, "o")
         assert "@arjun" in _title(pilot)
-        assert _row(pilot, "Prospect").split()[-5] == str(arjuns.steps[0].reached)
+        assert _reached(pilot) == str(arjuns.steps[0].reached)
 
 
 async def test_bars_scale_to_the_width_of_the_terminal(demo_board: Board) -> None:
-    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
-        await _open(pilot)
+    async with app_opened_with(demo_board, "R", (80, 24)) as pilot:
         narrow = _row(pilot, "Prospect")
         assert len(narrow) <= 80 - 4
         await pilot.resize_terminal(200, 60)
@@ -218,28 +206,22 @@ async def test_bars_scale_to_the_width_of_the_terminal(demo_board: Board) -> Non
         assert wide.count(FULL) > 2 * narrow.count(FULL)
         assert wide.split()[-5:] == narrow.split()[-5:]
         await pilot.resize_terminal(80, 24)
-        await pilot.press("4", "pagedown")  # three currencies: more than a screen
-        await settle(pilot)
+        await press_and_settle(pilot, "4", "pagedown")  # three currencies: more than a screen
         assert pilot.app.screen.query_one("#reports-body").scroll_y > 0
 
 
 def test_the_funnel_at_120_by_36(demo_board: Board, snap_compare) -> None:
-    async def open_reports(pilot: Pilot) -> None:
-        await _open(pilot)
+    assert snap_compare(
+        DealboardApp(demo_board),
+        terminal_size=(120, 36),
+        run_before=lambda pilot: open_with(pilot, "R"),
+    )
 
-    assert snap_compare(DealboardApp(demo_board), terminal_size=(120, 36), run_before=open_reports)
 
-
-def test_the_forecast_on_the_projector_at_120_by_36(
-    demo_board: Board,
-    zone: Callable[[str], None],  # noqa: F811
-    snap_compare,
-) -> None:
-    zone("UTC")
-
+@pytest.mark.usefixtures("demo_in_utc")
+def test_the_forecast_on_the_projector_at_120_by_36(demo_board: Board, snap_compare) -> None:
     async def open_forecast(pilot: Pilot) -> None:
-        pilot.app.theme = "projector"
-        await _open(pilot)
+        await open_with(pilot, "R", theme="projector")
         await pilot.press("4")
         await pilot.pause()
 
@@ -248,8 +230,7 @@ def test_the_forecast_on_the_projector_at_120_by_36(
 
 async def test_velocity_tiles_carry_their_sample_sizes(demo_board: Board) -> None:
     velocity = demo_board.report("velocity")
-    async with DealboardApp(demo_board).run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
+    async with app_opened_with(demo_board, "R", (100, 30)) as pilot:
         await pilot.press("3")
         await pilot.pause()
         labels = [

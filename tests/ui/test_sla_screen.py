@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from pilot_helpers import board_screen, seen, settle, shown_text
+import pytest
+from pilot_helpers import (
+    after_a_change_elsewhere,
+    app_opened_with,
+    board_screen,
+    open_with,
+    press_and_settle,
+    seen,
+    shown_text,
+)
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits
 
@@ -24,8 +33,9 @@ def _digits(pilot: Pilot, name: str) -> str:
     return str(pilot.app.screen.query_one(f"#digits-{name}", Digits).value)
 
 
-def _leads(board: Board, clock: FixedClock) -> int:
-    """Maria answers her lead in 3 minutes; Rick's lead waits untouched."""
+@pytest.fixture
+def waiting(board: Board, clock: FixedClock) -> int:
+    """Maria answers her lead in 3 minutes; Rick's lead (its id) waits untouched."""
     board.add_user("rick", "[b]Rick[/b]")
     mine = board.add_deal(DealFields(title="Clinic", next_step="Demo", next_step_due="+2d"))
     waiting = board.add_deal(DealFields(title="Kiosks", owner="rick"))
@@ -35,14 +45,18 @@ def _leads(board: Board, clock: FixedClock) -> int:
     return waiting
 
 
+async def _press_on_ricks_row(pilot: Pilot, key: str) -> BoardScreen:
+    """Press `key` on Rick's row of the SLA screen: the board it hands over to."""
+    await press_and_settle(pilot, "down", key)
+    screen = board_screen(pilot)
+    assert pilot.app.screen is screen
+    return screen
+
+
 async def test_m_shows_each_owner_and_the_team_then_esc_goes_back(
-    board: Board, clock: FixedClock
+    board: Board, clock: FixedClock, waiting: int
 ) -> None:
-    waiting = _leads(board, clock)
-    async with DealboardApp(board).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("M")
-        await settle(pilot)
+    async with app_opened_with(board, "M", (80, 24)) as pilot:
         assert isinstance(pilot.app.screen, SlaScreen)
         assert _rows(pilot) == [
             ["maria", "1", "3m 00s", "100% (1/1)", "0", "0", "0"],
@@ -55,31 +69,21 @@ async def test_m_shows_each_owner_and_the_team_then_esc_goes_back(
         assert "first touch within 5 min" in seen(pilot.app.screen.query_one("#sla-rules"))
         other = Board(Database(board.database.url), "rick", clock)
         other.add_activity(waiting, kind="email", subject="Sorry, late", done=True)
-        await pilot.pause(1.0)  # no key: the screen follows changes by itself
-        await settle(pilot)
+        await after_a_change_elsewhere(pilot)
         assert _rows(pilot)[1] == ["[b]Rick[/b]", "1", "1h 03m", "0% (0/1)", "0", "0", "1"]
         assert _digits(pilot, "breaches") == "0"
-        await pilot.press("w")
-        await settle(pilot)
+        await press_and_settle(pilot, "w")
         assert "leads of the last 7 days" in seen(pilot.app.screen.query_one("#sla-title"))
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
     other.database.dispose()
 
 
 async def test_enter_on_an_owner_filters_the_board_to_their_breaches(
-    board: Board, clock: FixedClock
+    board: Board, waiting: int
 ) -> None:
-    waiting = _leads(board, clock)
-    async with DealboardApp(board).run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("M")
-        await settle(pilot)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        screen = board_screen(pilot)
-        assert pilot.app.screen is screen
+    async with app_opened_with(board, "M", (120, 30)) as pilot:
+        screen = await _press_on_ricks_row(pilot, "enter")
         assert screen.filter_text == "@rick breach"
         shown = [d.id for c in screen.visible_columns() for d in c.cards.deals]
         assert shown == [waiting]
@@ -87,39 +91,26 @@ async def test_enter_on_an_owner_filters_the_board_to_their_breaches(
 
 
 def test_the_sla_screen_on_the_demo_board_at_80_by_24(demo_board: Board, snap_compare) -> None:
-    async def open_sla(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("M")
-        await settle(pilot)
-
-    assert snap_compare(DealboardApp(demo_board), terminal_size=(80, 24), run_before=open_sla)
+    assert snap_compare(
+        DealboardApp(demo_board),
+        terminal_size=(80, 24),
+        run_before=lambda pilot: open_with(pilot, "M"),
+    )
 
 
 async def test_m_on_an_owner_marks_their_breached_cards_for_reassigning(
-    board: Board, clock: FixedClock
+    board: Board, waiting: int
 ) -> None:
-    waiting = _leads(board, clock)
     board.add_deal(DealFields(title="Rick's fresh lead", owner="rick"))
-    async with DealboardApp(board).run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("M")
-        await settle(pilot)
-        await pilot.press("down", "m")
-        await settle(pilot)
-        screen = board_screen(pilot)
-        assert pilot.app.screen is screen and screen.marked == {waiting}
+    async with app_opened_with(board, "M", (120, 30)) as pilot:
+        screen = await _press_on_ricks_row(pilot, "m")
+        assert screen.marked == {waiting}
         assert "1 marked (O reassigns" in seen(screen.query_one("#board-title"))
 
 
-async def test_muted_zeros_stay_readable_on_the_light_theme(
-    board: Board, clock: FixedClock
-) -> None:
-    _leads(board, clock)
-    async with DealboardApp(board).run_test(size=(120, 36)) as pilot:
-        pilot.app.theme = "dealboard-light"
-        await settle(pilot)
-        await pilot.press("M")
-        await settle(pilot)
+@pytest.mark.usefixtures("waiting")
+async def test_muted_zeros_stay_readable_on_the_light_theme(board: Board) -> None:
+    async with app_opened_with(board, "M", (120, 36), theme="dealboard-light") as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, SlaScreen)
         zero = screen._style("sla--zero").color

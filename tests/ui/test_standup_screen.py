@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from pilot_helpers import board_screen, seen, settle
+import pytest
+from pilot_helpers import (
+    after_a_change_elsewhere,
+    app_opened_with,
+    board_screen,
+    open_with,
+    press_and_settle,
+    seen,
+    settle,
+)
 from textual.pilot import Pilot
 from textual.widgets import Digits, Footer, Header, Input
 
@@ -18,7 +27,7 @@ from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier
 from dealboard.ui.standup.app import StandupApp
 from dealboard.ui.standup.screen import StandupScreen
-from test_standup import _week, zone  # noqa: F401 - the fixture is used by name
+from test_standup import _week
 
 
 def _heading(pilot: Pilot) -> str:
@@ -42,18 +51,23 @@ def _tiles(pilot: Pilot) -> list[tuple[str, str]]:
     ]
 
 
-async def test_s_opens_the_standup_full_screen_and_space_and_arrows_turn_the_pages(
+@pytest.fixture
+def week(
     board: Board,
     rep_board: Board,
     clock: FixedClock,
-    zone: Callable[[str], None],  # noqa: F811
-) -> None:
+    zone: Callable[[str], None],
+) -> dict[str, int]:
+    """The week of `_week` on a calendar in UTC, ending on Monday morning; the deals' ids."""
     zone("UTC")
-    _week(board, rep_board, clock)
-    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
+    return _week(board, rep_board, clock)
+
+
+@pytest.mark.usefixtures("week")
+async def test_s_opens_the_standup_full_screen_and_space_and_arrows_turn_the_pages(
+    board: Board,
+) -> None:
+    async with app_opened_with(board, "S", (100, 30)) as pilot:
         screen = pilot.app.screen
         assert isinstance(screen, StandupScreen)
         assert not screen.query(Footer) and not screen.query(Header)  # no chrome
@@ -83,40 +97,28 @@ async def test_s_opens_the_standup_full_screen_and_space_and_arrows_turn_the_pag
         assert "space → l pgdn  Next page" in keys
         assert "Type a monthly target (for this session)" in keys
         await pilot.press("escape")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
-        await pilot.press("S")
-        await settle(pilot)
+        await press_and_settle(pilot, "S")
         assert isinstance(pilot.app.screen, StandupScreen)
         await pilot.press("S")  # S toggles
         assert isinstance(pilot.app.screen, BoardScreen)
 
 
 async def test_a_change_made_elsewhere_shows_up_on_the_same_page(
-    board: Board,
-    rep_board: Board,
-    clock: FixedClock,
-    zone: Callable[[str], None],  # noqa: F811
+    board: Board, clock: FixedClock, week: dict[str, int]
 ) -> None:
-    zone("UTC")
-    ids = _week(board, rep_board, clock)
-    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
+    async with app_opened_with(board, "S", (100, 30)) as pilot:
         await pilot.press("space")
         assert _tiles(pilot)[0] == ("3", "SLA breaches")
         other = Board(Database(board.database.url), "maria", clock)
-        other.add_activity(ids["Before"], kind="call", subject="Caught up", done=True)
-        await pilot.pause(1.0)  # no key: the screen follows changes by itself
-        await settle(pilot)
+        other.add_activity(week["Before"], kind="call", subject="Caught up", done=True)
+        await after_a_change_elsewhere(pilot)
         assert _heading(pilot) == "Needs attention"
         assert _tiles(pilot)[0] == ("2", "SLA breaches")
         assert "Before" not in _body(pilot)
-        other.lose(ids["Mover"], "timing")
-        await pilot.pause(1.0)
-        await settle(pilot)
+        other.lose(week["Mover"], "timing")
+        await after_a_change_elsewhere(pilot)
         await pilot.press("left")
         assert _tiles(pilot)[3] == ("2", "lost")
         board_titles = [
@@ -126,45 +128,32 @@ async def test_a_change_made_elsewhere_shows_up_on_the_same_page(
     other.database.dispose()
 
 
+@pytest.mark.usefixtures("week")
 async def test_t_types_a_monthly_target_and_the_forecast_is_held_against_it(
     board: Board,
-    rep_board: Board,
-    clock: FixedClock,
-    zone: Callable[[str], None],  # noqa: F811
 ) -> None:
-    zone("UTC")
-    _week(board, rep_board, clock)
-    async with DealboardApp(board).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
+    async with app_opened_with(board, "S", (100, 30)) as pilot:
         await pilot.press("space", "space", "t")
         await pilot.press(*"lots", "enter")
         assert "target: 'lots' is not accepted" in seen(
             pilot.app.screen.query_one("#target-problem")
         )
         pilot.app.screen.query_one(Input).value = "100k"
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "enter")
         assert _heading(pilot) == "Forecast · monthly target $100k"
         assert _tiles(pilot) == [
             ("$49k", "November"),
             ("49%", "of target in November"),
             ("$250", "December"),
         ]
-        await pilot.press("escape", "S", "space", "space")  # the target holds for the session
-        await settle(pilot)
+        await press_and_settle(pilot, "escape", "S", "space", "space")  # the target holds
         assert _heading(pilot) == "Forecast · monthly target $100k"
 
 
+@pytest.mark.usefixtures("week")
 async def test_dealboard_standup_opens_straight_into_standup_mode_and_y_copies_markdown(
     board: Board,
-    rep_board: Board,
-    clock: FixedClock,
-    zone: Callable[[str], None],  # noqa: F811
 ) -> None:
-    zone("UTC")
-    _week(board, rep_board, clock)
     app = StandupApp(board, since="2026-11-19", target="EUR 5k")
     copied: list[str] = []
     app.copier = Copier(copied.append, lambda _app: False, {})
@@ -172,12 +161,10 @@ async def test_dealboard_standup_opens_straight_into_standup_mode_and_y_copies_m
         await settle(pilot)
         assert isinstance(pilot.app.screen, StandupScreen)
         assert _heading(pilot) == "Since Thursday"
-        await pilot.press("y")  # the same stand-up, as Markdown for the team's chat
-        await settle(pilot)
+        await press_and_settle(pilot, "y")  # the same stand-up, as Markdown for the team's chat
         assert copied[0].startswith("## Stand-up · All pipelines · since Thursday\n")
         assert "### Forecast (monthly target €5k)" in copied[0]
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
 
 
@@ -193,31 +180,20 @@ def _friday_at_the_demo(board: Board, clock: FixedClock) -> None:
     clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
+@pytest.mark.usefixtures("demo_in_utc")
 def test_standup_page_one_on_the_projector_at_120_by_36(
-    demo_board: Board,
-    clock: FixedClock,
-    zone: Callable[[str], None],  # noqa: F811
-    snap_compare,
+    demo_board: Board, clock: FixedClock, snap_compare
 ) -> None:
-    zone("UTC")
     _friday_at_the_demo(demo_board, clock)
-
-    async def open_standup(pilot: Pilot) -> None:
-        pilot.app.theme = "projector"
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
-
-    assert snap_compare(DealboardApp(demo_board), terminal_size=(120, 36), run_before=open_standup)
+    assert snap_compare(
+        DealboardApp(demo_board),
+        terminal_size=(120, 36),
+        run_before=lambda pilot: open_with(pilot, "S", theme="projector"),
+    )
 
 
-def test_standup_forecast_on_the_projector_at_80_by_24(
-    demo_board: Board,
-    zone: Callable[[str], None],  # noqa: F811
-    snap_compare,
-) -> None:
-    zone("UTC")
-
+@pytest.mark.usefixtures("demo_in_utc")
+def test_standup_forecast_on_the_projector_at_80_by_24(demo_board: Board, snap_compare) -> None:
     async def open_forecast(pilot: Pilot) -> None:
         pilot.app.theme = "projector"
         await settle(pilot)
@@ -229,15 +205,11 @@ def test_standup_forecast_on_the_projector_at_80_by_24(
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_forecast)
 
 
+@pytest.mark.usefixtures("demo_in_utc")
 async def test_a_larger_screen_puts_more_on_a_page_and_stays_on_the_same_section(
     demo_board: Board,
-    zone: Callable[[str], None],  # noqa: F811
 ) -> None:
-    zone("UTC")
-    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("S")
-        await settle(pilot)
+    async with app_opened_with(demo_board, "S", (80, 24)) as pilot:
         await pilot.press("space")
         assert _heading(pilot) == "Needs attention (1/2)"
         await pilot.press("space")

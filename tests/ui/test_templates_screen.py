@@ -8,8 +8,18 @@ real database.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pyperclip
-from pilot_helpers import board_screen, seen, settle
+from pilot_helpers import (
+    after_a_change_elsewhere,
+    board_screen,
+    open_with,
+    press_and_settle,
+    seen,
+    settle,
+)
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
@@ -26,6 +36,7 @@ from dealboard.ui.clipboard import (
 )
 from dealboard.ui.deal.screen import DealScreen
 from dealboard.ui.templates.screen import TemplatesScreen
+from test_pipelines import MINIMAL as NO_TEMPLATES  # a pipeline whose stages have no templates
 
 FLEET = "Fleet telematics rollout"  # the first Prospect card of the demo board
 FLEET_ACCOUNT = "Harbor Freight Lines"
@@ -46,15 +57,19 @@ class FakePyperclip:
         self.copied.append(text)
 
 
-def app_with(
+@asynccontextmanager
+async def copying(
     board: Board,
-    system: FakePyperclip,
     *,
+    works: bool = True,
     terminal: bool = True,
     environ: dict[str, str] | None = None,
     pipeline: str | None = None,
-) -> tuple[DealboardApp, list[str]]:
-    """The real app with its copier swapped; also the texts sent by OSC 52."""
+    size: tuple[int, int] = (80, 24),
+) -> AsyncIterator[tuple[Pilot, FakePyperclip, list[str]]]:
+    """The real app under Pilot with its copier swapped: its pilot, the fake pyperclip (working
+    or not), and the texts sent by OSC 52."""
+    system = FakePyperclip(works)
     app = DealboardApp(board, pipeline=pipeline)
     app.copier = Copier(system, lambda _app: terminal, environ or {})
     sent: list[str] = []
@@ -65,7 +80,8 @@ def app_with(
         send(text)
 
     app.copy_to_clipboard = spy  # type: ignore[method-assign]
-    return app, sent
+    async with app.run_test(size=size) as pilot:
+        yield pilot, system, sent
 
 
 def toasts(pilot: Pilot) -> list[str]:
@@ -76,14 +92,17 @@ def preview(pilot: Pilot) -> str:
     return seen(pilot.app.screen.query_one("#tpl-text"))
 
 
+def preview_words(pilot: Pilot) -> str:
+    """The preview as one line: line breaks and runs of spaces folded to single spaces."""
+    return " ".join(preview(pilot).split())
+
+
 def status(pilot: Pilot) -> str:
     return seen(pilot.app.screen.query_one("#tpl-status"))
 
 
 async def open_templates(pilot: Pilot) -> TemplatesScreen:
-    await settle(pilot)
-    await pilot.press("t")
-    await settle(pilot)
+    await open_with(pilot, "t")
     screen = pilot.app.screen
     assert isinstance(screen, TemplatesScreen)
     return screen
@@ -92,44 +111,34 @@ async def open_templates(pilot: Pilot) -> TemplatesScreen:
 async def test_t_shows_the_stage_templates_filled_in_and_y_copies_the_one_shown(
     demo_board: Board,
 ) -> None:
-    system = FakePyperclip()
-    app, sent = app_with(demo_board, system)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with copying(demo_board) as (pilot, system, sent):
         screen = await open_templates(pilot)
         assert screen.found is not None and screen.found.deal.title == FLEET
         title = seen(screen.query_one("#tpl-title"))
         assert title.startswith(f"Prospect templates for {FLEET}")
         options = seen(screen.query_one("#tpl-list"))
         assert "First call" in options and "call script" in options and "Intro email" in options
-        assert f"First call with Dana Whitfield at {FLEET_ACCOUNT}." in " ".join(
-            preview(pilot).split()
-        )
+        assert f"First call with Dana Whitfield at {FLEET_ACCOUNT}." in preview_words(pilot)
         assert "Every field filled in" in status(pilot)
         await pilot.press("j")
-        assert " ".join(preview(pilot).split()).startswith(
+        assert preview_words(pilot).startswith(
             f"Subject: {FLEET_ACCOUNT} and {FLEET}: how we would work together Hi Dana,"
         )
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
         assert len(system.copied) == 1 and sent == []
         assert system.copied[0].startswith(f"Subject: {FLEET_ACCOUNT} and {FLEET}: how")
         assert "\n\nHi Dana,\n\n" in system.copied[0]
         assert f"Copied: Intro email: {SYSTEM_MESSAGE}" in toasts(pilot)
-        await pilot.press("k", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "k", "enter")
         assert system.copied[1].startswith("First call with Dana Whitfield")
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert pilot.app.screen is board_screen(pilot)
 
 
 async def test_without_a_system_clipboard_the_text_goes_by_osc_52(demo_board: Board) -> None:
-    system = FakePyperclip(works=False)
-    app, sent = app_with(demo_board, system)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with copying(demo_board, works=False) as (pilot, system, sent):
         await open_templates(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
         assert system.copied == []
         assert len(sent) == 1 and sent[0].startswith("First call with Dana Whitfield")
         assert pilot.app.clipboard == sent[0]  # what Textual keeps of an OSC 52 copy
@@ -138,23 +147,18 @@ async def test_without_a_system_clipboard_the_text_goes_by_osc_52(demo_board: Bo
 
 
 async def test_over_ssh_osc_52_goes_first(demo_board: Board) -> None:
-    system = FakePyperclip()
-    app, sent = app_with(demo_board, system, environ={"SSH_CONNECTION": "10.0.0.2 5 10.0.0.1 22"})
-    async with app.run_test(size=(80, 24)) as pilot:
+    ssh = {"SSH_CONNECTION": "10.0.0.2 5 10.0.0.1 22"}
+    async with copying(demo_board, environ=ssh) as (pilot, system, sent):
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
         assert system.copied == [] and len(sent) == 1
         assert any("OSC 52" in t for t in toasts(pilot))
 
 
 async def test_with_no_way_to_copy_the_text_is_shown_to_select(demo_board: Board) -> None:
-    system = FakePyperclip(works=False)
-    app, sent = app_with(demo_board, system, terminal=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with copying(demo_board, works=False, terminal=False) as (pilot, system, sent):
         await open_templates(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
         by_hand = pilot.app.screen
         assert isinstance(by_hand, CopyByHand)
         area = by_hand.query_one("#copy-text", TextArea)
@@ -164,18 +168,15 @@ async def test_with_no_way_to_copy_the_text_is_shown_to_select(demo_board: Board
         reason = " ".join(seen(by_hand.query_one("#copy-reason")).split())
         assert "Could not copy" in reason and "pyperclip" in reason and "OSC 52" in reason
         assert sent == [] and system.copied == []
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, TemplatesScreen)
 
 
 async def test_dealboard_clipboard_off_always_shows_the_text(demo_board: Board) -> None:
-    system = FakePyperclip()
-    app, sent = app_with(demo_board, system, environ={"DEALBOARD_CLIPBOARD": "off"})
-    async with app.run_test(size=(80, 24)) as pilot:
+    off = {"DEALBOARD_CLIPBOARD": "off"}
+    async with copying(demo_board, environ=off) as (pilot, system, sent):
         await settle(pilot)
-        await pilot.press("Y")
-        await settle(pilot)
+        await press_and_settle(pilot, "Y")
         assert isinstance(pilot.app.screen, CopyByHand)
         assert "switched off" in seen(pilot.app.screen.query_one("#copy-reason"))
         assert pilot.app.screen.query_one(TextArea).text.startswith(f"**{FLEET}**")
@@ -185,14 +186,10 @@ async def test_dealboard_clipboard_off_always_shows_the_text(demo_board: Board) 
 async def test_y_and_shift_y_on_the_board_copy_the_first_template_and_the_summary(
     demo_board: Board,
 ) -> None:
-    system = FakePyperclip()
-    app, _sent = app_with(demo_board, system)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with copying(demo_board) as (pilot, system, _sent):
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("l", "Y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
+        await press_and_settle(pilot, "l", "Y")
         second = board_screen(pilot).focused_deal
     assert system.copied[0].startswith("First call with Dana Whitfield")
     assert system.copied[1].startswith(f"**{second.title}** (#{second.id})\n\n- Account: ")
@@ -201,85 +198,51 @@ async def test_y_and_shift_y_on_the_board_copy_the_first_template_and_the_summar
 
 async def test_missing_fields_are_highlighted_named_and_followed_live(board: Board, clock) -> None:
     deal_id = board.add_deal(DealFields(title="[bold]Kiosks[/bold]", account="Acme"))
-    system = FakePyperclip()
-    app, _sent = app_with(board, system)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with copying(board) as (pilot, system, _sent):
         screen = await open_templates(pilot)
         assert "[bold]Kiosks[/bold]" in seen(screen.query_one("#tpl-title"))
-        shown = preview(pilot)
-        assert "First call with {contact} at Acme." in " ".join(shown.split())
+        assert "First call with {contact} at Acme." in preview_words(pilot)
         assert "fields missing: contact, contact first, next step, next step due" in status(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
         assert "{contact}" in system.copied[0]
         assert any("fields missing: contact" in t for t in toasts(pilot))
         other = Board(Database(board.database.url), "rick", clock)
         other.edit_deal(deal_id, DealFields(contact="Dana Whitfield"))
-        await pilot.pause(1.0)  # no key: the screen follows the deal by itself
-        await settle(pilot)
-        assert "First call with Dana Whitfield at Acme." in " ".join(preview(pilot).split())
+        await after_a_change_elsewhere(pilot)  # the screen follows the deal by itself
+        assert "First call with Dana Whitfield at Acme." in preview_words(pilot)
         assert "fields missing: next step, next step due" in status(pilot)
     other.database.dispose()
-
-
-NO_TEMPLATES = """
-name = "tiny"
-title = "Tiny"
-[[stages]]
-name = "Talk"
-kind = "open"
-probability = 50
-criteria = ["Talked"]
-[[stages]]
-name = "Won"
-kind = "won"
-[[stages]]
-name = "Lost"
-kind = "lost"
-"""
 
 
 async def test_a_stage_without_templates_says_so_and_how_to_add_them(board: Board) -> None:
     board.import_pipeline(parse_pipeline_toml(NO_TEMPLATES))
     board.add_deal(DealFields(title="Quiet one"), pipeline="tiny")
-    system = FakePyperclip()
-    app, sent = app_with(board, system, pipeline="tiny")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with copying(board, pipeline="tiny") as (pilot, system, sent):
         await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
         assert any("No templates for stage Talk" in t for t in toasts(pilot))
         await open_templates(pilot)
         shown = preview(pilot)
         assert "No templates for stage Talk." in shown and "[[stages.templates]]" in shown
-        await pilot.press("y")
-        await settle(pilot)
+        await press_and_settle(pilot, "y")
     assert system.copied == [] and sent == []
 
 
 async def test_the_deal_screen_has_the_same_keys(demo_board: Board) -> None:
-    system = FakePyperclip()
-    app, _sent = app_with(demo_board, system)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+    async with copying(demo_board) as (pilot, system, _sent):
+        await open_with(pilot, "enter")
         assert isinstance(pilot.app.screen, DealScreen)
-        await pilot.press("Y", "y")
-        await settle(pilot)
-        await pilot.press("t")
-        await settle(pilot)
+        await press_and_settle(pilot, "Y", "y")
+        await press_and_settle(pilot, "t")
         assert isinstance(pilot.app.screen, TemplatesScreen)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, DealScreen)
     assert system.copied[0].startswith(f"**{FLEET}**")
     assert system.copied[1].startswith("First call with Dana Whitfield")
 
 
 async def test_the_screen_uses_a_wide_terminal(demo_board: Board) -> None:
-    app, _sent = app_with(demo_board, FakePyperclip())
-    async with app.run_test(size=(200, 60)) as pilot:
+    async with copying(demo_board, size=(200, 60)) as (pilot, _system, _sent):
         screen = await open_templates(pilot)
         await pilot.press("j")
         body = screen.query_one("#tpl-preview")
