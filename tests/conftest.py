@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from clock import FixedClock
+from dealboard.cli import exchange_commands, session
 from dealboard.db.database import Database
 from dealboard.db.migrate import upgrade
 from dealboard.domain.board import Board, open_board
@@ -166,3 +167,15 @@ def rep_board(board: Board, clock: FixedClock) -> Iterator[Board]:
     opened = Board(Database(board.database.url), REP, clock)
     yield opened
     opened.database.dispose()
+
+
+@pytest.fixture
+def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
+    """The command line reads the test's clock, not the wall's."""
+
+    def opened(url: URL, actor: str, **kwargs: object) -> Board:
+        return open_board(url, actor, clock, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session, "open_board", opened)
+    monkeypatch.setattr(exchange_commands, "open_board", opened)
+    return clock

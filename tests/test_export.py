@@ -23,7 +23,7 @@ from dealboard.domain.exchange.restore import existing_rows
 from dealboard.domain.reports import REPORTS
 from dealboard.domain.research import ResearchFields
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
-from test_import_csv import PIPEDRIVE, Desk, desk, timed, utc  # noqa: F401 - fixtures by name
+from test_import_csv import PIPEDRIVE, Desk, desk, utc  # noqa: F401 - fixtures by name
 
 
 @pytest.fixture

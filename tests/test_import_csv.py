@@ -11,12 +11,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import URL
 
 from clock import FixedClock
-from dealboard.cli import exchange_commands, session
 from dealboard.db.models import StageTransition, User
-from dealboard.domain.board import Board, open_board
+from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from helpers import row_counts
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
@@ -45,17 +43,6 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.undo()
     time.tzset()
 
-
-@pytest.fixture
-def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
-    """The command line reads the test's clock, not the wall's."""
-
-    def opened(url: URL, actor: str, **kwargs: object) -> Board:
-        return open_board(url, actor, clock, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(session, "open_board", opened)
-    monkeypatch.setattr(exchange_commands, "open_board", opened)
-    return clock
 
 
 @dataclass

@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.engine import URL
 
 from clock import FixedClock
-from dealboard.cli import session
 from dealboard.db.models import Deal, User
-from dealboard.domain.board import Board, open_board
+from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.reports import REPORTS
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
@@ -30,16 +28,6 @@ STAYS = {"n", "median_seconds", "p90_seconds"}
 GROUP = {"deals", "closed", "won", "win_rate", "avg_cycle_seconds", "avg_cycle_n", "won_value"}
 OWNER = {"owner", "display_name", "won", "won_value", "win_rate", "activities", "sla"}
 
-
-@pytest.fixture
-def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
-    """The command line reads the test's clock, not the wall's."""
-
-    def opened(url: URL, actor: str) -> Board:
-        return open_board(url, actor, clock)
-
-    monkeypatch.setattr(session, "open_board", opened)
-    return clock
 
 
 def _history(board: Board, clock: FixedClock) -> None:

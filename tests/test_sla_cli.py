@@ -5,25 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy.engine import URL
 
 from clock import FixedClock
-from dealboard.cli import session
-from dealboard.domain.board import Board, open_board
+from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from helpers import row_counts
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
-
-
-@pytest.fixture
-def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
-    """The command line reads the test's clock, not the wall's."""
-
-    def opened(url: URL, actor: str) -> Board:
-        return open_board(url, actor, clock)
-
-    monkeypatch.setattr(session, "open_board", opened)
-    return clock
 
 
 def _team(board: Board, clock: FixedClock) -> dict[str, int]:

@@ -10,12 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.engine import URL
 
 from clock import FixedClock
-from dealboard.cli import session
 from dealboard.db.models import Deal
-from dealboard.domain.board import Board, open_board
+from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.money import Money
@@ -318,16 +316,6 @@ def test_plain_text_shows_foreign_control_characters_harmlessly(
 
 # -- the command -------------------------------------------------------------------------
 
-
-@pytest.fixture
-def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
-    """The command line reads the test's clock, not the wall's."""
-
-    def opened(url: URL, actor: str) -> Board:
-        return open_board(url, actor, clock)
-
-    monkeypatch.setattr(session, "open_board", opened)
-    return clock
 
 
 def test_the_standup_command_prints_text_when_piped_and_markdown_when_asked(
