@@ -320,7 +320,7 @@ class Board:
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             if position is not None:
-                ordering.load_for_placing(session, deal_id)
+                ordering.lock_pipeline_of(session, deal_id)
             result = moves.move_deal(
                 session, actor, deal_id, stage, override=override, now=self.now()
             )
@@ -333,7 +333,8 @@ class Board:
         """Put an open deal at 0-based `position` in its own column."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
-            deal = ordering.load_for_placing(session, deal_id)
+            ordering.lock_pipeline_of(session, deal_id)
+            deal = load_deal(session, deal_id, for_update=True)
             ordering.reorder(session, actor, deal, position, self.now())
 
     @retried

@@ -25,14 +25,13 @@ from dealboard.db.models import Deal, Pipeline, User
 from dealboard.domain import audit
 from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import NotFound
-from dealboard.domain.lookup import load_deal
 
 
 def place(session: Session, deal: Deal, index: int | None) -> bool:
     """Put `deal` at 0-based `index` among the other cards of its column (None: the end).
 
     Returns True when its place changed. The caller records the audit row and
-    has taken `load_for_placing`'s locks.
+    has taken `lock_pipeline_of` first.
     """
     others = session.execute(
         select(Deal.id, Deal.position)
@@ -59,8 +58,8 @@ def place(session: Session, deal: Deal, index: int | None) -> bool:
     return True
 
 
-def load_for_placing(session: Session, deal_id: int) -> Deal:
-    """The deal, locked after its pipeline: the order every placement takes its locks in.
+def lock_pipeline_of(session: Session, deal_id: int) -> None:
+    """Hold the deal's pipeline for this transaction: taken before the deal's own row.
 
     A no-op lock on SQLite, whose writers queue for the whole database anyway.
     """
@@ -70,7 +69,6 @@ def load_for_placing(session: Session, deal_id: int) -> Deal:
     session.execute(
         select(Pipeline.id).where(Pipeline.id == pipeline_id).with_for_update(key_share=True)
     )
-    return load_deal(session, deal_id, for_update=True)
 
 
 def reorder(session: Session, actor: User, deal: Deal, index: int, now: datetime) -> None:
