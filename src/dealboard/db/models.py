@@ -143,7 +143,8 @@ class Deal(Base):
 
     __tablename__ = "deals"
     __table_args__ = (
-        Index("ix_deals_board", "pipeline_id", "stage_id", "position"),
+        Index("ix_deals_board", "pipeline_id", "stage_id", "position", "id"),
+        Index("ix_deals_column_sums", "pipeline_id", "stage_id", "currency", "value_minor"),
         Index("ix_deals_owner", "owner_id", "stage_id"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_created_at", "created_at"),
