@@ -23,6 +23,14 @@ DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 2000
 #: Execution option marking a connection whose transaction will write.
 WRITE_OPTION = "dealboard_write"
+#: SQL function on every SQLite connection: Python's `str.casefold()` (SQLite's own
+#: `lower()` folds ASCII only), so SQL filters fold text exactly as the in-memory ones.
+SQLITE_FOLD_FUNCTION = "dealboard_fold"
+
+
+def casefold_or_none(value: object) -> str | None:
+    """What `dealboard_fold(x)` returns: NULL stays NULL, anything else is casefolded text."""
+    return None if value is None else str(value).casefold()
 
 
 def default_database_path() -> Path:
@@ -67,7 +75,21 @@ def build_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
         _configure_sqlite(engine, foreign_keys=foreign_keys)
+    else:
+        _configure_postgres(engine)
     return engine
+
+
+def _configure_postgres(engine: Engine) -> None:
+    """No JIT compilation: a board's queries answer in milliseconds, and PostgreSQL's
+    planner, over-estimating the per-deal subqueries of a badge filter, would spend
+    200 ms compiling what runs in 150 (measured at 100,000 deals)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
@@ -75,6 +97,9 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the sqlite3 module; we say BEGIN.
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function(
+            SQLITE_FOLD_FUNCTION, 1, casefold_or_none, deterministic=True
+        )
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
