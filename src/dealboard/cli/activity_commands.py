@@ -7,7 +7,6 @@ phone's SSH session; it prints the same cadence advice the card shows.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from dealboard.cli.session import board_from
 from dealboard.domain.cadence import no_reply_advice
@@ -16,13 +15,8 @@ from dealboard.domain.text import display_safe
 from dealboard.vocabulary import ActivityKind
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the touch command."""
-    touch = subparsers.add_parser(
-        "touch",
-        parents=[common],
-        help="log a call, email, meeting, social touch or note on a deal",
-    )
+def touch_arguments(touch: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard touch ID KIND SUBJECT`."""
     touch.add_argument("deal", metavar="ID", help="the deal's number")
     touch.add_argument("kind", metavar="KIND", help=", ".join(k.value for k in ActivityKind))
     touch.add_argument("subject", metavar="SUBJECT", help="what it was, in a line")

@@ -6,7 +6,6 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import URL
 
@@ -26,10 +25,9 @@ from dealboard.domain.pipeline_spec import (
 )
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the set-up and maintenance commands."""
+def init_arguments(init: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard init [--template NAME] [--demo] [--shared GROUP]`."""
     templates = ", ".join(builtin_template_names())
-    init = subparsers.add_parser("init", parents=[common], help="create a board")
     init.add_argument("--template", metavar="NAME", help=f"pipeline template: {templates}")
     init.add_argument("--demo", action="store_true", help="add about 40 realistic demo deals")
     init.add_argument(
@@ -39,12 +37,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     init.set_defaults(handler=init_board)
 
-    demo = subparsers.add_parser(
-        "demo", parents=[common], help="a throwaway demo board, no set-up needed"
-    )
+
+def demo_arguments(demo: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard demo`."""
     demo.set_defaults(handler=demo_board)
 
-    db = subparsers.add_parser("db", parents=[common], help="schema migrations")
+
+def db_arguments(db: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard db upgrade | current | history`."""
     db_actions = db.add_subparsers(
         title="db commands", metavar="ACTION", required=True, parser_class=type(db)
     )
@@ -58,7 +58,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         handler=db_history
     )
 
-    pipeline = subparsers.add_parser("pipeline", parents=[common], help="pipelines as files")
+
+def pipeline_arguments(pipeline: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard pipeline list | export | import`."""
     p_actions = pipeline.add_subparsers(
         title="pipeline commands", metavar="ACTION", required=True, parser_class=type(pipeline)
     )
@@ -79,7 +81,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     load.add_argument("file", metavar="FILE", type=Path)
     load.set_defaults(handler=pipeline_import)
 
-    user = subparsers.add_parser("user", parents=[common], help="people on the board")
+
+def user_arguments(user: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard user list | add | role`."""
     u_actions = user.add_subparsers(
         title="user commands", metavar="ACTION", required=True, parser_class=type(user)
     )

@@ -13,11 +13,8 @@ from dealboard.domain.text import display_safe
 _HEADINGS = {When.OVERDUE: "Overdue", When.TODAY: "Today", When.UPCOMING: "Upcoming"}
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the agenda command."""
-    agenda = subparsers.add_parser(
-        "agenda", parents=[common], help="your overdue, today's and upcoming next steps"
-    )
+def agenda_arguments(agenda: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard agenda [--user U]`."""
     agenda.add_argument("--user", metavar="U", help="someone else's agenda (default: yours)")
     agenda.add_argument("--format", choices=("table", "json"), default="table")
     agenda.set_defaults(handler=show_agenda)

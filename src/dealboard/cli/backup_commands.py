@@ -11,7 +11,6 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from dealboard.db import backup as backups
 from dealboard.db.engine import resolve_database_url
@@ -19,16 +18,13 @@ from dealboard.domain.errors import DealboardError
 from dealboard.domain.text import display_safe
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add `backup` and `restore`."""
-    backup = subparsers.add_parser(
-        "backup",
-        parents=[common],
-        help="copy a live SQLite board, safely while others use it",
-        description="Take a consistent copy of the SQLite board with SQLite's online backup "
+def backup_arguments(backup: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard backup [FILE] [--force]`."""
+    backup.description = (
+        "Take a consistent copy of the SQLite board with SQLite's online backup "
         "API (others may keep working), check it, and print where it is. The copy is private "
         "(0600), or shared with the board's group (0660) when the board is. PostgreSQL: use "
-        "pg_dump.",
+        "pg_dump."
     )
     backup.add_argument(
         "file",
@@ -41,14 +37,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
     backup.set_defaults(handler=run_backup)
 
-    restore = subparsers.add_parser(
-        "restore",
-        parents=[common],
-        help="put a backup back in place of the SQLite board (the current one is kept aside)",
-        description="Check FILE (a SQLite database, whole, at a schema revision this dealboard "
+
+def restore_arguments(restore: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard restore FILE [--yes]`."""
+    restore.description = (
+        "Check FILE (a SQLite database, whole, at a schema revision this dealboard "
         "knows), keep the current board aside as BOARD.before-restore-YYYYMMDD-HHMMSS, put "
         "FILE in its place and upgrade an older schema. Refused while the board is open "
-        "anywhere. PostgreSQL: use pg_restore.",
+        "anywhere. PostgreSQL: use pg_restore."
     )
     restore.add_argument("file", metavar="FILE", type=Path, help="a backup of a dealboard board")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")

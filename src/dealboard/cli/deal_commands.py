@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from dealboard.cli.output import deal_json, deals_table, detail_json, dumps
 from dealboard.cli.render_deal import deal_text
@@ -11,9 +10,8 @@ from dealboard.cli.session import board_from
 from dealboard.domain.deals import DealFields
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the `deal` command group."""
-    deal = subparsers.add_parser("deal", parents=[common], help="add, edit, list and show deals")
+def deal_arguments(deal: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard deal add | edit | list | show`."""
     actions = deal.add_subparsers(
         title="deal commands", metavar="ACTION", required=True, parser_class=type(deal)
     )

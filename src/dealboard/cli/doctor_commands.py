@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from dealboard.cli.session import where
 from dealboard.db.engine import resolve_database_url
@@ -14,13 +13,8 @@ from dealboard.domain.text import display_safe
 _LABELS = {Status.OK: "ok", Status.WARN: "warn", Status.FAIL: "FAIL"}
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add `doctor`."""
-    doctor = subparsers.add_parser(
-        "doctor",
-        parents=[common],
-        help="check the database's file, permissions, filesystem and schema (changes nothing)",
-    )
+def doctor_arguments(doctor: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard doctor`."""
     doctor.set_defaults(handler=run_doctor)
 
 

@@ -14,7 +14,6 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from dealboard.cli.output import dumps
 from dealboard.cli.session import board_from
@@ -30,15 +29,12 @@ from dealboard.domain.text import display_safe
 EXIT_INPUT = 2
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add `import` and `export`."""
-    load = subparsers.add_parser(
-        "import",
-        parents=[common],
-        help="add deals from a CSV file (managers), or restore a JSON export into an empty board",
-        description="CSV: one deal per row; headers are matched to fields (Deal Name, Amount, "
+def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard import FILE [--format csv|json] [--map COLUMN=FIELD] … [--dry-run]`."""
+    load.description = (
+        "CSV: one deal per row; headers are matched to fields (Deal Name, Amount, "
         "Stage, Owner, Close Date… as other CRMs export them). All or nothing. "
-        "JSON: a `dealboard export`, restored into an empty database with every id kept.",
+        "JSON: a `dealboard export`, restored into an empty database with every id kept."
     )
     load.add_argument("file", metavar="FILE", help="the file to read (- for standard input)")
     load.add_argument(
@@ -75,11 +71,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     load.set_defaults(handler=import_file)
 
-    export = subparsers.add_parser(
-        "export",
-        parents=[common],
-        help="write the board as JSON (complete) or its deals as CSV (for spreadsheets)",
-    )
+
+def export_arguments(export: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard export [--format json|csv] [--pipeline P] [-o FILE]`."""
     export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     export.add_argument("--pipeline", metavar="P", help="only this pipeline and its deals")
     export.add_argument(

@@ -12,9 +12,8 @@ from dealboard.domain.text import display_safe
 from dealboard.domain.undo import UndoResult
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the history commands."""
-    log = subparsers.add_parser("log", parents=[common], help="who changed what, when (old -> new)")
+def log_arguments(log: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard log [--since WHEN] [--user U] [--deal ID] [--limit N]`."""
     log.add_argument("--since", metavar="WHEN", help="30m, 24h, 7d, 2w, or a date (2026-11-20)")
     log.add_argument("--user", metavar="U", help="only this person's changes")
     log.add_argument("--deal", metavar="ID", help="only this deal's changes")
@@ -28,9 +27,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     log.add_argument("--format", choices=("table", "json"), default="table")
     log.set_defaults(handler=show_log)
 
-    undo = subparsers.add_parser("undo", parents=[common], help="undo your last change")
+
+def undo_arguments(undo: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard undo`."""
     undo.set_defaults(handler=undo_change)
-    redo = subparsers.add_parser("redo", parents=[common], help="redo what you last undid")
+
+
+def redo_arguments(redo: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard redo`."""
     redo.set_defaults(handler=redo_change)
 
 

@@ -4,23 +4,20 @@ Exit codes: 0 done; 1 the database cannot be used (unreachable, locked by
 other writers, or newer than this dealboard); 2 bad usage or bad input;
 3 refused by a rule; 4 someone else changed the record first. Errors are one
 line on stderr, never a traceback.
+
+Only the standard library is imported up front, so `--version` and `--help`
+never load SQLAlchemy, the domain or the UI; each command loads what it uses.
 """
 
 from __future__ import annotations
 
+import argparse
+import gc
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
 from dealboard.cli.commands import add_commands
-from dealboard.cli.launch import check_theme
 from dealboard.cli.parser import build_parser
-from dealboard.cli.session import run_board
-from dealboard.db.database import is_transient
-from dealboard.db.migrate import DatabaseTooNew
-from dealboard.domain.errors import Busy, Conflict, DealboardError, RuleViolation
-from dealboard.resources import ResourceMissing
 
 EXIT_OK, EXIT_ENVIRONMENT, EXIT_INPUT, EXIT_RULE, EXIT_CONFLICT = 0, 1, 2, 3, 4
 
@@ -30,35 +27,72 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     add_commands(parser)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv)  # imports the command's module, the domain, SQLAlchemy
     except SystemExit as exit_:  # --help, --version, or a usage error already reported
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
-    handler = getattr(args, "handler", run_board)
+    finally:
+        _resume_collection()
+    handler = getattr(args, "handler", open_the_board)
     try:
         if args.theme is not None:
+            from dealboard.cli.launch import check_theme
+
             check_theme(args.theme)
         return handler(args) or EXIT_OK
-    except RuleViolation as exc:
-        return _fail(str(exc), EXIT_RULE)
-    except Conflict as exc:
-        return _fail(str(exc), EXIT_CONFLICT)
-    except Busy as exc:
-        return _fail(str(exc), EXIT_ENVIRONMENT)
-    except DealboardError as exc:
-        return _fail(str(exc), EXIT_INPUT)
-    except DatabaseTooNew as exc:
-        return _fail(str(exc), EXIT_ENVIRONMENT)
-    except OperationalError as exc:
-        if is_transient(exc):
-            busy = "the database is busy: other writers kept it locked; try again"
-            return _fail(busy, EXIT_ENVIRONMENT)
-        return _fail(f"cannot use the database: {_first_line(exc.orig or exc)}", EXIT_ENVIRONMENT)
-    except (SQLAlchemyError, ResourceMissing) as exc:
-        return _fail(f"database error: {_first_line(exc)}", EXIT_ENVIRONMENT)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        refusal = refused(exc)
+        if refusal is None:
+            raise
+        return _fail(*refusal)
+
+
+def open_the_board(args: argparse.Namespace) -> int:
+    """`dealboard` alone: the interactive board on a terminal, the text board otherwise."""
+    from dealboard.cli.session import run_board
+
+    return run_board(args)
+
+
+def refused(error: Exception) -> tuple[str, int] | None:
+    """The one-line message and exit code for an error the user can act on; None for a bug.
+
+    The error classes are imported here rather than at the top: whichever one
+    was raised has been imported already, so this costs nothing, while
+    `dealboard --version` never loads SQLAlchemy just to name its errors.
+    """
+    from dealboard.resources import ResourceMissing
+
+    if isinstance(error, ResourceMissing):
+        return f"database error: {_first_line(error)}", EXIT_ENVIRONMENT
+    from dealboard.domain.errors import Busy, Conflict, DealboardError, RuleViolation
+
+    if isinstance(error, RuleViolation):
+        return str(error), EXIT_RULE
+    if isinstance(error, Conflict):
+        return str(error), EXIT_CONFLICT
+    if isinstance(error, Busy):
+        return str(error), EXIT_ENVIRONMENT
+    if isinstance(error, DealboardError):
+        return str(error), EXIT_INPUT
+    from dealboard.db.migrate import DatabaseTooNew
+
+    if isinstance(error, DatabaseTooNew):
+        return str(error), EXIT_ENVIRONMENT
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from dealboard.db.database import is_transient
+
+    if isinstance(error, OperationalError):
+        if is_transient(error):
+            return "the database is busy: other writers kept it locked; try again", EXIT_ENVIRONMENT
+        return f"cannot use the database: {_first_line(error.orig or error)}", EXIT_ENVIRONMENT
+    if isinstance(error, SQLAlchemyError):
+        return f"database error: {_first_line(error)}", EXIT_ENVIRONMENT
+    return None
 
 
 def _first_line(error: object) -> str:
@@ -71,6 +105,22 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _resume_collection() -> None:
+    """Let the garbage collector run again once the command's modules are loaded.
+
+    `run()` pauses it while they load: importing SQLAlchemy, the models and
+    the domain creates some 100,000 objects that live as long as the process,
+    and collections in the middle of that scan them over and over (a quarter
+    to a third of `dealboard deal show`). Frozen, they are left out of every
+    later collection too. Does nothing when the collector was not paused
+    (tests calling `main`).
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run() -> None:
     """Console-script entry point."""
+    gc.disable()  # resumed by `main` as soon as the command's modules are loaded
     raise SystemExit(main())

@@ -1,11 +1,17 @@
-"""The argument grammar of `dealboard`; handlers are attached by the command modules."""
+"""The argument grammar of `dealboard`; each command's arguments and handler come from its module.
+
+Building the parser imports nothing heavy: the top level lists the commands
+from `dealboard.cli.commands`, and a command's own arguments are added by
+`CommandParser` only when that command is parsed.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from dealboard import __version__
 
@@ -16,6 +22,43 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
         raise SystemExit(2)
+
+
+#: Adds a command's arguments (and its handler) to the command's empty parser.
+Grammar = Callable[[argparse.ArgumentParser], None]
+
+
+class CommandParser(OneLineParser):
+    """A subcommand's parser that gets its arguments the first time it is used.
+
+    Its `grammar` imports the command's module, and with it the domain and
+    SQLAlchemy; waiting until the command is parsed (or its help or usage is
+    shown) keeps `dealboard --help` and `--version` free of them.
+    """
+
+    def __init__(self, *args: Any, grammar: Grammar | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._grammar = grammar
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self.fill()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self.fill()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self.fill()
+        return super().format_help()
+
+    def fill(self) -> None:
+        """Add the command's arguments now, once."""
+        grammar, self._grammar = self._grammar, None
+        if grammar is not None:
+            grammar(self)
 
 
 def default_user() -> str:

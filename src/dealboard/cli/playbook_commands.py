@@ -10,7 +10,6 @@ what is agreed before moving on: nothing internal (see `dealboard.domain.playboo
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from dealboard.cli.session import board_from
 from dealboard.domain.playbook import Audience
@@ -20,16 +19,13 @@ from dealboard.domain.playbook_markdown import playbook_markdown
 _RENDERERS = {"md": playbook_markdown, "html": playbook_html}
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add `playbook`."""
-    playbook = subparsers.add_parser(
-        "playbook",
-        parents=[common],
-        help="the process written down: stages, criteria, cadence, SLAs, templates",
-        description="Print a pipeline's playbook as Markdown or as one self-contained HTML page "
+def playbook_arguments(playbook: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard playbook [--pipeline NAME] [--format md|html] [--for team|buyer]`."""
+    playbook.description = (
+        "Print a pipeline's playbook as Markdown or as one self-contained HTML page "
         "(inline CSS, prints cleanly). --for buyer leaves out everything internal (win "
         "probabilities, SLAs, cadence, quiet days, BANT ties, scripts and emails, loss "
-        "reasons): the steps, what each is for and what is agreed before moving on.",
+        "reasons): the steps, what each is for and what is agreed before moving on."
     )
     playbook.add_argument(
         "--pipeline", metavar="NAME", help="which pipeline (default: the board's first)"

@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from dealboard.cli.session import board_from
 from dealboard.domain.records import MoveResult
 from dealboard.vocabulary import CHOOSABLE_LOSS_REASONS
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the process commands."""
-    check = subparsers.add_parser(
-        "check", parents=[common], help="tick an exit criterion of a deal's stage"
-    )
+def check_arguments(check: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard check ID ITEM [--uncheck] [--stage S]`."""
     check.add_argument("id", metavar="ID")
     check.add_argument("item", metavar="ITEM", help="the criterion's number (from 1) or text")
     check.add_argument("--uncheck", action="store_true", help="remove the tick instead")
     check.add_argument("--stage", metavar="S", help="a stage other than the deal's current one")
     check.set_defaults(handler=check_item)
 
-    move = subparsers.add_parser("move", parents=[common], help="move a deal through the gate")
+
+def move_arguments(move: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard move ID STAGE [--override REASON]`."""
     move.add_argument("id", metavar="ID")
     move.add_argument("stage", metavar="STAGE")
     move.add_argument("--override", metavar="REASON", help="managers: pass the gate, recorded")
     move.set_defaults(handler=move_deal)
 
-    win = subparsers.add_parser("win", parents=[common], help="close a deal as won")
+
+def win_arguments(win: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard win ID [--override REASON]`."""
     win.add_argument("id", metavar="ID")
     win.add_argument("--override", metavar="REASON", help="managers: pass the gate, recorded")
     win.set_defaults(handler=win_deal)
 
-    lose = subparsers.add_parser("lose", parents=[common], help="close a deal as lost")
+
+def lose_arguments(lose: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard lose ID --reason CAT [--note TEXT]`."""
     lose.add_argument("id", metavar="ID")
     lose.add_argument(
         "--reason",
@@ -43,16 +45,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     lose.add_argument("--note", default="", metavar="TEXT")
     lose.set_defaults(handler=lose_deal)
 
-    bant = subparsers.add_parser(
-        "bant", parents=[common], help="answer a BANT question (budget, authority, need, timing)"
-    )
+
+def bant_arguments(bant: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard bant ID ITEM STATE [--note TEXT]`."""
     bant.add_argument("id", metavar="ID")
     bant.add_argument("item", metavar="ITEM", help="budget, authority, need or timing")
     bant.add_argument("state", metavar="STATE", help="unknown, no, partial or yes")
     bant.add_argument("--note", metavar="TEXT", help="what you learnt (kept when omitted)")
     bant.set_defaults(handler=answer_bant)
 
-    reopen = subparsers.add_parser("reopen", parents=[common], help="bring a closed deal back")
+
+def reopen_arguments(reopen: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard reopen ID [STAGE]`."""
     reopen.add_argument("id", metavar="ID")
     reopen.add_argument(
         "stage", metavar="STAGE", nargs="?", help="open stage (default: the one it was closed from)"

@@ -64,14 +64,8 @@ One row per owner, then the team:
 (2026-11-01, today, yesterday); a day given to --until is included."""
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add `report` and its reports."""
-    report = subparsers.add_parser(
-        "report",
-        parents=[common],
-        help="reports for managers and scripts: funnel, stages, velocity, forecast, losses, "
-        "cohorts, owners, sla",
-    )
+def report_arguments(report: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard report sla` and one command per report in `REPORTS`."""
     reports = report.add_subparsers(
         title="reports", metavar="REPORT", parser_class=OneLineParser, required=True
     )

@@ -9,6 +9,12 @@ from dealboard.db.engine import resolve_database_url, sqlite_file
 from dealboard.domain.board import Board, open_board
 
 
+def board_arguments(board: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard board [--pipeline NAME]`."""
+    board.add_argument("--pipeline", metavar="NAME", help="which pipeline (default: the first)")
+    board.set_defaults(handler=show_board)
+
+
 def board_from(args: argparse.Namespace) -> Board:
     """Open (creating or upgrading as needed) the board selected by `--db` / the environment."""
     return open_board(resolve_database_url(args.db), args.actor)

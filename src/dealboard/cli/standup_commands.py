@@ -32,17 +32,14 @@ Keys in stand-up mode: space, right or l next page; left, h or backspace back;
 t types a target; y copies the Markdown; esc, q or S back to the board."""
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the standup command."""
-    standup = subparsers.add_parser(
-        "standup",
-        parents=[common],
-        help="stand-up mode: what moved, breaches, forecast, each person's deals",
-        description="Stand-up mode, full screen and paged; piped or with --text it prints "
-        "the pages, with --markdown it prints them for chat.",
-        epilog=_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def standup_arguments(standup: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard standup [--pipeline P] [--since WHEN] [--target AMOUNT] [--markdown|--text]`."""
+    standup.description = (
+        "Stand-up mode, full screen and paged; piped or with --text it prints "
+        "the pages, with --markdown it prints them for chat."
     )
+    standup.epilog = _HELP
+    standup.formatter_class = argparse.RawDescriptionHelpFormatter
     standup.add_argument("--pipeline", metavar="P", help="only this pipeline (default: all)")
     standup.add_argument(
         "--since", metavar="WHEN", help="window start (default: the previous working day)"

@@ -8,17 +8,13 @@ see `dealboard.domain.sla`): the neglected leads a team takes back.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from dealboard.cli.session import board_from
 from dealboard.domain.text import display_safe
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    """Add the team commands."""
-    reassign = subparsers.add_parser(
-        "reassign", parents=[common], help="give one owner's open deals to another (managers)"
-    )
+def reassign_arguments(reassign: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`dealboard reassign --from A --to B [--stage S] [--pipeline P] [--breached-only]`."""
     reassign.add_argument("--from", dest="source", metavar="A", required=True, help="current owner")
     reassign.add_argument("--to", metavar="B", required=True, help="new owner")
     reassign.add_argument("--stage", metavar="S", help="only deals in this stage")
