@@ -37,7 +37,7 @@ class Wakes:
 @pytest.fixture
 def watching(board: Board) -> Iterator[tuple[Wakes, Watcher]]:
     wakes = Wakes()
-    watcher = watch(board, wakes)
+    watcher = watch(board.database.url, wakes)
     time.sleep(0.3)  # listening before anyone writes
     yield wakes, watcher
     watcher.stop()

@@ -17,6 +17,10 @@ from dealboard.db.engine import WRITE_OPTION, build_engine, is_sqlite
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
+#: How a PostgreSQL read sees one moment without being able to change it.
+_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+
+
 class TransientWriteError(Exception):
     """The write lost a race for a lock; running it again from the start may succeed.
 
@@ -58,9 +62,18 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only view; rolled back at the end so it never holds a lock."""
+        """One consistent, read-only look: every query sees the same moment, no lock is taken.
+
+        SQLite's deferred read transaction keeps one snapshot from its first query
+        on and never waits for a writer (WAL). PostgreSQL reads each statement
+        afresh unless asked, so its reads run REPEATABLE READ and READ ONLY: a
+        screen never shows a pipeline from one commit beside deals from another.
+        Rolled back at the end.
+        """
         session = self._reader()
         try:
+            if not self.is_sqlite:
+                session.connection(execution_options=_SNAPSHOT)
             yield session
         finally:
             session.rollback()

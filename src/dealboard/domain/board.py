@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Literal, Unpack, overload
+from typing import TYPE_CHECKING, Literal, Unpack, overload
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
@@ -51,19 +51,16 @@ from dealboard.domain.records import (
     PipelineRecord,
     UserRecord,
 )
-from dealboard.domain.reports.scope import ReportScope, resolve_scope
+from dealboard.domain.reports.scope import resolve_scope
 from dealboard.domain.research import ResearchFields
 from dealboard.domain.retry import retried
 from dealboard.domain.sla import open_breaches
-from dealboard.domain.sla_report import SlaReport, build_report, report_window
-from dealboard.domain.standup_forecast import (
-    build_forecast,
-    forecast_until,
-    month_start,
-    parse_target,
-)
+from dealboard.domain.sla_report import SlaReport
 from dealboard.domain.undo import UndoResult
 from dealboard.vocabulary import BantState
+
+if TYPE_CHECKING:
+    from dealboard.domain.views.service import Views
 
 Clock = Callable[[], datetime]
 
@@ -80,6 +77,7 @@ class Board:
         self.database = database
         self.actor_name = actor
         self.clock = clock
+        self._me: UserRecord | None = None
 
     # -- time -------------------------------------------------------------
 
@@ -149,11 +147,30 @@ class Board:
 
     # -- users ------------------------------------------------------------
 
-    @retried
     def whoami(self) -> UserRecord:
-        """The acting user (created on first use)."""
+        """The acting user, looked up once; only a first-time login writes (to join the board).
+
+        A read, so opening a board never waits for the write lock another
+        process holds; the answer is kept for the life of this `Board`.
+        """
+        if self._me is None:
+            with self.database.read() as session:
+                found = users.find_login(session, self.actor_name)
+                known = users.to_record(found) if found is not None else None
+            self._me = known or self._join()
+        return self._me
+
+    @retried
+    def _join(self) -> UserRecord:
         with self._writing() as (_session, actor):
             return users.to_record(actor)
+
+    @property
+    def views(self) -> Views:
+        """The live screens' reads (`dealboard.domain.views`)."""
+        from dealboard.domain.views.service import Views
+
+        return Views(self)
 
     def users(self) -> list[UserRecord]:
         """Everyone on the board."""
@@ -312,30 +329,45 @@ class Board:
         stage: str,
         override: str | None = None,
         position: int | None = None,
+        *,
+        before: int | None = None,
+        after: int | None = None,
     ) -> MoveResult:
         """Move through the gate (managers may override with a reason).
 
-        `position` is the card's 0-based place in the target column (None: last).
+        Where the card lands in the target column: in front of deal `before` or
+        just after deal `after` (as a drop saw it), else at 0-based `position`,
+        else last (see `ordering.Spot`).
         """
         deal_id = parse_deal_id(deal_id)
+        spot = ordering.Spot(position, before, after)
         with self._writing() as (session, actor):
-            if position is not None:
+            if spot != ordering.LAST:
                 ordering.lock_pipeline_of(session, deal_id)
             result = moves.move_deal(
                 session, actor, deal_id, stage, override=override, now=self.now()
             )
-            if result.moved and position is not None:
-                ordering.place(session, load_deal(session, deal_id), position)
+            if result.moved and spot != ordering.LAST:
+                ordering.place(session, load_deal(session, deal_id), spot)
             return result
 
     @retried
-    def reorder(self, deal_id: int | str, position: int) -> None:
-        """Put an open deal at 0-based `position` in its own column."""
+    def reorder(
+        self,
+        deal_id: int | str,
+        position: int | None = None,
+        *,
+        before: int | None = None,
+        after: int | None = None,
+    ) -> None:
+        """Put an open deal elsewhere in its own column: in front of `before`, after `after`,
+        or at 0-based `position`."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             ordering.lock_pipeline_of(session, deal_id)
             deal = load_deal(session, deal_id, for_update=True)
-            ordering.reorder(session, actor, deal, position, self.now())
+            spot = ordering.Spot(position, before, after)
+            ordering.reorder(session, actor, deal, spot, self.now())
 
     @retried
     def win(self, deal_id: int | str, override: str | None = None) -> MoveResult:
@@ -371,50 +403,17 @@ class Board:
 
         `target` is a monthly target as typed (`250k`); definitions in `dealboard.domain.standup`.
         """
-        now, today = self.now(), self.today()
-        start, _ = standup.since_window(now, since)
-        this_month = datetime.combine(month_start(today), datetime.min.time()).astimezone()
+        from dealboard.domain.views.readers import read_standup
+
         with self.database.read() as session:
-            found = find_pipeline(session, pipeline) if pipeline else None
-            records = [
-                queries.pipeline_record(p)
-                for p in queries.all_pipelines(session)
-                if found is None or p.id == found.id
-            ]
-            if not records:
-                raise NotFound("pipeline", "(any)", "run `dealboard init` first")
-            pipeline_id = found.id if found is not None else None
-            conditions = queries.list_conditions(
-                pipeline_id=pipeline_id, stage_id=None, owner_id=None, include_closed=False
+            return read_standup(
+                session,
+                pipeline=pipeline,
+                since=since,
+                target=target,
+                now=self.now(),
+                today=self.today(),
             )
-            open_deals = queries.deal_summaries(session, *conditions)
-            events = standup.window_events(session, start, pipeline_id)
-            touches = standup.touches_since(session, start, pipeline_id)
-            won = standup.won_since(session, this_month, pipeline_id)
-            until = forecast_until(today)
-            forecasts = [
-                reports.build_forecast(session, ReportScope(p, None, until, None, None, now))
-                for p in records
-            ]
-        currency = records[0].currency
-        forecast = build_forecast(
-            forecasts,
-            won,
-            today=today,
-            target=parse_target(target, currency),
-            currencies=dict.fromkeys(p.currency for p in records),
-        )
-        return standup.build_standup(
-            now=now,
-            since=start,
-            scope=records[0].title if found is not None else "All pipelines",
-            currency=currency,
-            events=events,
-            open_deals=open_deals,
-            touches=touches,
-            stages={s.id: s for p in records for s in p.stages},
-            forecast=forecast,
-        )
 
     def sla_report(
         self, pipeline: str | None = None, since: str | None = None, until: str | None = None
@@ -423,25 +422,12 @@ class Board:
 
         Definitions in `dealboard.domain.sla` and `dealboard.domain.sla_report`.
         """
-        now = self.now()
-        start, end = report_window(since, until, now)
+        from dealboard.domain.views.readers import read_sla_report
+
         with self.database.read() as session:
-            found = find_pipeline(session, pipeline).id if pipeline else None
-            records = [
-                queries.pipeline_record(p)
-                for p in queries.all_pipelines(session)
-                if found is None or p.id == found
-            ]
-            conditions = queries.sla_conditions(pipeline_id=found, since=start, until=end)
-            deals = queries.deal_summaries(session, *conditions)
-        return build_report(
-            deals,
-            records,
-            now=now,
-            since=start,
-            until=end,
-            pipeline=records[0].name if found is not None else None,
-        )
+            return read_sla_report(
+                session, pipeline=pipeline, since=since, until=until, now=self.now()
+            )
 
     def breached_deals(
         self,
@@ -748,13 +734,11 @@ class Board:
     def export_json(self, pipeline: str | None = None) -> dict[str, object]:
         """The whole board (or one pipeline and its deals) as one lossless JSON document."""
         with self.database.read() as session:
-            exchange.consistent_read(session)
             return exchange.export_board(session, pipeline=pipeline, now=self.now())
 
     def export_csv(self, pipeline: str | None = None) -> str:
         """One CSV row per deal, formula-safe, with headers `import` reads back."""
         with self.database.read() as session:
-            exchange.consistent_read(session)
             return exchange.export_csv(session, pipeline=pipeline)
 
     @retried
@@ -785,10 +769,16 @@ def open_board(
 
     An empty board gets `first_template` as its pipeline, so dealboard works
     with no set-up. Raises `DatabaseTooNew` without touching anything when the
-    database was written by a newer dealboard.
+    database was written by a newer dealboard. The schema check runs on the
+    board's own engine, so an up-to-date board is opened with one connection.
     """
-    upgrade(url)
-    board = Board(Database(url), actor, clock)
-    if first_template is not None:
-        board.ensure_pipeline(first_template)
+    database = Database(url)
+    try:
+        upgrade(url, engine=database.engine)
+        board = Board(database, actor, clock)
+        if first_template is not None:
+            board.ensure_pipeline(first_template)
+    except BaseException:
+        database.dispose()
+        raise
     return board

@@ -8,7 +8,7 @@ is simply wrong in front of a whole sales team; instead a header reads
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,13 +60,21 @@ def sum_by_currency(
 
     An empty column still sums to zero in the pipeline currency, so headers read `$0`.
     """
-    sums: dict[str, int] = {main_currency: 0}
+    sums: dict[str, int] = {}
     for deal in deals:
         sums[deal.currency] = sums.get(deal.currency, 0) + deal.value_minor
-    if len(sums) > 1 and not sums[main_currency]:
-        del sums[main_currency]
-    order = sorted(sums, key=lambda code: (code != main_currency, code))
-    return tuple(Money(sums[code] * percent // 100, code) for code in order)
+    return money_by_currency(sums, main_currency, percent)
+
+
+def money_by_currency(
+    sums: Mapping[str, int], main_currency: str, percent: int = 100
+) -> tuple[Money, ...]:
+    """Sums already added up per currency (by SQL, say), in the order a header shows them."""
+    shown = {main_currency: 0, **sums}
+    if len(shown) > 1 and not shown[main_currency]:
+        del shown[main_currency]
+    order = sorted(shown, key=lambda code: (code != main_currency, code))
+    return tuple(Money(shown[code] * percent // 100, code) for code in order)
 
 
 def board_columns(pipeline: PipelineRecord, deals: Iterable[DealSummary]) -> list[Column]:

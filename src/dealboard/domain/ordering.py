@@ -16,6 +16,7 @@ on the same rows, and deadlock them instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -27,8 +28,26 @@ from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import NotFound
 
 
-def place(session: Session, deal: Deal, index: int | None) -> bool:
-    """Put `deal` at 0-based `index` among the other cards of its column (None: the end).
+@dataclass(frozen=True)
+class Spot:
+    """Where a card goes in its column.
+
+    By the cards the user saw around the drop (`before` the card under it,
+    `after` the one above it), which stays right under a filter that hides cards
+    in between; else by 0-based `index` among all the column's cards; else last.
+    An anchor that has left the column meanwhile is skipped for the next one.
+    """
+
+    index: int | None = None
+    before: int | None = None
+    after: int | None = None
+
+
+LAST = Spot()
+
+
+def place(session: Session, deal: Deal, spot: Spot) -> bool:
+    """Put `deal` at `spot` among the other cards of its column.
 
     Returns True when its place changed. The caller records the audit row and
     has taken `lock_pipeline_of` first.
@@ -38,7 +57,7 @@ def place(session: Session, deal: Deal, index: int | None) -> bool:
         .where(Deal.stage_id == deal.stage_id, Deal.id != deal.id)
         .order_by(Deal.position, Deal.id)
     ).all()
-    index = len(others) if index is None else max(0, min(index, len(others)))
+    index = _index_of(spot, [other_id for other_id, _ in others])
     current = sum(1 for other_id, p in others if (p, other_id) < (deal.position, deal.id))
     if index == current:
         return False
@@ -58,6 +77,16 @@ def place(session: Session, deal: Deal, index: int | None) -> bool:
     return True
 
 
+def _index_of(spot: Spot, others: list[int]) -> int:
+    if spot.before in others:
+        return others.index(spot.before)
+    if spot.after in others:
+        return others.index(spot.after) + 1
+    if spot.index is None:
+        return len(others)
+    return max(0, min(spot.index, len(others)))
+
+
 def lock_pipeline_of(session: Session, deal_id: int) -> None:
     """Hold the deal's pipeline for this transaction: taken before the deal's own row.
 
@@ -71,11 +100,11 @@ def lock_pipeline_of(session: Session, deal_id: int) -> None:
     )
 
 
-def reorder(session: Session, actor: User, deal: Deal, index: int, now: datetime) -> None:
+def reorder(session: Session, actor: User, deal: Deal, spot: Spot, now: datetime) -> None:
     """`J`/`K` or a drop inside the same column: move the card up or down."""
     require_open(deal, "reorder it")
     before = deal.position
-    if place(session, deal, index):
+    if place(session, deal, spot):
         deal.updated_at = now
         audit.record(
             session,

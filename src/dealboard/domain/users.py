@@ -41,16 +41,22 @@ def find_user(session: Session, name: str, field: str = "user") -> User:
     return user
 
 
+def find_login(session: Session, name: str) -> User | None:
+    """The user with this login (case-insensitive), or None: a first-time login."""
+    login = valid_login(name, "as")
+    return session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+
+
 def acting_user(session: Session, name: str, now: datetime) -> User:
     """The person running this command; a first-time login joins as a rep.
 
     The very first user of a board becomes its manager, so a fresh install
     has someone who can override the gate and promote others.
     """
-    login = valid_login(name, "as")
-    user = session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+    user = find_login(session, name)
     if user is not None:
         return user
+    login = valid_login(name, "as")
     first = session.scalar(select(func.count(User.id))) == 0
     user = User(
         name=login, display_name=login, role=Role.MANAGER if first else Role.REP, created_at=now

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from dealboard.domain.exchange.board_json import export_board
 from dealboard.domain.exchange.csv_export import export_csv
 from dealboard.domain.exchange.csv_plan import CsvOptions, ImportPlan
@@ -20,16 +18,6 @@ from dealboard.domain.exchange.restore import (
     result_of,
 )
 
-
-def consistent_read(session: Session) -> None:
-    """Make every query of this read see one moment (PostgreSQL reads each statement afresh).
-
-    SQLite's read transaction already keeps one snapshot from its first query on.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-
-
 __all__ = [
     "CsvOptions",
     "ImportPlan",
@@ -38,7 +26,6 @@ __all__ = [
     "Problem",
     "RestoreResult",
     "check_document",
-    "consistent_read",
     "decode",
     "export_board",
     "export_csv",

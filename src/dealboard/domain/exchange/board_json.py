@@ -17,12 +17,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from dealboard import __version__
 from dealboard.db.base import Base
+from dealboard.db.migrate import stored_revision
 from dealboard.domain.lookup import find_pipeline
 
 FORMAT = "dealboard"
@@ -56,7 +56,7 @@ def encode(value: object) -> object:
 
 def schema_revision(session: Session) -> str | None:
     """The Alembic revision the database is at."""
-    return MigrationContext.configure(session.connection()).get_current_revision()
+    return stored_revision(session.connection())
 
 
 def export_board(session: Session, *, pipeline: str | None, now: datetime) -> dict[str, Any]:

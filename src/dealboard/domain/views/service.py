@@ -1,0 +1,144 @@
+"""Every live screen's read: one read-only transaction each, following the change log.
+
+A screen hands back what it shows (`previous`); the read asks the audit log
+what changed since, and reads again only when that matters to the screen.
+None of these reads takes a write lock: a colleague's long import never stops
+a board from opening. The acting user is resolved once (`Board.whoami`) and
+only looked up by id afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy.orm import Session
+
+from dealboard.domain import agenda, queries, templates, users
+from dealboard.domain.changes import ChangeSet
+from dealboard.domain.errors import NotFound
+from dealboard.domain.records import DealDetail
+from dealboard.domain.sla_report import SlaReport
+from dealboard.domain.standup import Standup
+from dealboard.domain.views.board_read import chosen_pipeline, read_board
+from dealboard.domain.views.board_sql import Scope, open_deal_ids
+from dealboard.domain.views.board_view import BoardRequest, BoardView, Viewport
+from dealboard.domain.views.live import Live, follow
+from dealboard.domain.views.readers import (
+    ReportRequest,
+    ReportSet,
+    read_report_set,
+    read_sla_report,
+    read_standup,
+)
+
+if TYPE_CHECKING:
+    from dealboard.domain.board import Board
+
+T = TypeVar("T")
+#: The agenda's rows, most urgent first.
+Agenda = list[agenda.AgendaItem]
+
+
+class Views:
+    """The reads behind the board, deal, agenda, SLA, reports, stand-up and templates screens."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+
+    def _follow(
+        self,
+        previous: Live[T] | None,
+        read: Callable[[Session], T],
+        relevant: Callable[[ChangeSet], bool] = lambda changes: changes.any,
+    ) -> Live[T]:
+        with self.board.database.read() as session:
+            return follow(session, previous, self.board.actor_name, read, relevant)
+
+    def board_view(
+        self, request: BoardRequest, viewport: Viewport, previous: Live[BoardView] | None
+    ) -> Live[BoardView]:
+        """The columns of one pipeline: sums of every deal, the cards around the viewport."""
+        actor = self.board.whoami()
+        with self.board.database.read() as session:
+            return read_board(
+                session,
+                actor=actor,
+                request=request,
+                viewport=viewport,
+                previous=previous,
+                now=self.board.now(),
+            )
+
+    def open_deal_ids(self, request: BoardRequest) -> list[int]:
+        """Every open deal the board shows for `request` (to mark them all, say)."""
+        with self.board.database.read() as session:
+            pipelines = [queries.pipeline_record(p) for p in queries.all_pipelines(session)]
+            pipeline = chosen_pipeline(pipelines, request.pipeline)
+            scope = Scope(pipeline, request.filter, self.board.now())
+            return open_deal_ids(session, scope)
+
+    def deal(self, deal_id: int, previous: Live[DealDetail] | None) -> Live[DealDetail]:
+        """One deal with everything about it; read again only when that deal changed."""
+
+        def read(session: Session) -> DealDetail:
+            detail = queries.deal_detail(session, deal_id)
+            if detail is None:
+                raise NotFound("deal", deal_id)
+            return detail
+
+        return self._follow(previous, read, lambda changes: changes.touches(deal_id))
+
+    def agenda(self, previous: Live[Agenda] | None) -> Live[Agenda]:
+        """The acting user's overdue, today's and upcoming work."""
+        board = self.board
+
+        def read(session: Session) -> Agenda:
+            person = users.find_user(session, board.actor_name, "user")
+            return agenda.agenda(session, person, board.today())
+
+        return self._follow(previous, read)
+
+    def sla(
+        self, pipeline: str | None, since: str | None, previous: Live[SlaReport] | None
+    ) -> Live[SlaReport]:
+        """The SLA report of one pipeline (or all) over a window ending now."""
+        now = self.board.now()
+        return self._follow(
+            previous,
+            lambda session: read_sla_report(
+                session, pipeline=pipeline, since=since, until=None, now=now
+            ),
+        )
+
+    def reports(self, request: ReportRequest, previous: Live[ReportSet] | None) -> Live[ReportSet]:
+        """Every report for one pipeline, window and owner."""
+        now = self.board.now()
+        return self._follow(previous, lambda session: read_report_set(session, request, now))
+
+    def standup(
+        self,
+        pipeline: str | None,
+        since: str | None,
+        target: str | None,
+        previous: Live[Standup] | None,
+    ) -> Live[Standup]:
+        """The stand-up pages' data."""
+        now, today = self.board.now(), self.board.today()
+        return self._follow(
+            previous,
+            lambda session: read_standup(
+                session, pipeline=pipeline, since=since, target=target, now=now, today=today
+            ),
+        )
+
+    def templates(
+        self, deal_id: int, previous: Live[templates.StageTemplates] | None
+    ) -> Live[templates.StageTemplates]:
+        """The deal's stage templates, filled in; read again when the deal changed."""
+        actor = self.board.actor_name
+        return self._follow(
+            previous,
+            lambda session: templates.stage_templates(session, deal_id, actor),
+            lambda changes: changes.touches(deal_id),
+        )
