@@ -74,7 +74,7 @@ class DealboardApp(App[None]):
         self.live.stop()
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
-        self.live.tell_screens(message.full_reload)
+        self.live.tell_loaders(message.full_reload)
 
     def action_help(self) -> None:
         from dealboard.ui.help import HelpScreen

@@ -8,6 +8,7 @@ moving around the board meanwhile.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import Static
 
 from dealboard.ui.worker import pending_calls
@@ -26,12 +27,26 @@ class DatabaseSpinner(Static):
     def __init__(self) -> None:
         super().__init__(id="database-spinner")
         self._frame = 0
+        self._ticking: Timer | None = None
 
     def on_mount(self) -> None:
-        self.set_interval(0.1, self._tick)
+        pending_calls(self).listeners.append(self._call_began)
+
+    def on_unmount(self) -> None:
+        listeners = pending_calls(self).listeners
+        if self._call_began in listeners:
+            listeners.remove(self._call_began)
+
+    def _call_began(self) -> None:
+        """Tick only while calls are under way: an idle board wakes for nothing."""
+        if self._ticking is None:
+            self._ticking = self.set_interval(0.1, self._tick)
 
     def _tick(self) -> None:
         waited = pending_calls(self).longest_wait()
+        if not pending_calls(self).any and self._ticking is not None:
+            self._ticking.stop()
+            self._ticking = None
         slow = waited >= SHOW_AFTER
         if slow:
             self._frame = (self._frame + 1) % len(_FRAMES)

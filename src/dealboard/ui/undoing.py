@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.screen import Screen
 
 from dealboard.domain.errors import DealboardError
 from dealboard.domain.undo import UndoResult
+from dealboard.ui.deal.common import board_of
 from dealboard.ui.worker import in_background
 
 
-def undo_or_redo(screen: Screen[object], *, redo: bool) -> None:
-    """Ask the domain in the background; say what was put back, or plainly why not."""
-    board = screen.app.board  # type: ignore[attr-defined]
+def undo_or_redo(screen: Screen[object], *, redo: bool, then: Callable[[], None]) -> None:
+    """Ask the domain in the background; say what was put back, or plainly why not.
+
+    `then` runs after a change was put back: the screen reads what changed.
+    """
+    board = board_of(screen)
     call = board.redo if redo else board.undo
 
     def done(result: UndoResult) -> None:
@@ -19,9 +25,7 @@ def undo_or_redo(screen: Screen[object], *, redo: bool) -> None:
         screen.notify(
             text[:1].upper() + text[1:], title="Redone" if redo else "Undone", markup=False
         )
-        reload = getattr(screen, "reload", None)
-        if reload is not None:
-            reload()
+        then()
 
     def refused(error: DealboardError) -> None:
         screen.notify(

@@ -33,22 +33,38 @@ class PendingCalls:
         self._lock = threading.Lock()
         self._started: dict[int, float] = {}
         self._next = 0
+        #: Told (on the UI thread) whenever a call begins: spinners wake only then.
+        self.listeners: list[Callable[[], None]] = []
 
     def begin(self) -> int:
         with self._lock:
             self._next += 1
             self._started[self._next] = time.monotonic()
-            return self._next
+            token = self._next
+        for listener in list(self.listeners):
+            listener()
+        return token
 
     def end(self, token: int) -> None:
         with self._lock:
             self._started.pop(token, None)
+
+    @property
+    def any(self) -> bool:
+        """Whether a call is under way."""
+        with self._lock:
+            return bool(self._started)
 
     def longest_wait(self) -> float:
         """Seconds the oldest unfinished call has been running (0 when none is)."""
         with self._lock:
             oldest = min(self._started.values(), default=None)
         return 0.0 if oldest is None else time.monotonic() - oldest
+
+
+def first_line(error: BaseException) -> str:
+    """An error as one line for a notification (a driver's message can run to many)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def pending_calls(node: DOMNode) -> PendingCalls:
@@ -96,10 +112,9 @@ def in_background(
             app.call_from_thread(refused or report, error)
             return
         except Exception as error:  # a lost connection must not close the board
-            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             app.call_from_thread(
                 app.notify,
-                first,
+                first_line(error),
                 title="Not done: unexpected error",
                 severity="error",
                 markup=False,

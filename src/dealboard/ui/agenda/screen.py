@@ -1,10 +1,12 @@
 """The Agenda (`A`): my overdue, today's and upcoming work across all deals; enter opens the deal.
 
-It reads in the background and again whenever anyone commits a change, so a
+It reads through its `LiveLoader`, again whenever anyone commits a change, so a
 call logged elsewhere drops off the list by itself.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -14,11 +16,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from dealboard.domain.agenda import AgendaItem, When
+from dealboard.domain.views import Live
 from dealboard.ui.component_style import text_style
+from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import fitted, plain_line
-from dealboard.ui.worker import in_background
 
 _LABELS = {When.OVERDUE: "overdue", When.TODAY: "today", When.UPCOMING: "upcoming"}
 
@@ -37,6 +41,9 @@ class AgendaScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[AgendaItem] = []
+        self.loader: LiveLoader[list[AgendaItem]] = LiveLoader(
+            self, self._read, self._arrived, what="Agenda"
+        )
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Agenda: loading…"), id="agenda-title")
@@ -47,14 +54,19 @@ class AgendaScreen(Screen[None]):
         yield DatabaseSpinner()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.loader.start()
 
-    def reload(self) -> None:
-        board = self.app.board  # type: ignore[attr-defined]
-        in_background(self, board.agenda, self.show)
+    def on_unmount(self) -> None:
+        self.loader.stop()
 
-    def database_changed(self, full_reload: bool) -> None:
-        self.reload()
+    def _read(
+        self, previous: Live[list[AgendaItem]] | None
+    ) -> Callable[[], Live[list[AgendaItem]]]:
+        board = board_of(self)
+        return lambda: board.views.agenda(previous)
+
+    def _arrived(self, live: Live[list[AgendaItem]]) -> None:
+        self.show(live.content)
 
     def show(self, items: list[AgendaItem]) -> None:
         self.items = items
@@ -98,10 +110,10 @@ class AgendaScreen(Screen[None]):
         self.action_open()
 
     def action_reload(self) -> None:
-        self.reload()
+        self.loader.reload()
 
     def action_back(self) -> None:
         self.dismiss(None)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self.loader.refresh()

@@ -1,9 +1,13 @@
-"""The cards of one stage, drawn line by line so a column of 10,000 deals stays instant.
+"""The cards of one stage, drawn line by line so a column of 100,000 deals stays instant.
 
 A `ScrollView` on Textual's line API: only the visible rows are rendered, and
-rendered cards are cached by deal version. The list knows nothing about the
-database; it reports what the user did with the mouse as messages and the
-board screen decides what happens.
+rendered cards are cached. The list holds a `ColumnView`: the column's count
+(the scroll range) and the window of cards read so far. When the user scrolls
+or moves the cursor near the edge of that window it posts `NeedsCards`, and
+the screen's loader reads the next window; a row not read yet shows as a
+placeholder for the moment that takes. The list knows nothing about the
+database; it reports what the user did as messages and the board screen
+decides what happens.
 """
 
 from __future__ import annotations
@@ -20,11 +24,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from dealboard.domain.records import DealSummary, StageRecord
+from dealboard.domain.views.board_view import ColumnView, Window
 from dealboard.ui.board.cards import CARD_HEIGHT, CardStyles, card_text
 from dealboard.ui.component_style import text_style
 
 #: Drawn cards kept per column; a screenful is ~15, so this covers scrolling back and forth.
 MAX_CACHED_CARDS = 500
+#: Cards above and below the screen that must be read before the user gets there.
+PREFETCH = 10
 
 
 class CardList(ScrollView, can_focus=False):
@@ -69,12 +76,15 @@ class CardList(ScrollView, can_focus=False):
     }
     """
 
-    #: Index of the selected card, or -1 when the column is empty.
+    #: Place of the selected card in the column, or -1 when the column is empty.
     selected: reactive[int] = reactive(-1, always_update=True)
     #: True when this is the column the keyboard is in.
     active: reactive[bool] = reactive(False)
     #: Where a dragged card would land (a slot 0..len), or None.
     drop_slot: reactive[int | None] = reactive(None)
+
+    class NeedsCards(Message):
+        """The user looks at (or moves the cursor to) cards not read yet."""
 
     class Pressed(Message):
         """A card was clicked (chain 2 = double-click)."""
@@ -104,38 +114,89 @@ class CardList(ScrollView, can_focus=False):
     def __init__(self, stage: StageRecord, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.stage = stage
-        self.deals: tuple[DealSummary, ...] = ()
+        self.column = ColumnView(stage, 0, (), ())
         self.now = datetime.now(UTC)
         self.dragged_id: int | None = None
         #: Cards changed by someone else a moment ago.
         self.flash_ids: set[int] = set()
         #: Cards marked for a bulk action (the screen's set, shared).
         self.marked_ids: set[int] = set()
-        self._cache: dict[tuple[int, int, int, str], list[Strip]] = {}
-        self._press: tuple[int, Offset] | None = None
+        self._cache: dict[tuple[int, int, int, str, bool], list[Strip]] = {}
+        self._press: tuple[DealSummary, Offset] | None = None
         self._dragging = False
         self._after_drag = False
+        self._asked_for_cards = False
 
     # -- data -------------------------------------------------------------
 
-    def show(self, stage: StageRecord, deals: tuple[DealSummary, ...], now: datetime) -> None:
-        """Replace the cards (after a load or a filter change)."""
-        self.stage = stage
-        self.deals = deals
+    def show(self, column: ColumnView, now: datetime) -> None:
+        """Replace the cards (after a read: a change, a scroll, a filter)."""
+        self.stage = column.stage
+        self.column = column
         self.now = now
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(deals) * CARD_HEIGHT + 1)
-        if self.selected >= len(deals):
-            self.selected = len(deals) - 1
+        self._asked_for_cards = False
+        self.virtual_size = Size(self.size.width, column.count * CARD_HEIGHT + 1)
+        if self.selected >= column.count:
+            self.selected = column.count - 1
+        elif self.selected < 0 and column.count:
+            self.selected = 0
         self.refresh()
+        self._ask_for_cards_if_needed()
+
+    @property
+    def deals(self) -> tuple[DealSummary, ...]:
+        """The cards read so far (all of them on a board of ordinary size)."""
+        return self.column.cards
+
+    @property
+    def count(self) -> int:
+        """How many cards the column holds (through the filter), read or not."""
+        return self.column.count
 
     @property
     def selected_deal(self) -> DealSummary | None:
-        return self.deals[self.selected] if 0 <= self.selected < len(self.deals) else None
+        return self.column.card_at(self.selected)
+
+    def card_at(self, index: int) -> DealSummary | None:
+        return self.column.card_at(index)
+
+    def select_deal(self, deal_id: int) -> bool:
+        """Put the cursor on a card that has been read; False if it is not among them."""
+        index = self.column.index_of(deal_id)
+        if index is None:
+            return False
+        self.selected = index
+        return True
 
     def watch_selected(self) -> None:
         self.scroll_to_selected()
         self.refresh()
+        self._ask_for_cards_if_needed()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._ask_for_cards_if_needed()
+
+    def needed(self) -> Window:
+        """The cards on screen, the cursor's, and a few beyond: what must have been read."""
+        height = self.size.height or self.app.size.height
+        first = max(0, int(self.scroll_offset.y) // CARD_HEIGHT)
+        last = (int(self.scroll_offset.y) + height) // CARD_HEIGHT
+        if self.selected >= 0:
+            first, last = min(first, self.selected), max(last, self.selected)
+        start = max(0, first - PREFETCH)
+        end = min(self.column.count, last + 1 + PREFETCH)
+        return Window(start, max(end - start, 0))
+
+    def lacks_cards(self) -> bool:
+        return not self.column.covers(self.needed())
+
+    def _ask_for_cards_if_needed(self) -> None:
+        """Ask once per read for the cards the user is about to see."""
+        if self.display and not self._asked_for_cards and self.lacks_cards():
+            self._asked_for_cards = True
+            self.post_message(self.NeedsCards())
 
     def watch_active(self) -> None:
         self.refresh()
@@ -151,7 +212,7 @@ class CardList(ScrollView, can_focus=False):
     def slot_at(self, screen_y: int) -> int:
         """The drop slot nearest a screen row: before card 0 … after the last card."""
         local = screen_y - self.content_region.y + round(self.scroll_offset.y)
-        return max(0, min(len(self.deals), round(local / CARD_HEIGHT)))
+        return max(0, min(self.column.count, round(local / CARD_HEIGHT)))
 
     # -- drawing ----------------------------------------------------------
 
@@ -164,7 +225,7 @@ class CardList(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         line = y + round(self.scroll_offset.y)
         index, row = divmod(line, CARD_HEIGHT)
-        if not self.deals:
+        if not self.column.count:
             if line == 1:
                 text = " no deals" if self.stage.kind.value == "open" else " none yet"
                 style = self.get_component_rich_style("card--empty")
@@ -172,9 +233,16 @@ class CardList(ScrollView, can_focus=False):
             return Strip.blank(width)
         if row == 0:
             return self._gap_line(index, width)
-        if index >= len(self.deals):
+        if index >= self.column.count:
             return Strip.blank(width)
-        return self._card_strips(index, width)[row - 1]
+        deal = self.column.card_at(index)
+        if deal is None:  # not read yet: it is on its way
+            self._ask_for_cards_if_needed()
+            if row == 1:
+                style = self.get_component_rich_style("card--empty")
+                return Strip([Segment("  …", style)]).adjust_cell_length(width)
+            return Strip.blank(width)
+        return self._card_strips(index, deal, width)[row - 1]
 
     def _gap_line(self, index: int, width: int) -> Strip:
         if self.drop_slot is not None and self.drop_slot == index:
@@ -182,8 +250,7 @@ class CardList(ScrollView, can_focus=False):
             return Strip([Segment("━" * width, style)])
         return Strip.blank(width)
 
-    def _card_strips(self, index: int, width: int) -> list[Strip]:
-        deal = self.deals[index]
+    def _card_strips(self, index: int, deal: DealSummary, width: int) -> list[Strip]:
         look = self._look(index, deal)
         marked = deal.id in self.marked_ids
         key = (deal.id, deal.version, width, look, marked)
@@ -233,32 +300,36 @@ class CardList(ScrollView, can_focus=False):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.deals) * CARD_HEIGHT + 1)
+        self.virtual_size = Size(self.size.width, self.column.count * CARD_HEIGHT + 1)
+        self._ask_for_cards_if_needed()
 
     # -- mouse ------------------------------------------------------------
 
     def _index_at(self, y: int) -> int | None:
         index, row = divmod(y + round(self.scroll_offset.y), CARD_HEIGHT)
-        return index if row and index < len(self.deals) else None
+        return index if row and self.column.card_at(index) is not None else None
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         index = self._index_at(event.y)
         if index is None or event.button not in (1, 0):
             return
-        self._press = (index, event.screen_offset)
+        deal = self.column.card_at(index)
+        assert deal is not None
+        # The deal itself, not its place: a live update may shift the cards under the pointer.
+        self._press = (deal, event.screen_offset)
         self._dragging = False
         self.capture_mouse()  # a fast pointer may next be seen over another column
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._press is None:
             return
-        index, start = self._press
+        deal, start = self._press
         if not self._dragging:
             moved = event.screen_offset - start
             if abs(moved.x) < 2 and abs(moved.y) < 1:
                 return
             self._dragging = True
-        self.post_message(self.DragMoved(self.deals[index], event.screen_offset))
+        self.post_message(self.DragMoved(deal, event.screen_offset))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         press, dragging = self._press, self._dragging
@@ -268,7 +339,7 @@ class CardList(ScrollView, can_focus=False):
         self.release_mouse()
         if dragging:
             self._after_drag = True
-            self.post_message(self.DragEnded(self.deals[press[0]], event.screen_offset))
+            self.post_message(self.DragEnded(press[0], event.screen_offset))
             event.stop()
 
     def redraw(self) -> None:

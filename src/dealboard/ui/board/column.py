@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from dealboard.domain.columns import Column
 from dealboard.domain.records import StageRecord
+from dealboard.domain.views.board_view import ColumnView
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.text import fitted
 
@@ -20,12 +20,12 @@ class ColumnHeader(Static):
 
     ALLOW_SELECT = False
 
-    def show(self, column: Column, number: int | None, width: int) -> None:
+    def show(self, column: ColumnView, number: int | None, width: int) -> None:
         stage = column.stage
         inner = max(width - 2, 4)
         prefix = f"{number} " if number is not None and number <= 9 else ""
         name = fitted(f"{prefix}{stage.name}", inner - 4, "bold")
-        count = Text(f" {len(column.deals)}", style="bold")
+        count = Text(f" {column.count}", style="bold")
         line1 = Text.assemble(name, count)
         line2 = fitted(column.totals_text(), inner)
         if column.is_open:
@@ -36,7 +36,7 @@ class ColumnHeader(Static):
 
 
 class StageColumn(Vertical):
-    """One stage of the board; the screen feeds it a domain `Column`."""
+    """One stage of the board; the screen feeds it the stage's `ColumnView`."""
 
     ALLOW_SELECT = False
 
@@ -44,25 +44,24 @@ class StageColumn(Vertical):
         super().__init__(id=f"stage-{stage.id}", classes=f"stage-{stage.kind.value}")
         self.stage = stage
         self.number = number
-        self.column: Column | None = None
+        self.column: ColumnView | None = None
+        # Made here, not found later: a key or a timer may reach a column still being mounted.
+        self.header = ColumnHeader()
+        self.cards = CardList(stage)
 
     def compose(self) -> ComposeResult:
-        yield ColumnHeader()
-        yield CardList(self.stage)
+        yield self.header
+        yield self.cards
 
-    @property
-    def cards(self) -> CardList:
-        return self.query_one(CardList)
-
-    def show(self, column: Column, now: datetime) -> None:
+    def show(self, column: ColumnView, now: datetime) -> None:
         self.column = column
         self.stage = column.stage
-        self.query_one(ColumnHeader).show(column, self.number, self.size.width or 28)
-        self.cards.show(column.stage, column.deals, now)
+        self.header.show(column, self.number, self.size.width or 28)
+        self.cards.show(column, now)
 
     def on_resize(self) -> None:
         if self.column is not None:
-            self.query_one(ColumnHeader).show(self.column, self.number, self.size.width)
+            self.header.show(self.column, self.number, self.size.width)
 
 
 class ClosedSummary(Static):
@@ -70,13 +69,13 @@ class ClosedSummary(Static):
 
     ALLOW_SELECT = False
 
-    def show(self, won: Column | None, lost: Column | None, showing_cards: bool) -> None:
+    def show(self, won: ColumnView | None, lost: ColumnView | None, showing_cards: bool) -> None:
         parts = []
         for column in (won, lost):
             if column is None:
                 continue
             parts.append(fitted(column.stage.name, 14, "bold"))
-            parts.append(Text(f"{len(column.deals)} deals"))
+            parts.append(Text(f"{column.count} deals"))
             parts.append(fitted(column.totals_text(), 14))
             parts.append(Text(""))
         hint = "o hide cards" if showing_cards else "o show cards"

@@ -27,11 +27,18 @@ GHOST_WIDTH = 24
 
 @dataclass(frozen=True)
 class DropTarget:
-    """Where a dropped card goes: a stage and a slot in its column (0 = top)."""
+    """Where a dropped card goes: a column, the slot shown (0 = top), and the cards around it.
+
+    The card lands in front of `before` (the card under the slot) or just after
+    `after` (the one above it), the cards the user saw there, so a drop on a
+    filtered board lands where it was seen even with hidden cards in between.
+    """
 
     stage: StageRecord
-    position: int
     column: StageColumn
+    slot: int
+    before: int | None
+    after: int | None
 
 
 def drop_target(screen: BoardScreen, at: Offset, deal: DealSummary) -> DropTarget | None:
@@ -47,11 +54,21 @@ def drop_target(screen: BoardScreen, at: Offset, deal: DealSummary) -> DropTarge
         return None
     cards = node.cards
     slot = cards.slot_at(at.y)
-    position = slot
-    ids = [d.id for d in cards.deals]
-    if deal.id in ids and ids.index(deal.id) < slot:
-        position = slot - 1  # the card leaves its old place first
-    return DropTarget(node.stage, position, node)
+    return DropTarget(
+        node.stage,
+        node,
+        slot,
+        before=_neighbour(cards, slot, deal.id, step=1),
+        after=_neighbour(cards, slot - 1, deal.id, step=-1),
+    )
+
+
+def _neighbour(cards: CardList, index: int, dragged: int, step: int) -> int | None:
+    """The first card from `index` on (down or up) that is not the dragged one."""
+    card = cards.card_at(index)
+    if card is not None and card.id == dragged:
+        card = cards.card_at(index + step)
+    return card.id if card is not None else None
 
 
 class DragGhost(Static):
@@ -89,7 +106,7 @@ class DragGhost(Static):
         for column in screen.query(StageColumn):
             hit = target is not None and target.column is column
             column.set_class(hit, "-drop-target")
-            column.cards.drop_slot = target.column.cards.slot_at(at.y) if hit and target else None
+            column.cards.drop_slot = target.slot if hit and target else None
 
     def finish(self, screen: BoardScreen) -> None:
         """Hide the ghost and every highlight."""

@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 from dealboard.domain.cadence import SUGGESTED_REASON, no_reply_advice
 from dealboard.domain.gate import GateCheck
 from dealboard.domain.gate_preview import preview_move
+from dealboard.domain.ordering import Spot
 from dealboard.domain.records import DealDetail, DealSummary, StageRecord
+from dealboard.ui.board.drag import DropTarget
+from dealboard.ui.deal.common import board_of
 from dealboard.ui.gate.checklist import (
     ChecklistGate,
     GateDecision,
@@ -37,20 +40,24 @@ class MoveFlow:
 
     @property
     def board(self) -> Board:
-        return self.screen.app.board  # type: ignore[attr-defined]
+        return board_of(self.screen)
 
     @property
     def is_manager(self) -> bool:
-        loaded = self.screen.loaded
-        return loaded is not None and loaded.me.role is Role.MANAGER
+        view = self.screen.view
+        return view is not None and view.me.role is Role.MANAGER
 
     def _stages(self) -> tuple[StageRecord, ...]:
-        loaded = self.screen.loaded
-        return loaded.pipeline.stages if loaded is not None else ()
+        view = self.screen.view
+        return view.pipeline.stages if view is not None else ()
 
     def _stage_of(self, deal: DealSummary) -> StageRecord | None:
-        loaded = self.screen.loaded
-        return loaded.stage_by_id.get(deal.stage_id) if loaded is not None else None
+        view = self.screen.view
+        return view.stage(deal.stage_id) if view is not None else None
+
+    def _refresh(self) -> None:
+        """After a write (or ticks saved in a dialog): the board reads what changed."""
+        self.screen.loader.refresh()
 
     def _open_deal(self) -> DealSummary | None:
         deal = self.screen.focused_deal
@@ -85,25 +92,22 @@ class MoveFlow:
             self.attempt(deal, open_stages[target], None)
 
     def reorder(self, step: int) -> None:
-        """`J`/`K`: one place down or up in the column."""
+        """`J`/`K`: past the next card shown below, or in front of the one shown above.
+
+        By the neighbour the user sees, so under a filter the card passes exactly
+        one visible card, whatever hidden cards sit between them.
+        """
         column = self.screen.focused_column
         deal = self.screen.focused_deal
         if column is None or deal is None or deal.stage_kind is not StageKind.OPEN:
             return
-        index = column.cards.selected + step
-        if 0 <= index < len(column.cards.deals):
-            self._reorder(deal, self._position_among_all(column.cards.deals, index))
-
-    def _position_among_all(self, shown: tuple[DealSummary, ...], index: int) -> int:
-        """A place in the filtered column, as a place in the whole column."""
-        loaded = self.screen.loaded
-        if loaded is None:
-            return index
-        everyone = sorted(
-            (d for d in loaded.deals if d.stage_id == shown[index].stage_id),
-            key=lambda d: (d.position, d.id),
-        )
-        return [d.id for d in everyone].index(shown[index].id)
+        neighbour = column.cards.card_at(column.cards.selected + step)
+        if neighbour is None:
+            return
+        if step > 0:
+            self._reorder(deal, after=neighbour.id)
+        else:
+            self._reorder(deal, before=neighbour.id)
 
     def checklist(self) -> None:
         """`c`: tick the current stage's criteria without moving."""
@@ -119,7 +123,7 @@ class MoveFlow:
             gate = ChecklistGate(
                 deal.id, f"{deal.stage} checklist — {deal.title}", items, action=None
             )
-            self.screen.app.push_screen(gate, lambda _: self.screen.reload())
+            self.screen.app.push_screen(gate, lambda _: self._refresh())
 
         in_background(self.screen, lambda: self.board.deal(deal.id), show)
 
@@ -138,16 +142,17 @@ class MoveFlow:
 
     # -- mouse ------------------------------------------------------------
 
-    def drop(self, deal: DealSummary, stage: StageRecord, position: int) -> None:
+    def drop(self, deal: DealSummary, target: DropTarget) -> None:
         """A card dropped on a column: reorder, move through the gate, or close."""
-        if stage.id == deal.stage_id:
+        spot = Spot(before=target.before, after=target.after)
+        if target.stage.id == deal.stage_id:
             if deal.stage_kind is StageKind.OPEN:
-                self._reorder(deal, position)
+                self._reorder(deal, before=spot.before, after=spot.after)
             return
-        if stage.kind is StageKind.LOST:
+        if target.stage.kind is StageKind.LOST:
             self._ask_loss(deal)
             return
-        self.attempt(deal, stage, position)
+        self.attempt(deal, target.stage, spot)
 
     def _ask_loss(self, deal: DealSummary) -> None:
         def report(loss: LossReport | None) -> None:
@@ -168,19 +173,19 @@ class MoveFlow:
 
     # -- the gate -----------------------------------------------------------
 
-    def attempt(self, deal: DealSummary, target: StageRecord, position: int | None) -> None:
+    def attempt(self, deal: DealSummary, target: StageRecord, spot: Spot | None) -> None:
         """Ask the gate; move at once, or show the checklist first."""
 
         def answered(check: GateCheck) -> None:
             if check.allowed:
-                self._after_gate(deal, target, None, position)
+                self._after_gate(deal, target, None, spot)
                 return
-            self._show_gate(deal, target, check, position)
+            self._show_gate(deal, target, check, spot)
 
         in_background(self.screen, lambda: preview_move(self.board, deal.id, target.name), answered)
 
     def _show_gate(
-        self, deal: DealSummary, target: StageRecord, check: GateCheck, position: int | None
+        self, deal: DealSummary, target: StageRecord, check: GateCheck, spot: Spot | None
     ) -> None:
         note = ""
         if check.skipped:
@@ -199,17 +204,17 @@ class MoveFlow:
         def decided(decision: GateDecision | None) -> None:
             if decision is None:
                 self.screen.notify("move cancelled; your ticks are saved", severity="information")
-                self.screen.reload()
+                self._refresh()
                 return
-            self._after_gate(deal, target, decision.override, position)
+            self._after_gate(deal, target, decision.override, spot)
 
         self.screen.app.push_screen(gate, decided)
 
     def _after_gate(
-        self, deal: DealSummary, target: StageRecord, override: str | None, position: int | None
+        self, deal: DealSummary, target: StageRecord, override: str | None, spot: Spot | None
     ) -> None:
         if target.kind is not StageKind.WON:
-            self._move(deal, target, override, position)
+            self._move(deal, target, override, spot)
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -220,31 +225,33 @@ class MoveFlow:
                     lambda result: self._moved(deal, result.to_stage),
                 )
             else:
-                self.screen.reload()
+                self._refresh()
 
         self.screen.app.push_screen(ConfirmWon(deal), confirmed)
 
     def _move(
-        self, deal: DealSummary, target: StageRecord, override: str | None, position: int | None
+        self, deal: DealSummary, target: StageRecord, override: str | None, spot: Spot | None
     ) -> None:
+        spot = spot or Spot()
         in_background(
             self.screen,
-            lambda: self.board.move(deal.id, target.name, override=override, position=position),
+            lambda: self.board.move(
+                deal.id, target.name, override=override, before=spot.before, after=spot.after
+            ),
             lambda result: self._moved(deal, result.to_stage),
         )
 
-    def _reorder(self, deal: DealSummary, position: int) -> None:
+    def _reorder(
+        self, deal: DealSummary, *, before: int | None = None, after: int | None = None
+    ) -> None:
         in_background(
             self.screen,
-            lambda: self.board.reorder(deal.id, position),
+            lambda: self.board.reorder(deal.id, before=before, after=after),
             lambda _: self._moved(deal, deal.stage),
         )
 
     def _moved(self, deal: DealSummary, stage_name: str) -> None:
         """Follow the card to where it went, so the cursor stays on it."""
-        stage = next((s for s in self._stages() if s.name == stage_name), None)
-        if stage is not None:
-            self.screen.select(stage.id, deal.id)
-            if stage.id != deal.stage_id:
-                self.screen.notify(f"{deal.title} → {stage.name}", markup=False)
-        self.screen.reload()
+        if stage_name != deal.stage:
+            self.screen.notify(f"{deal.title} → {stage_name}", markup=False)
+        self.screen.follow_deal(deal.id)

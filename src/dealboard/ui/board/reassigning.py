@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Select
 
 from dealboard.domain.records import UserRecord
+from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.editor import EditorDialog, field_row
 from dealboard.ui.worker import in_background
 from dealboard.vocabulary import Role
@@ -67,10 +68,10 @@ def toggle_mark(screen: BoardScreen) -> None:
 
 def reassign(screen: BoardScreen) -> None:
     """`O`: give the marked cards (or the focused one) to another owner."""
-    loaded = screen.loaded
-    if loaded is None:
+    view = screen.view
+    if view is None:
         return
-    if loaded.me.role is not Role.MANAGER:
+    if view.me.role is not Role.MANAGER:
         screen.notify("Only a manager can reassign deals", severity="warning", markup=False)
         return
     focused = screen.focused_deal
@@ -78,12 +79,12 @@ def reassign(screen: BoardScreen) -> None:
     if not ids:
         screen.notify("Mark cards with space first", markup=False)
         return
-    board = screen.app.board  # type: ignore[attr-defined]
+    board = board_of(screen)
 
     def reassigned(count: object) -> None:
         screen.notify(f"{count} of {len(ids)} reassigned", markup=False)
         screen.marked.clear()
-        screen.reload()
+        screen.loader.refresh()
 
     def save(owner: str) -> int:
         return board.reassign(ids, owner)

@@ -1,17 +1,15 @@
 """The board: stage columns side by side, walked with the keyboard or the mouse.
 
-The screen holds the loaded pipeline and deals as plain domain records and
-the cursor (which column, which card). Loading and every change run in
-background workers; when their answer arrives the columns are redrawn and the
-cursor is put back on the same deal, so focus survives every refresh.
+The screen shows a `BoardView` read by its `LiveLoader`: per column the sums of
+every deal and a window of cards around where the user looks. Scrolling reads
+more cards, a change anywhere re-reads only the columns it touched, and the
+cursor stays on the same deal through every redraw (`BoardCursor`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
-from functools import cached_property
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, replace
 
 from rich.text import Text
 from textual import events, on
@@ -21,45 +19,27 @@ from textual.containers import Horizontal, HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from dealboard.domain.badges import deal_badges
 from dealboard.domain.cadence import no_reply_advice
-from dealboard.domain.changes import ChangeFeed, ChangeSet
-from dealboard.domain.columns import Column, board_columns
 from dealboard.domain.filters import DealFilter
-from dealboard.domain.records import DealSummary, PipelineRecord, StageRecord, UserRecord
+from dealboard.domain.records import DealSummary, PipelineRecord
+from dealboard.domain.views import BoardRequest, BoardView, Live, Viewport
 from dealboard.ui.board import copying, reassigning, service_levels
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
+from dealboard.ui.board.cursor import BoardCursor
 from dealboard.ui.board.drag import DragGhost, drop_target
 from dealboard.ui.board.moving import MoveFlow
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import plain_line
 from dealboard.ui.undoing import undo_or_redo
-from dealboard.ui.worker import in_background
 
 #: Narrowest a column gets before the board scrolls sideways instead.
 MIN_COLUMN_WIDTH = 26
 #: How long a card changed by someone else stays highlighted.
 FLASH_SECONDS = 1.5
-
-
-@dataclass
-class Loaded:
-    """One load of the board, as the worker hands it over."""
-
-    pipelines: list[PipelineRecord]
-    pipeline: PipelineRecord
-    deals: list[DealSummary]
-    me: UserRecord
-    today: date
-    #: When the load was read: SLA badges count minutes (a lead waiting for its first touch).
-    now: datetime
-    columns: list[Column] = field(default_factory=list)
-
-    @cached_property
-    def stage_by_id(self) -> dict[int, StageRecord]:
-        return {stage.id: stage for stage in self.pipeline.stages}
 
 
 class ColumnsStrip(HorizontalScroll, can_focus=False):
@@ -117,22 +97,17 @@ class BoardScreen(Screen[None]):
 
     def __init__(self, pipeline: str | None = None) -> None:
         super().__init__()
-        self.pipeline_name = pipeline
-        self.loaded: Loaded | None = None
-        self.filter = DealFilter()
+        self.request = BoardRequest(pipeline)
         self.filter_text = ""
         self.show_closed = False
         self.zoomed = False
-        self.focus_index = 0
-        self.selected_ids: dict[int, int] = {}
-        #: Counts loads, so only the newest one is shown.
-        self.generation = 0
+        self.cursor = BoardCursor()
         self.moves = MoveFlow(self)
-        self._looking = False
-        self._look_again = False
-        self._full_load_pending = False
         #: Cards marked for reassigning, by deal id.
         self.marked: set[int] = set()
+        self.loader: LiveLoader[BoardView] = LiveLoader(
+            self, self._read, self._show, what="Board"
+        )
 
     # -- layout -----------------------------------------------------------
 
@@ -150,127 +125,85 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.feed = ChangeFeed(self.app.board)  # type: ignore[attr-defined]
-        self.reload()
+        self.loader.start()
         self.set_interval(self.badge_refresh_seconds, self._age_badges)
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
+
+    @property
+    def view(self) -> BoardView | None:
+        """What the board shows now (None until the first read arrives)."""
+        return self.loader.live.content if self.loader.live is not None else None
 
     def _age_badges(self) -> None:
         """Time passes without any commit: a lead's minutes run out, a step falls due.
 
-        Only the clock is read again (no query): the badges are worked out from the
-        loaded deals, so this costs one redraw a minute.
+        Only the clock is read again, and the cards redrawn; a filter on badges
+        (`/breach`) is asked again, since which cards it keeps moves with time.
         """
-        if self.loaded is None:
-            return
-        board = self.app.board  # type: ignore[attr-defined]
-        self.loaded.now, self.loaded.today = board.now(), board.today()
-        self._redraw()
+        now = board_of(self).now()
+        for cards in self.query(CardList):
+            cards.now = now
+            cards.redraw()
+        if self.request.filter.badges:
+            self.loader.reload()
 
-    # -- live -------------------------------------------------------------
+    # -- reading ------------------------------------------------------------
 
-    def database_changed(self, full_reload: bool) -> None:
-        """Someone committed: find out what, flash their cards, redraw (one look at a time)."""
-        if self.loaded is None:  # the first load is still coming and will include it
-            return
-        if full_reload:
-            self.reload()
-        if self._looking:
-            self._look_again = True
-            return
-        self._looking = True
+    def _read(self, previous: Live[BoardView] | None) -> Callable[[], Live[BoardView]]:
+        board, request, viewport = board_of(self), self.request, self._viewport()
+        return lambda: board.views.board_view(request, viewport, previous)
 
-        def look() -> ChangeSet | None:
-            try:
-                return self.feed.poll()
-            except Exception:  # a lost connection: the next change or reconnect reloads
-                return None
+    def _viewport(self) -> Viewport:
+        """The cards each shown column needs now, and the deal the cursor should land on.
 
-        in_background(self, look, self._changes_seen, group="board-poll")
+        Card lists, not columns, are asked: a column being built has no list yet.
+        """
+        needs = {
+            cards.stage.id: cards.needed()
+            for cards in self.query(CardList)
+            if cards.parent is not None and cards.parent.display
+        }
+        return Viewport(needs, self.cursor.follow)
 
-    def _changes_seen(self, changes: ChangeSet | None) -> None:
-        self._looking = False
-        if changes is not None and changes.any:
-            if changes.by_others:
-                self.flash(changes.deal_ids)
-            if changes.layout or not changes.deal_ids or self._full_load_pending:
-                self.reload()
-            else:
-                self._refresh_cards(changes.deal_ids)
-        if self._look_again:
-            self._look_again = False
-            self.database_changed(False)
-
-    def _refresh_cards(self, deal_ids: frozenset[int]) -> None:
-        """Re-read only the cards that changed in place (an edit, a tick), not the board."""
-        board = self.app.board  # type: ignore[attr-defined]
-        generation = self.generation
-
-        def arrived(fresh: list[DealSummary]) -> None:
-            if generation != self.generation or self.loaded is None:
-                return  # a full load has been asked for since; it decides
-            shown = self.loaded.pipeline.name
-            kept = [d for d in self.loaded.deals if d.id not in deal_ids]
-            self.loaded.deals = kept + [d for d in fresh if d.pipeline == shown]
-            self._redraw()
-
-        in_background(self, lambda: board.deals_by_id(deal_ids), arrived, group="board-load")
-
-    def flash(self, deal_ids: frozenset[int]) -> None:
-        """Highlight cards someone else just changed, for a moment."""
-        for column in self.query(StageColumn):
-            column.cards.flash_ids = set(deal_ids)
-            column.cards.redraw()
-
-        def fade() -> None:
-            for column in self.query(StageColumn):
-                column.cards.flash_ids = set()
-                column.cards.redraw()
-
-        self.set_timer(FLASH_SECONDS, fade)
+    def on_card_list_needs_cards(self, message: CardList.NeedsCards) -> None:
+        message.stop()
+        self.loader.refresh()
 
     def on_screen_resume(self) -> None:
-        if self.loaded is not None:
-            self.reload()
+        self.loader.refresh()
 
-    # -- loading ----------------------------------------------------------
-
-    def reload(self) -> None:
-        """Fetch the pipeline and its deals in the background, then redraw."""
-        board = self.app.board  # type: ignore[attr-defined]
-        wanted = self.pipeline_name
-        self.generation += 1
-        generation = self.generation
-        self._full_load_pending = True
-
-        feed = self.feed
-
-        def fetch() -> Loaded:
-            if not feed.started:
-                feed.start()  # before the load: a change made meanwhile is still news
-            pipeline = board.pipeline(wanted)
-            return Loaded(
-                pipelines=board.pipelines(),
-                pipeline=pipeline,
-                deals=board.list_deals(pipeline=pipeline.name, include_closed=True),
-                me=board.whoami(),
-                today=board.today(),
-                now=board.now(),
-            )
-
-        async def arrived(loaded: Loaded) -> None:
-            if generation == self.generation:  # an older load finishing late is stale
-                self._full_load_pending = False
-                await self._loaded(loaded)
-
-        in_background(self, fetch, arrived, group="board-load")
-
-    async def _loaded(self, loaded: Loaded) -> None:
-        first = self.loaded is None or self.loaded.pipeline.stages != loaded.pipeline.stages
-        self.loaded = loaded
-        self.pipeline_name = loaded.pipeline.name
-        if first:
-            await self._build_columns(loaded.pipeline)
+    async def _show(self, live: Live[BoardView]) -> None:
+        view = live.content
+        if self._stages_shown() != view.pipeline.stages:
+            await self._build_columns(view.pipeline)
+        self._follow_to(view)
         self._redraw()
+        shown = live.changes.by_others
+        if shown:
+            self.flash(shown)
+        self._cancel_drag_if_gone(view)
+
+    def _stages_shown(self) -> tuple[object, ...]:
+        return tuple(c.stage for c in self.query(StageColumn))
+
+    def _follow_to(self, view: BoardView) -> None:
+        """Land on the followed deal once a read looked for it (a new card, a card moved)."""
+        follow = self.cursor.follow
+        if follow is None or view.followed != follow:
+            return
+        self.cursor.follow = None
+        located = view.located
+        if located is None:
+            self.notify(
+                "The deal is saved; the filter or pipeline shown hides it", markup=False
+            )
+            return
+        self.cursor.land(self.visible_columns(), located.stage_id, located.deal_id)
+        for column in self.query(StageColumn):
+            if column.stage.id == located.stage_id:
+                column.cards.selected = located.index
 
     async def _build_columns(self, pipeline: PipelineRecord) -> None:
         holder = self.query_one("#columns", ColumnsStrip)
@@ -281,48 +214,48 @@ class BoardScreen(Screen[None]):
             for stage in pipeline.stages
         ]
         await holder.mount_all(widgets)
-        self.focus_index = 0
-
-    def _passes_filter(self, deal: DealSummary) -> bool:
-        """The filter, with the deal's badges worked out only when a badge word asks."""
-        assert self.loaded is not None
-        if not self.filter.badges:
-            return self.filter.matches(deal)
-        stage = self.loaded.stage_by_id.get(deal.stage_id)
-        if stage is None:
-            return False
-        names = frozenset(b.name for b in deal_badges(deal, stage, self.loaded.now))
-        return self.filter.matches(deal, names)
+        self.cursor.column = 0
 
     def _redraw(self) -> None:
-        """Put the loaded deals (through the filter) into the columns; keep the cursor."""
-        if self.loaded is None:
+        """Put the view's columns on screen; keep the cursor on the same deals."""
+        view = self.view
+        if view is None:
             return
-        visible = [d for d in self.loaded.deals if self._passes_filter(d)]
-        self.loaded.columns = board_columns(self.loaded.pipeline, visible)
-        by_stage = {c.stage.id: c for c in self.loaded.columns}
         for widget in self.query(StageColumn):
-            column = by_stage.get(widget.stage.id)
+            column = view.column(widget.stage.id)
             if column is None:
                 continue
             widget.display = self._column_shown(widget)
             widget.cards.marked_ids = self.marked
-            widget.show(column, self.loaded.now)
-            wanted = self.selected_ids.get(column.stage.id)
-            ids = [d.id for d in column.deals]
-            index = ids.index(wanted) if wanted in ids else min(widget.cards.selected, len(ids) - 1)
-            widget.cards.selected = max(index, 0) if ids else -1
+            widget.show(column, view.now)
+            self.cursor.restore(widget)
         self._fit_columns()
         self._update_summary()
         self._update_title()
-        self._set_focus(min(self.focus_index, len(self.visible_columns()) - 1), remember=False)
+        self._set_focus(min(self.cursor.column, len(self.visible_columns()) - 1), remember=False)
+
+    def _cancel_drag_if_gone(self, view: BoardView) -> None:
+        """Someone else moved or closed the card being dragged: the drag ends, and says why."""
+        ghost = self.query_one(DragGhost)
+        deal = ghost.deal
+        if deal is None:
+            return
+        column = view.column(deal.stage_id)
+        if column is not None and column.index_of(deal.id) is not None:
+            return
+        ghost.cancel(self)
+        self.notify(
+            f"{deal.title} was moved by someone else; the drag is cancelled",
+            severity="warning",
+            markup=False,
+        )
 
     def _column_shown(self, widget: StageColumn) -> bool:
         columns = self.visible_columns()
         if widget not in columns:
             return False
         if self.zoomed:
-            return widget is columns[min(self.focus_index, len(columns) - 1)]
+            return widget is columns[min(self.cursor.column, len(columns) - 1)]
         return True
 
     def visible_columns(self) -> list[StageColumn]:
@@ -348,36 +281,53 @@ class BoardScreen(Screen[None]):
         self.call_after_refresh(self._fit_columns)
 
     def _update_summary(self) -> None:
-        assert self.loaded is not None
-        won = next((c for c in self.loaded.columns if c.stage.kind.value == "won"), None)
-        lost = next((c for c in self.loaded.columns if c.stage.kind.value == "lost"), None)
+        view = self.view
+        assert view is not None
+        won = next((c for c in view.columns if c.stage.kind.value == "won"), None)
+        lost = next((c for c in view.columns if c.stage.kind.value == "lost"), None)
         self.query_one(ClosedSummary).show(won, lost, self.show_closed)
 
     def _update_title(self) -> None:
-        assert self.loaded is not None
-        me = self.loaded.me
+        view = self.view
+        if view is None:
+            return
+        me = view.me
         title = Text.assemble(
-            plain_line(self.loaded.pipeline.title, "bold"),
+            plain_line(view.pipeline.title, "bold"),
             "  ",
             plain_line(f"{me.display_name or me.name} ({me.role})", "italic"),
         )
         if self.filter_text:
             title.append("   filter: ", "bold")
             title.append_text(plain_line(self.filter_text))
-            shown = sum(len(c.deals) for c in self.loaded.columns if c.is_open)
-            title.append(f"  ({shown} match)")
-        if len(self.loaded.pipelines) > 1:
-            title.append(f"   p: {len(self.loaded.pipelines)} pipelines", "italic")
+            title.append(f"  ({view.matching} match)")
+        if len(view.pipelines) > 1:
+            title.append(f"   p: {len(view.pipelines)} pipelines", "italic")
         if self.marked:
             title.append(f"   {len(self.marked)} marked (O reassigns, esc clears)", "bold")
         self.query_one("#board-title", Static).update(title)
+
+    def flash(self, deal_ids: Iterable[int]) -> None:
+        """Highlight cards someone else just changed, for a moment."""
+        flashed = set(deal_ids)
+        for cards in self.query(CardList):
+            cards.flash_ids = flashed
+            cards.redraw()
+
+        def fade() -> None:
+            for cards in self.query(CardList):
+                cards.flash_ids = set()
+                cards.redraw()
+
+        self.set_timer(FLASH_SECONDS, fade)
 
     # -- cursor -----------------------------------------------------------
 
     @property
     def focused_column(self) -> StageColumn | None:
         columns = self.visible_columns()
-        return columns[self.focus_index] if 0 <= self.focus_index < len(columns) else None
+        index = self.cursor.column
+        return columns[index] if 0 <= index < len(columns) else None
 
     @property
     def focused_deal(self) -> DealSummary | None:
@@ -388,54 +338,46 @@ class BoardScreen(Screen[None]):
         columns = self.visible_columns()
         if not columns:
             return
-        self.focus_index = max(0, min(index, len(columns) - 1))
+        self.cursor.column = max(0, min(index, len(columns) - 1))
         for position, column in enumerate(columns):
-            active = position == self.focus_index
+            active = position == self.cursor.column
             column.cards.active = active
             column.set_class(active, "-focused")
-        focused = columns[self.focus_index]
+        focused = columns[self.cursor.column]
         if focused.display:
             self.query_one("#columns", ColumnsStrip).scroll_to_widget(
                 focused, animate=False, immediate=True
             )
         if remember:  # a redraw must not forget which deal the user was on
-            self._remember()
+            self.cursor.remember(focused)
 
-    def _remember(self) -> None:
-        column = self.focused_column
-        deal = self.focused_deal
-        if column is not None and deal is not None:
-            self.selected_ids[column.stage.id] = deal.id
-
-    def select(self, stage_id: int, deal_id: int) -> None:
-        """Put the cursor on a deal (used after moves so focus follows the card)."""
-        self.selected_ids[stage_id] = deal_id
-        for index, column in enumerate(self.visible_columns()):
-            if column.stage.id == stage_id:
-                self.focus_index = index
+    def follow_deal(self, deal_id: int) -> None:
+        """Once the next read has found `deal_id`, the cursor goes to it."""
+        self.cursor.follow = deal_id
+        self.loader.refresh()
 
     def action_column(self, step: int) -> None:
-        self._set_focus(self.focus_index + step)
+        self._set_focus(self.cursor.column + step)
         if self.zoomed:
             self._redraw()
 
     def action_jump(self, index: int) -> None:
         if index < len(self.visible_columns()):
-            self.action_column(index - self.focus_index)
+            self.action_column(index - self.cursor.column)
 
     def action_card(self, step: int) -> None:
         column = self.focused_column
-        if column is None or not column.cards.deals:
+        if column is None or not column.cards.count:
             return
         cards = column.cards
-        cards.selected = max(0, min(cards.selected + step, len(cards.deals) - 1))
-        self._remember()
+        cards.selected = max(0, min(cards.selected + step, cards.count - 1))
+        self.cursor.remember(column)
 
     def action_card_edge(self, last: int) -> None:
         column = self.focused_column
-        if column is not None and column.cards.deals:
-            column.cards.selected = len(column.cards.deals) - 1 if last else 0
-            self._remember()
+        if column is not None and column.cards.count:
+            column.cards.selected = column.cards.count - 1 if last else 0
+            self.cursor.remember(column)
 
     # -- views ------------------------------------------------------------
 
@@ -448,7 +390,7 @@ class BoardScreen(Screen[None]):
         self._redraw()
 
     def action_reload(self) -> None:
-        self.reload()
+        self.loader.reload()
 
     def action_log_activity(self) -> None:
         """Log a call, email, meeting, social touch or note, and say what comes next."""
@@ -457,7 +399,7 @@ class BoardScreen(Screen[None]):
             return
         from dealboard.ui.deal.activity_dialog import ActivityDialog, ActivityValues
 
-        board = self.app.board  # type: ignore[attr-defined]
+        board = board_of(self)
 
         def save(values: ActivityValues) -> DealSummary:
             board.add_activity(deal.id, **asdict(values))
@@ -466,7 +408,7 @@ class BoardScreen(Screen[None]):
         def logged(result: object | None) -> None:
             if not isinstance(result, DealSummary):
                 return
-            stage = self.loaded.stage_by_id.get(result.stage_id) if self.loaded else None
+            stage = self.view.stage(result.stage_id) if self.view else None
             advice = no_reply_advice(result, stage) if stage is not None else None
             if advice is None:
                 self.notify(f"Logged on {deal.title}", markup=False)
@@ -474,7 +416,7 @@ class BoardScreen(Screen[None]):
                 self.notify(
                     f"{deal.title}: {advice} — press x", severity="warning", markup=False
                 )
-            self.reload()
+            self.loader.refresh()
 
         self.app.push_screen(ActivityDialog(board.today(), save), logged)
 
@@ -494,22 +436,28 @@ class BoardScreen(Screen[None]):
         reassigning.reassign(self)
 
     def redraw_cards(self) -> None:
-        """Redraw the cards (marks changed) without reloading anything."""
-        for column in self.query(StageColumn):
-            column.cards.marked_ids = self.marked
-            column.cards.redraw()
-        if self.loaded is not None:
-            self._update_title()
+        """Redraw the cards (marks changed) without reading anything."""
+        for cards in self.query(CardList):
+            cards.marked_ids = self.marked
+            cards.redraw()
+        self._update_title()
 
     def show_filter(self, text: str) -> None:
         """Filter as if `text` were typed after `/` (the box stays open: it says why cards went)."""
         box = self.query_one("#filter", Input)
         box.value = text
         box.display = True
-        self.filter_text = text.strip()
-        self.filter = DealFilter.parse(self.filter_text)
+        self._filter_by(text)
         self.set_focus(None)
-        self._redraw()
+
+    def _filter_by(self, text: str) -> None:
+        """Ask for the board through a new filter (the sums and cards come from SQL)."""
+        self.filter_text = text.strip()
+        wanted = DealFilter.parse(self.filter_text)
+        if wanted != self.request.filter:
+            self.request = replace(self.request, filter=wanted)
+            self.loader.reload()
+        self._update_title()
 
     def action_service_levels(self) -> None:
         service_levels.open_sla(self)
@@ -522,8 +470,12 @@ class BoardScreen(Screen[None]):
     def action_reports(self) -> None:
         from dealboard.ui.reports.screen import ReportsScreen
 
-        pipeline = self.loaded.pipeline.name if self.loaded else self.pipeline_name
-        self.app.push_screen(ReportsScreen(pipeline))
+        self.app.push_screen(ReportsScreen(self.pipeline_name))
+
+    @property
+    def pipeline_name(self) -> str | None:
+        """The pipeline shown (or asked for, before the first read)."""
+        return self.view.pipeline.name if self.view is not None else self.request.pipeline
 
     def action_agenda(self) -> None:
         from dealboard.ui.agenda.screen import AgendaScreen
@@ -531,10 +483,10 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(AgendaScreen())
 
     def action_undo(self) -> None:
-        undo_or_redo(self, redo=False)
+        undo_or_redo(self, redo=False, then=self.loader.refresh)
 
     def action_redo(self) -> None:
-        undo_or_redo(self, redo=True)
+        undo_or_redo(self, redo=True, then=self.loader.refresh)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -544,9 +496,7 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value.strip()
-        self.filter = DealFilter.parse(self.filter_text)
-        self._redraw()
+        self._filter_by(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_kept(self) -> None:
@@ -564,10 +514,8 @@ class BoardScreen(Screen[None]):
         elif self.filter_text or box.display:
             box.value = ""
             box.display = False
-            self.filter_text = ""
-            self.filter = DealFilter()
+            self._filter_by("")
             self.set_focus(None)
-            self._redraw()
         elif self.zoomed:
             self.action_zoom()
 
@@ -583,16 +531,17 @@ class BoardScreen(Screen[None]):
     def action_pipeline(self) -> None:
         from dealboard.ui.board.pipeline_picker import PipelinePicker
 
-        if self.loaded is None:
+        view = self.view
+        if view is None:
             return
 
         def chosen(name: str | None) -> None:
-            if name and name != self.pipeline_name:
-                self.pipeline_name = name
-                self.selected_ids.clear()
-                self.reload()
+            if name and name != view.pipeline.name:
+                self.request = replace(self.request, pipeline=name)
+                self.cursor.forget()
+                self.loader.reload()
 
-        self.app.push_screen(PipelinePicker(self.loaded.pipelines, self.pipeline_name), chosen)
+        self.app.push_screen(PipelinePicker(list(view.pipelines), view.pipeline.name), chosen)
 
     # -- deals ------------------------------------------------------------
 
@@ -604,26 +553,26 @@ class BoardScreen(Screen[None]):
             self.app.push_screen(DealScreen(deal.id))
 
     def action_new(self) -> None:
-        if self.loaded is None:
+        if self.view is None:
             return
         from dealboard.ui.deal.form import DealForm
 
         column = self.focused_column
         stage = column.stage if column is not None and column.stage.kind.value == "open" else None
-        self.app.push_screen(DealForm(None, self.loaded.pipeline, stage), self._saved)
+        self.app.push_screen(DealForm(None, self.view.pipeline, stage), self._saved)
 
     def action_edit(self) -> None:
         deal = self.focused_deal
-        if deal is None or self.loaded is None:
+        if deal is None or self.view is None:
             return
         from dealboard.ui.deal.form import DealForm
 
-        self.app.push_screen(DealForm(deal, self.loaded.pipeline), self._saved)
+        self.app.push_screen(DealForm(deal, self.view.pipeline), self._saved)
 
     def _saved(self, deal_id: int | None) -> None:
+        """A new or edited deal: the cursor goes to its card."""
         if deal_id is not None:
-            self._follow = deal_id
-        self.reload()
+            self.follow_deal(deal_id)
 
     def action_move(self, step: int) -> None:
         self.moves.step(step)
@@ -659,7 +608,7 @@ class BoardScreen(Screen[None]):
         target = drop_target(self, message.screen_offset, message.deal) if ghost.active else None
         ghost.finish(self)
         if target is not None:
-            self.moves.drop(message.deal, target.stage, target.position)
+            self.moves.drop(message.deal, target)
 
     # -- command palette ---------------------------------------------------
 

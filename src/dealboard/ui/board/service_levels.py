@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.worker import in_background
+
 if TYPE_CHECKING:
     from dealboard.ui.board.screen import BoardScreen
     from dealboard.ui.sla.screen import BoardRequest
@@ -17,7 +20,7 @@ def open_sla(screen: BoardScreen) -> None:
     """Push the SLA screen; what it asks for is done on the board when it closes."""
     from dealboard.ui.sla.screen import SlaScreen
 
-    pipeline = screen.loaded.pipeline.name if screen.loaded else screen.pipeline_name
+    pipeline = screen.pipeline_name
     screen.app.push_screen(SlaScreen(pipeline), lambda request: _carry_out(screen, request))
 
 
@@ -27,8 +30,13 @@ def _carry_out(screen: BoardScreen, request: BoardRequest | None) -> None:
     screen.show_filter(request.filter)
     if not request.mark:
         return
-    shown = {d.id for column in screen.visible_columns() for d in column.cards.deals}
-    screen.marked.update(shown)
-    screen.redraw_cards()
-    what = "1 card" if len(shown) == 1 else f"{len(shown)} cards"
-    screen.notify(f"{what} marked: O reassigns them, esc clears the marks", markup=False)
+    board, asked = board_of(screen), screen.request
+
+    def mark(shown: list[int]) -> None:
+        screen.marked.update(shown)
+        screen.redraw_cards()
+        what = "1 card" if len(shown) == 1 else f"{len(shown)} cards"
+        screen.notify(f"{what} marked: O reassigns them, esc clears the marks", markup=False)
+
+    # Every card the filter keeps, not only those read so far.
+    in_background(screen, lambda: board.views.open_deal_ids(asked), mark)

@@ -85,7 +85,7 @@ class DealEdits:
 
     def _closed(self, result: object | None) -> None:
         if result is not None:
-            self.screen.reload()
+            self.screen.loader.refresh()
 
     def _write(
         self,
@@ -95,7 +95,7 @@ class DealEdits:
     ) -> None:
         def written(_result: object) -> None:
             self.screen.notify(message, markup=False)
-            self.screen.reload()
+            self.screen.loader.refresh()
 
         in_background(self.screen, call, done=written, refused=refused)
 
@@ -104,7 +104,7 @@ class DealEdits:
         self.screen.notify(
             str(error), title="Not done", severity="warning", markup=False, timeout=12
         )
-        self.screen.reload()
+        self.screen.loader.refresh()
 
     # -- research ---------------------------------------------------------
 

@@ -1,14 +1,14 @@
 """One deal up close: a summary, and its research, objections and activity as panels.
 
-The screen only reads (in the background, and again whenever anyone commits a
-change, so other people's work shows up); every change goes through `DealEdits`.
+The screen only reads, through its `LiveLoader` (again whenever anyone changes
+this deal, so other people's work shows up); every change goes through `DealEdits`.
 Keys act on the panel in view: `a` adds a stakeholder, an objection or an
 activity depending on which panel is open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -16,10 +16,10 @@ from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
 
 from dealboard.domain.errors import DealboardError, NotFound
 from dealboard.domain.records import DealDetail
+from dealboard.domain.views import Live
 from dealboard.ui.deal.activity import ActivityPanel
 from dealboard.ui.deal.bant import BantPanel
 from dealboard.ui.deal.common import board_of
@@ -30,17 +30,16 @@ from dealboard.ui.deal.keys import DEAL_BINDINGS, PANEL_OF, TABLE_OF
 from dealboard.ui.deal.objections import ObjectionPanel, open_count
 from dealboard.ui.deal.research import ResearchPanel
 from dealboard.ui.deal.summary import DealHeader
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.templates import actions as templates
 from dealboard.ui.text import plain
 from dealboard.ui.undoing import undo_or_redo
-from dealboard.ui.worker import in_background
 from dealboard.vocabulary import ObjectionStatus
 
 #: From this many columns the summary sits beside the panels instead of above them.
 WIDE_COLUMNS = 120
-_FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 
 class DealScreen(Screen[None]):
@@ -54,8 +53,9 @@ class DealScreen(Screen[None]):
         self.deal_id = deal_id
         self.detail: DealDetail | None = None
         self.edits = DealEdits(self)
-        self._loading: Worker[None] | None = None
-        self._read_again = False
+        self.loader: LiveLoader[DealDetail] = LiveLoader(
+            self, self._read, self._arrived, what="Deal", refused=self._unreadable
+        )
 
     def compose(self) -> ComposeResult:
         with Container(id="deal-body"):
@@ -76,36 +76,20 @@ class DealScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= WIDE_COLUMNS, "-wide")
-        self.reload()
+        self.loader.start()
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
 
     # -- loading ------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the deal again; while a read is on its way, read once more after it."""
-        if self._loading is not None and self._loading.is_running:
-            self._read_again = True
-            return
+    def _read(self, previous: Live[DealDetail] | None) -> Callable[[], Live[DealDetail]]:
+        """The deal with everything about it; read again whenever anyone changes it."""
         board, deal_id = board_of(self), self.deal_id
-        self._loading = in_background(
-            self, lambda: board.deal(deal_id), done=self._loaded, refused=self._unreadable
-        )
+        return lambda: board.views.deal(deal_id, previous)
 
-    def _loaded(self, detail: DealDetail) -> None:
-        if self.is_attached and detail != self.detail:
-            self.show(detail)
-
-    def database_changed(self, full_reload: bool) -> None:
-        """Someone committed a change: read the deal again (typing in panels is kept)."""
-        self.reload()
-
-    @on(Worker.StateChanged)
-    def _read_finished(self, event: Worker.StateChanged) -> None:
-        """A change that arrived during a read is read once the read is done."""
-        if event.worker is not self._loading or event.state not in _FINISHED:
-            return
-        if self._read_again:
-            self._read_again = False
-            self.reload()
+    def _arrived(self, live: Live[DealDetail]) -> None:
+        self.show(live.content)
 
     def _unreadable(self, error: DealboardError) -> None:
         self.notify(str(error), title="Deal not shown", severity="warning", markup=False)
@@ -244,7 +228,7 @@ class DealScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog("Discard changes?", detail, yes="Discard"), answered)
 
     def action_reload(self) -> None:
-        self.reload()
+        self.loader.reload()
 
     def action_answer_bant(self) -> None:
         answer = self.query_one(BantPanel).highlighted()
@@ -252,10 +236,10 @@ class DealScreen(Screen[None]):
             self.edits.answer_bant(answer)
 
     def action_undo(self) -> None:
-        undo_or_redo(self, redo=False)
+        undo_or_redo(self, redo=False, then=self.loader.refresh)
 
     def action_redo(self) -> None:
-        undo_or_redo(self, redo=True)
+        undo_or_redo(self, redo=True, then=self.loader.refresh)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every key that works here right now, by name, for the command palette."""

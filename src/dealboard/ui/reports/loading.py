@@ -1,7 +1,7 @@
-"""What the Reports screen asks for, and the one background read that answers it.
+"""What the Reports screen asks for: a pipeline, a window as the screen names it, an owner.
 
-Every report is read at once (a few grouped queries each), so switching
-between them is instant; the read runs again whenever anyone commits a change.
+Every report is read at once (`Views.reports`, a few grouped queries each, all
+in one read-only transaction), so switching between them is instant.
 """
 
 from __future__ import annotations
@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dealboard.domain.board import Board
-from dealboard.domain.records import PipelineRecord, UserRecord
-from dealboard.domain.reports import REPORTS, Report
+from dealboard.domain.views import ReportRequest as Reports
 
 #: The windows `w` steps through, by key, with what the title says; the first is where it opens.
 WINDOWS = {"all": "all time", "90d": "last 90 days", "year": "this year"}
@@ -36,25 +34,6 @@ class ReportRequest:
     window: str = "all"
     owner: str | None = None
 
-
-@dataclass(frozen=True)
-class LoadedReports:
-    """Every report for one request, and what the screen's choices are made from."""
-
-    request: ReportRequest
-    pipeline: PipelineRecord
-    reports: dict[str, Report]
-    pipelines: list[PipelineRecord]
-    people: list[UserRecord]
-
-
-def read_reports(board: Board, request: ReportRequest) -> LoadedReports:
-    """Run every report of `REPORTS` for `request` (called in a worker thread)."""
-    since = window_since(request.window, board.today())
-    reports = {
-        name: board.report(name, pipeline=request.pipeline, since=since, owner=request.owner)
-        for name in REPORTS
-    }
-    pipeline = reports["funnel"].scope.pipeline
-    people = sorted(board.users(), key=lambda user: user.name.casefold())
-    return LoadedReports(request, pipeline, reports, board.pipelines(), people)
+    def asked(self, today: date) -> Reports:
+        """The domain's request for these choices (the window as a `since`)."""
+        return Reports(self.pipeline, window_since(self.window, today), self.owner)

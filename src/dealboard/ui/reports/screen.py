@@ -7,8 +7,8 @@ it reads at 80×24 and from the back of a room. `w` changes the window (all
 time, the last 90 days, this year), `o` steps through the owners, `p` picks
 another pipeline (it opens on the board's).
 
-Every report is read in one background read, again whenever anyone commits a
-change; reads never overlap. An empty window says so in a sentence.
+Every report is read in one read (the screen's `LiveLoader`), again whenever
+anyone commits a change. An empty window says so in a sentence.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static, Tab, Tabs
 
 from dealboard.domain.reports import REPORTS, Report, VelocityReport
+from dealboard.domain.views import Live, ReportSet
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.reports.charts import Block, ChartView, Words
 from dealboard.ui.reports.flow_views import (
@@ -33,16 +36,9 @@ from dealboard.ui.reports.flow_views import (
     stages_blocks,
     velocity_blocks,
 )
-from dealboard.ui.reports.loading import (
-    WINDOW_PHRASES,
-    WINDOWS,
-    LoadedReports,
-    ReportRequest,
-    read_reports,
-)
+from dealboard.ui.reports.loading import WINDOW_PHRASES, WINDOWS, ReportRequest
 from dealboard.ui.reports.people_views import cohorts_blocks, losses_blocks, owners_blocks
 from dealboard.ui.reports.tiles import velocity_factors, velocity_results
-from dealboard.ui.single_read import SingleRead
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import plain_line
 
@@ -129,8 +125,10 @@ class ReportsScreen(Screen[None]):
         super().__init__()
         self.request = ReportRequest(pipeline)
         self.current = report
-        self.loaded: LoadedReports | None = None
-        self.reader = SingleRead(self, self.reload, what="Reports", group="reports")
+        self.loaded: ReportSet | None = None
+        self.loader: LiveLoader[ReportSet] = LiveLoader(
+            self, self._read, self._arrived, what="Reports"
+        )
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Reports: loading…"), id="reports-title")
@@ -155,37 +153,34 @@ class ReportsScreen(Screen[None]):
         for row in _TILE_ROWS:
             self.query_one(f"#reports-{row}").display = False
         self.query_one("#reports-chart", ChartView).show([Words("Reading the reports…", "note")])
-        self.reload()
+        self.loader.start()
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
 
     # -- loading ----------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read every report in the background: one read at a time, another after if asked."""
-        board = self.app.board  # type: ignore[attr-defined]
-        request = self.request
+    def _read(self, previous: Live[ReportSet] | None) -> Callable[[], Live[ReportSet]]:
+        """Every report for the choices shown, in one read; again whenever anyone commits."""
+        board = board_of(self)
+        asked = self.request.asked(board.today())
+        return lambda: board.views.reports(asked, previous)
 
-        def show(result: LoadedReports) -> None:
-            if result.request == self.request:
-                self.show(result)
-
-        self.reader.start(lambda: read_reports(board, request), show)
-
-    def database_changed(self, full_reload: bool) -> None:
-        self.reload()
+    def _arrived(self, live: Live[ReportSet]) -> None:
+        self.show(live.content)
 
     def on_screen_resume(self) -> None:
-        if self.loaded is not None:
-            self.reload()
+        self.loader.refresh()
 
     def _ask(self, **changes: object) -> None:
         """Change what is asked for and read again (the title says so at once)."""
         self.request = replace(self.request, **changes)  # type: ignore[arg-type]
         self._title()
-        self.reload()
+        self.loader.reload()
 
     # -- drawing ----------------------------------------------------------------------
 
-    def show(self, loaded: LoadedReports) -> None:
+    def show(self, loaded: ReportSet) -> None:
         self.loaded = loaded
         self._title()
         self._draw()
@@ -269,7 +264,7 @@ class ReportsScreen(Screen[None]):
         )
 
     def action_reload(self) -> None:
-        self.reload()
+        self.loader.reload()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -5,14 +5,15 @@ breaches, deals gone quiet), then one plain row per owner and a team row.
 The rules behind the numbers are in `dealboard.domain.sla` and
 `dealboard.domain.sla_report`; this screen only shows them.
 
-It reads in the background, again whenever anyone commits a change, and once
-a minute besides: a lead's minutes run out with nobody touching the database.
+It reads through its `LiveLoader`, again whenever anyone commits a change, and
+once a minute besides: a lead's minutes run out with nobody touching the database.
 Enter on a row closes it and filters the board to that owner's breaches; `m`
 does the same and marks those cards, so `O` reassigns them (managers).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -22,17 +23,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Digits, Footer, Static
 
-from dealboard.domain.errors import DealboardError
 from dealboard.domain.sla import response_time_text
 from dealboard.domain.sla_report import OwnerSla, PipelineRules, SlaReport
+from dealboard.domain.views import Live
 from dealboard.ui.component_style import text_style
+from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import fitted, plain_line
-from dealboard.ui.worker import in_background
 
 #: The windows `w` steps through, in days; the first is where the screen opens.
 WINDOWS = (30, 7, 90)
@@ -73,8 +74,9 @@ class SlaScreen(Screen[BoardRequest | None]):
         self.report: SlaReport | None = None
         #: Row keys in table order: an owner's login, None for the team row.
         self.row_owners: list[str | None] = []
-        self._generation = 0
-        self._timer: Timer | None = None
+        self.loader: LiveLoader[SlaReport] = LiveLoader(
+            self, self._read, self._arrived, what="SLA", every=REFRESH_SECONDS
+        )
 
     def compose(self) -> ComposeResult:
         yield Static(Text("SLA: loading…"), id="sla-title")
@@ -92,46 +94,23 @@ class SlaScreen(Screen[BoardRequest | None]):
         yield DatabaseSpinner()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.loader.start()
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
 
     # -- loading ----------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the report in the background; only the newest read is shown."""
-        board = self.app.board  # type: ignore[attr-defined]
-        pipeline, since = self.pipeline, f"{self.window_days}d"
-        self._generation += 1
-        generation = self._generation
+    def _read(self, previous: Live[SlaReport] | None) -> Callable[[], Live[SlaReport]]:
+        """The report for the window shown; again on every change, and each minute besides."""
+        board, pipeline, since = board_of(self), self.pipeline, f"{self.window_days}d"
+        return lambda: board.views.sla(pipeline, since, previous)
 
-        def arrived(report: SlaReport) -> None:
-            if generation == self._generation:
-                self.show(report)
-            self._schedule()
-
-        def refused(error: DealboardError) -> None:
-            self.notify(str(error), title="SLA not read", severity="warning", markup=False)
-            self._schedule()
-
-        in_background(
-            self,
-            lambda: board.sla_report(pipeline, since),
-            arrived,
-            refused=refused,
-            group="sla-load",
-        )
-
-    def _schedule(self) -> None:
-        """The next timed read, counted from the end of this one (reads never overlap)."""
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(REFRESH_SECONDS, self.reload)
-
-    def database_changed(self, full_reload: bool) -> None:
-        self.reload()
+    def _arrived(self, live: Live[SlaReport]) -> None:
+        self.show(live.content)
 
     def on_screen_resume(self) -> None:
-        if self.report is not None:
-            self.reload()
+        self.loader.refresh()
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -214,10 +193,10 @@ class SlaScreen(Screen[BoardRequest | None]):
 
     def action_window(self) -> None:
         self.window_days = WINDOWS[(WINDOWS.index(self.window_days) + 1) % len(WINDOWS)]
-        self.reload()
+        self.loader.reload()
 
     def action_reload(self) -> None:
-        self.reload()
+        self.loader.reload()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -12,7 +12,7 @@ def open_standup(screen: BoardScreen) -> None:
     """Push the stand-up screen over the board (which keeps refreshing underneath)."""
     from dealboard.ui.standup.screen import StandupScreen
 
-    pipeline = screen.loaded.pipeline.name if screen.loaded else screen.pipeline_name
+    pipeline = screen.pipeline_name
     app = screen.app
     since, target = getattr(app, "standup_since", None), getattr(app, "standup_target", None)
     app.push_screen(StandupScreen(pipeline, since, target))

@@ -4,14 +4,14 @@ No header, no footer: one thin line says where the room is (`3/9`) and which
 keys turn the page. Pages, in order: since the last stand-up, needs attention,
 the forecast, then one per person (`dealboard.ui.standup.pages` cuts them to fit).
 
-It reads in the background, again whenever anyone commits a change (and once a
-minute, for breaches that come with time alone), and stays on the page it was
-showing. The board underneath keeps refreshing too.
+It reads through its `LiveLoader`, again whenever anyone commits a change (and
+once a minute, for breaches that come with time alone), and stays on the page it
+was showing. The board underneath keeps refreshing too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.style import Style
 from rich.text import Text
@@ -20,15 +20,16 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from dealboard.domain.standup import Standup
 from dealboard.domain.standup_text import standup_markdown
+from dealboard.domain.views import Live
 from dealboard.ui.clipboard import copy_text
 from dealboard.ui.component_style import text_style
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
-from dealboard.ui.single_read import SingleRead
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.standup.pages import Page, build_pages
 from dealboard.ui.text import plain_line
@@ -73,10 +74,9 @@ class StandupScreen(Screen[None]):
         self.standup: Standup | None = None
         self.pages: list[Page] = []
         self.index = 0
-        self.reader = SingleRead(
-            self, self.reload, what="Stand-up", group="standup-load", idle=self._schedule
+        self.loader: LiveLoader[Standup] = LiveLoader(
+            self, self._read, self._arrived, what="Stand-up", every=REFRESH_SECONDS
         )
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="standup-bar"):
@@ -94,24 +94,21 @@ class StandupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#standup-tiles").display = False
-        self.reload()
+        self.loader.start()
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
 
     # -- loading ----------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the stand-up in the background: one read at a time, another after if asked."""
-        board = self.app.board  # type: ignore[attr-defined]
+    def _read(self, previous: Live[Standup] | None) -> Callable[[], Live[Standup]]:
+        """The stand-up; again on every change, and each minute (breaches come with time)."""
+        board = board_of(self)
         pipeline, since, target = self.pipeline, self.since, self.target
-        self.reader.start(lambda: board.standup(pipeline, since, target), self.show)
+        return lambda: board.views.standup(pipeline, since, target, previous)
 
-    def _schedule(self) -> None:
-        """The next timed read, counted from the end of this one (reads never overlap)."""
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(REFRESH_SECONDS, self.reload)
-
-    def database_changed(self, full_reload: bool) -> None:
-        self.reload()
+    def _arrived(self, live: Live[Standup]) -> None:
+        self.show(live.content)
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -198,7 +195,7 @@ class StandupScreen(Screen[None]):
                 return
             self.target = typed.strip() or None
             self.app.standup_target = self.target  # type: ignore[attr-defined]
-            self.reload()
+            self.loader.reload()
 
         self.app.push_screen(TargetPrompt(currency, self.target or ""), chosen)
 
@@ -207,7 +204,7 @@ class StandupScreen(Screen[None]):
             copy_text(self, standup_markdown(self.standup), "the stand-up (Markdown)")
 
     def action_reload(self) -> None:
-        self.reload()
+        self.loader.reload()
 
     def action_back(self) -> None:
         self.dismiss(None)

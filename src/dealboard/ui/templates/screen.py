@@ -10,6 +10,7 @@ screen or reach the terminal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
@@ -23,10 +24,12 @@ from textual.widgets.option_list import Option
 
 from dealboard.domain.errors import DealboardError, NotFound
 from dealboard.domain.templates import PLACEHOLDERS, RenderedTemplate, StageTemplates
+from dealboard.domain.views import Live
 from dealboard.ui.component_style import text_style
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.templates import actions
 from dealboard.ui.text import one_line, plain, plain_line
-from dealboard.ui.worker import in_background
 from dealboard.vocabulary import TemplateKind
 
 _KIND_LABELS = {TemplateKind.SCRIPT: "call script", TemplateKind.EMAIL: "email"}
@@ -86,6 +89,9 @@ class TemplatesScreen(ModalScreen[None]):
         self.deal_id = deal_id
         self.found: StageTemplates | None = None
         self._shown = ""
+        self.loader: LiveLoader[StageTemplates] = LiveLoader(
+            self, self._read, self._arrived, what="Templates", refused=self._gone
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="templates"):
@@ -101,28 +107,30 @@ class TemplatesScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#tpl-list", OptionList).focus()
-        self.reload()
+        self.loader.start()
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
 
     # -- loading ------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the deal's stage templates again, filled in with the deal as it is now."""
-        board, deal_id = self.app.board, self.deal_id  # type: ignore[attr-defined]
-        in_background(self, lambda: board.stage_templates(deal_id), self.show, refused=self._gone)
-
-    def database_changed(self, full_reload: bool) -> None:
-        """Someone changed something: the deal's fields (or its stage) may be new."""
-        self.reload()
+    def _read(
+        self, previous: Live[StageTemplates] | None
+    ) -> Callable[[], Live[StageTemplates]]:
+        """The stage templates, filled in with the deal as it is now (again when it changes)."""
+        board, deal_id = board_of(self), self.deal_id
+        return lambda: board.views.templates(deal_id, previous)
 
     def _gone(self, error: DealboardError) -> None:
         self.notify(str(error), title="No templates shown", severity="warning", markup=False)
         if isinstance(error, NotFound) and self.is_attached:
             self.dismiss(None)
 
+    def _arrived(self, live: Live[StageTemplates]) -> None:
+        self.show(live.content)
+
     def show(self, found: StageTemplates) -> None:
         """Fill the list and the preview; the chosen template stays chosen by name."""
-        if not self.is_attached:
-            return
         previous = self.current
         self.found = found
         deal = found.deal
