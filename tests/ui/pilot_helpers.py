@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from textual.app import App
@@ -12,11 +13,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from dealboard.domain.board import Board
+from dealboard.domain.changes import cursor_now
 from dealboard.domain.records import DealSummary
 from dealboard.ui.app import DealboardApp
 from dealboard.ui.board.column import StageColumn
 from dealboard.ui.board.screen import BoardScreen
-from dealboard.ui.live import DatabaseChanged, LiveUpdates
+from dealboard.ui.live import DatabaseChanged, LiveUpdates, live_updates
 from dealboard.ui.themes import THEME_VARIABLE_DEFAULTS
 
 
@@ -41,7 +43,7 @@ class Host(App[None]):
         self.live.stop()
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
-        self.live.tell_screens(message.full_reload)
+        self.live.tell_loaders(message.full_reload)
 
 
 def seen(widget: Widget) -> str:
@@ -50,11 +52,43 @@ def seen(widget: Widget) -> str:
     return "\n".join(strip.text for strip in widget.render_lines(region))
 
 
-async def settle(pilot: Pilot) -> None:
-    """Wait until every background query and write has answered and the screen is drawn."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+async def settle(pilot: Pilot, timeout: float = 10.0) -> None:
+    """Wait until every background query and write has answered and the screen is drawn.
+
+    A read that ends can start another (a change arrived meanwhile), so this waits
+    until no worker runs and no screen's loader is busy, twice in a row.
+    """
+    app = pilot.app
+    quiet = 0
+    deadline = time.monotonic() + timeout
+    while quiet < 2:
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        busy = any(w.is_running for w in app.workers) or live_updates(app).busy
+        quiet = 0 if busy else quiet + 1
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app was still busy after {timeout} s")
+
+
+async def wait_until(
+    pilot: Pilot,
+    condition: Callable[[], bool],
+    timeout: float = 5.0,
+    what: str = "",
+    *,
+    then_settle: bool = True,
+) -> None:
+    """Let the app run until `condition()` holds (a change made elsewhere, say), then settle.
+
+    Polls every 20 ms; fails after `timeout` seconds, naming what it waited for.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout} s waiting for {what or condition}")
+        await pilot.pause(0.02)
+    if then_settle:
+        await settle(pilot)
 
 
 async def press_and_settle(pilot: Pilot, *keys: str) -> None:
@@ -82,9 +116,18 @@ async def app_opened_with(
 
 
 async def after_a_change_elsewhere(pilot: Pilot) -> None:
-    """No key: give the screen time to follow another board's write by itself, then settle."""
-    await pilot.pause(1.0)
-    await settle(pilot)
+    """No key: wait until the screens have followed another board's write by themselves.
+
+    The watcher notices a commit within a fraction of a second; this waits until
+    every screen's loader has read past it (its cursor has seen the newest change).
+    """
+    board = live_updates(pilot.app).board
+    newest = _newest_change(board)
+    await wait_until(
+        pilot,
+        lambda: live_updates(pilot.app).all_read_past(newest),
+        what="the screens to follow a change made elsewhere",
+    )
 
 
 def board_screen(pilot: Pilot) -> BoardScreen:
@@ -96,7 +139,9 @@ def column_named(pilot: Pilot, name: str) -> StageColumn:
 
 
 def card_titles(pilot: Pilot, stage: str) -> list[str]:
-    return [d.title for d in column_named(pilot, stage).cards.deals]
+    """The titles of the cards read in a column ([] before the board has drawn it)."""
+    columns = [c for c in board_screen(pilot).query(StageColumn) if c.stage.name == stage]
+    return [d.title for d in columns[0].cards.deals] if columns else []
 
 
 def deal_titled(board: Board, title: str) -> DealSummary:
@@ -107,3 +152,8 @@ def shown_text(pilot: Pilot, stage: str) -> str:
     """What the user reads in a column's card list right now (every visible line)."""
     cards = column_named(pilot, stage).cards
     return "\n".join(cards.render_line(y).text for y in range(cards.size.height))
+
+
+def _newest_change(board: Board) -> int:
+    with board.database.read() as session:
+        return cursor_now(session).high

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import deal_titled, seen, settle
+from pilot_helpers import after_a_change_elsewhere, deal_titled, seen, settle
 from textual.widgets import DataTable
 
 from dealboard.db.database import Database
@@ -34,8 +34,7 @@ async def test_the_agenda_lists_my_work_and_enter_opens_the_deal(board: Board, c
         other = Board(Database(board.database.url), "rick", clock)
         other.add_deal(DealFields(title="Rick's own", next_step="x", next_step_due="today"))
         board.add_activity(kiosks, kind="call", subject="Call back", due="+2d")
-        await pilot.pause(1.0)  # no key: the agenda follows changes by itself
-        await settle(pilot)
+        await after_a_change_elsewhere(pilot)  # no key: the agenda follows changes by itself
         assert len(_rows(pilot)) == 3 and "Call back" in _rows(pilot)[2]
         await pilot.press("down", "enter")
         await settle(pilot)

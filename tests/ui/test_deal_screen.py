@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import Host, seen, settle
+from pilot_helpers import Host, after_a_change_elsewhere, seen, settle
 from sqlalchemy import text
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select, TabbedContent, TextArea
@@ -222,8 +222,7 @@ async def test_a_reload_keeps_what_is_being_typed(demo_board: Board) -> None:
         pilot.app.screen.query_one("#note-interests", TextArea).focus()
         await type_text(pilot, "typing ")
         demo_board.add_objection(deal.id, category="timing", text="Not before the budget")
-        await pilot.pause(1.0)  # another user's change shows up by itself, within 1 s
-        await settle(pilot)
+        await after_a_change_elsewhere(pilot)  # another user's change shows up by itself
         assert rows(pilot, "objection-table")[0][3] == "Not before the budget"
         note = pilot.app.screen.query_one("#note-interests", TextArea)
         assert note.text.startswith("typing ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from pilot_helpers import board_screen, card_titles, settle
+from pilot_helpers import board_screen, card_titles, settle, wait_until
 from test_two_boards import MOVED, _focus
 
 from dealboard.domain.board import Board
@@ -29,8 +29,8 @@ async def test_a_write_waiting_on_a_lock_shows_a_spinner_and_the_board_keeps_ans
         holder.execute("BEGIN IMMEDIATE")  # another process is writing, and takes its time
         try:
             await pilot.press("u")
-            await pilot.pause(0.8)
-            assert spinner.display
+            # The write is still waiting for the lock: wait for the spinner, not for quiet.
+            await wait_until(pilot, lambda: spinner.display, what="the spinner", then_settle=False)
             assert "waiting for the database" in str(spinner.render())
             screen = board_screen(pilot)
             before = screen.focused_column.stage.name
@@ -40,7 +40,7 @@ async def test_a_write_waiting_on_a_lock_shows_a_spinner_and_the_board_keeps_ans
         finally:
             holder.rollback()
             holder.close()
-        await settle(pilot)
-        await pilot.pause(0.3)
-        assert MOVED in card_titles(pilot, "Qualify")  # the undo went through once unlocked
-        assert not spinner.display
+        await wait_until(  # the undo went through once unlocked
+            pilot, lambda: MOVED in card_titles(pilot, "Qualify"), what="the undo"
+        )
+        await wait_until(pilot, lambda: not spinner.display, what="the spinner to go")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import settle
+from pilot_helpers import after_a_change_elsewhere, settle
 from textual.pilot import Pilot
 
 from dealboard.domain.board import Board
@@ -35,10 +35,9 @@ def test_deal_detail(demo_board: Board, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("4", "enter")
         await settle(pilot)
-        # A late wake-up from the watcher (the demo's own commit) refills the tables;
-        # let it land and the tables' headers be measured again before the picture.
-        await pilot.pause(0.3)
-        await settle(pilot)
+        # Every screen has read the newest change (no late wake-up can refill the tables),
+        # and the tables' headers are measured again before the picture.
+        await after_a_change_elsewhere(pilot)
         pilot.app.screen.refresh(layout=True)
         await pilot.pause()
 
