@@ -34,6 +34,14 @@ def open_board_ui(
     if not on_a_terminal():
         print_board(board, pipeline)
         return
+    from dealboard.domain.views import BoardRequest, Viewport
+
+    # The first view is read now, before Textual is even imported: the screen opens
+    # with cards instead of waiting for a read that would compete with its own start.
+    first = board.views.board_view(BoardRequest(pipeline), Viewport(), None)
     from dealboard.ui.app import DealboardApp
 
-    DealboardApp(board, pipeline=pipeline, theme=theme).run(mouse=mouse)
+    app = DealboardApp(
+        board, pipeline=pipeline, theme=theme, calm_collector=True, first_view=first
+    )
+    app.run(mouse=mouse)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from dealboard.cli.output import board_text
 from dealboard.db.engine import resolve_database_url, sqlite_file
 from dealboard.domain.board import Board, open_board
 
@@ -56,6 +55,8 @@ def run_board(args: argparse.Namespace) -> int:
 
 def print_board(board: Board, pipeline_name: str | None) -> None:
     """Every column of one pipeline with its cards."""
+    from dealboard.cli.output import board_text
+
     pipeline = board.pipeline(pipeline_name)
     deals = board.list_deals(pipeline=pipeline.name, include_closed=True)
     print(board_text(pipeline, deals, board.now()), end="")

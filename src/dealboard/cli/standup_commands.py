@@ -77,4 +77,5 @@ def _open_standup_ui(board: Any, args: argparse.Namespace) -> None:
         since=args.since,
         target=args.target,
         theme=args.theme,
+        calm_collector=True,
     ).run(mouse=not args.no_mouse)

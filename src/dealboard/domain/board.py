@@ -21,7 +21,6 @@ from dealboard.db.migrate import upgrade
 from dealboard.db.models import Deal, Pipeline, User
 from dealboard.domain import (
     activities,
-    agenda,
     bant,
     deals,
     history,
@@ -30,19 +29,12 @@ from dealboard.domain import (
     ordering,
     pipelines,
     queries,
-    reports,
     research,
-    standup,
-    templates,
-    undo,
     users,
 )
-from dealboard.domain.choices import parse_choice
 from dealboard.domain.errors import Conflict, InvalidInput, NotFound
-from dealboard.domain.exchange import api as exchange
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
-from dealboard.domain.playbook import Audience, Playbook, build_playbook
 from dealboard.domain.records import (
     ChecklistItem,
     DealDetail,
@@ -51,15 +43,18 @@ from dealboard.domain.records import (
     PipelineRecord,
     UserRecord,
 )
-from dealboard.domain.reports.scope import resolve_scope
 from dealboard.domain.research import ResearchFields
 from dealboard.domain.retry import retried
-from dealboard.domain.sla import open_breaches
-from dealboard.domain.sla_report import SlaReport
-from dealboard.domain.undo import UndoResult
 from dealboard.vocabulary import BantState
 
 if TYPE_CHECKING:
+    # Features a board seldom needs at once are imported by the methods that use them:
+    # opening a board (the command line's, the UI's) loads none of them.
+    from dealboard.domain import agenda, reports, standup, templates
+    from dealboard.domain.exchange import api as exchange
+    from dealboard.domain.playbook import Audience, Playbook
+    from dealboard.domain.sla_report import SlaReport
+    from dealboard.domain.undo import UndoResult
     from dealboard.domain.views.service import Views
 
 Clock = Callable[[], datetime]
@@ -318,6 +313,8 @@ class Board:
 
     def stage_templates(self, deal_id: int | str) -> templates.StageTemplates:
         """The call scripts and emails of the deal's current stage, filled in for the deal."""
+        from dealboard.domain import templates
+
         deal_id = parse_deal_id(deal_id)
         with self.database.read() as session:
             return templates.stage_templates(session, deal_id, self.actor_name)
@@ -392,6 +389,8 @@ class Board:
 
     def agenda(self, user: str | None = None) -> list[agenda.AgendaItem]:
         """What `user` (default: the acting user) has to do: overdue, today, upcoming."""
+        from dealboard.domain import agenda
+
         with self.database.read() as session:
             person = users.find_user(session, user or self.actor_name, "user")
             return agenda.agenda(session, person, self.today())
@@ -437,6 +436,8 @@ class Board:
         stage: str | None = None,
     ) -> list[DealSummary]:
         """Open deals with an open SLA breach now (no first touch in time, follow-up late)."""
+        from dealboard.domain.sla import open_breaches
+
         now = self.now()
         stages = {s.id: s for p in self.pipelines() for s in p.stages}
         return [
@@ -483,6 +484,9 @@ class Board:
         `2026-01-01`; unbounded unless given), the deals' current owner, a tag.
         Definitions in each `dealboard.domain.reports` module.
         """
+        from dealboard.domain import reports
+        from dealboard.domain.reports.scope import resolve_scope
+
         spec = reports.REPORTS.get(name)
         if spec is None:
             raise InvalidInput("report", name, "use one of " + ", ".join(reports.REPORTS))
@@ -512,12 +516,16 @@ class Board:
     @retried
     def undo(self) -> UndoResult:
         """Put back the acting user's latest change (refused if others changed that deal since)."""
+        from dealboard.domain import undo
+
         with self._writing() as (session, actor):
             return undo.undo(session, actor, self.now())
 
     @retried
     def redo(self) -> UndoResult:
         """Make again the change the acting user last undid."""
+        from dealboard.domain import undo
+
         with self._writing() as (session, actor):
             return undo.redo(session, actor, self.now())
 
@@ -703,10 +711,11 @@ class Board:
 
     # -- the playbook ---------------------------------------------------------
 
-    def playbook(
-        self, pipeline: str | None = None, audience: Audience | str = Audience.TEAM
-    ) -> Playbook:
+    def playbook(self, pipeline: str | None = None, audience: Audience | str = "team") -> Playbook:
         """The pipeline's process written down: everything for the team, the steps for a buyer."""
+        from dealboard.domain.choices import parse_choice
+        from dealboard.domain.playbook import Audience, build_playbook
+
         chosen = parse_choice(Audience, str(audience), "for")
         with self.database.read() as session:
             return build_playbook(session, pipeline, chosen, self.today())
@@ -717,6 +726,8 @@ class Board:
         self, data: bytes, file: str, options: exchange.CsvOptions
     ) -> exchange.ImportPlan:
         """Read a CSV file against the board: the deals it would add, and every problem in it."""
+        from dealboard.domain.exchange import api as exchange
+
         table = exchange.read_table(exchange.decode(data, file), file)
         with self.database.read() as session:
             return exchange.plan_import(
@@ -726,6 +737,8 @@ class Board:
     @retried
     def import_csv(self, plan: exchange.ImportPlan) -> exchange.ImportResult:
         """Write a planned import, all or nothing (managers); refused while it has problems."""
+        from dealboard.domain.exchange import api as exchange
+
         if plan.problems:
             raise exchange.ImportRefused(plan.problems)
         with self._writing() as (session, actor):
@@ -733,11 +746,15 @@ class Board:
 
     def export_json(self, pipeline: str | None = None) -> dict[str, object]:
         """The whole board (or one pipeline and its deals) as one lossless JSON document."""
+        from dealboard.domain.exchange import api as exchange
+
         with self.database.read() as session:
             return exchange.export_board(session, pipeline=pipeline, now=self.now())
 
     def export_csv(self, pipeline: str | None = None) -> str:
         """One CSV row per deal, formula-safe, with headers `import` reads back."""
+        from dealboard.domain.exchange import api as exchange
+
         with self.database.read() as session:
             return exchange.export_csv(session, pipeline=pipeline)
 
@@ -746,6 +763,8 @@ class Board:
         self, data: bytes, file: str, *, dry_run: bool = False
     ) -> exchange.RestoreResult:
         """Put a JSON export into this empty database with every id kept (a dry run checks only)."""
+        from dealboard.domain.exchange import api as exchange
+
         document = exchange.load_document(data, file)
         postgres = self.database.engine.dialect.name == "postgresql"
         rows = exchange.check_document(document, file, postgres=postgres)

@@ -40,6 +40,11 @@ class RuleViolation(DealboardError):
         super().__init__(f"{message}: {detail}" if detail else message)
 
 
+class GateClosed(RuleViolation):
+    """The stage's exit criteria (or a skipped stage's) are open: the move needs them ticked
+    or a manager's override. A front end answers it by showing the checklist."""
+
+
 class Conflict(DealboardError):
     """Someone else changed the record first; nothing was overwritten.
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import ChecklistTick, Deal, Stage, StageCriterion, StageTransition, User
 from dealboard.domain import audit, bant
 from dealboard.domain.deals import next_position, require_open
-from dealboard.domain.errors import InvalidInput, RuleViolation
+from dealboard.domain.errors import GateClosed, InvalidInput, RuleViolation
 from dealboard.domain.gate import GateCheck, check_move
 from dealboard.domain.lookup import (
     find_criterion,
@@ -235,7 +235,7 @@ def _enter(
         message = f"deal {deal.id} cannot move from {deal.stage.name} to {target.name}"
         if skipped:
             message += f" (it would skip {', '.join(skipped)})"
-        raise RuleViolation(message + "; open exit criteria", check.unmet())
+        raise GateClosed(message + "; open exit criteria", check.unmet())
     if overridden:
         require_manager(actor, "override the gate")
     source = deal.stage

@@ -13,9 +13,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from dealboard.domain.board import Board
+from dealboard.domain.views import BoardView, Live
 from dealboard.settings import remember_theme, settings_path, shown
 from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier
+from dealboard.ui.collector import calm_collector
 from dealboard.ui.live import DatabaseChanged, LiveUpdates
 from dealboard.ui.theme_choice import install_themes
 from dealboard.ui.themes import theme_variable_defaults
@@ -32,10 +34,23 @@ class DealboardApp(App[None]):
     ]
 
     def __init__(
-        self, board: Board, *, pipeline: str | None = None, theme: str | None = None
+        self,
+        board: Board,
+        *,
+        pipeline: str | None = None,
+        theme: str | None = None,
+        calm_collector: bool = False,
+        first_view: Live[BoardView] | None = None,
     ) -> None:
-        """`theme` (from `--theme`) applies to this run only; palette choices are saved."""
+        """`theme` (from `--theme`) applies to this run only; palette choices are saved.
+
+        `calm_collector` tunes the process's garbage collector once the board is up
+        (`dealboard.ui.collector`): the command line's choice, not a test's.
+        `first_view` is the board read before the app started (`dealboard.cli.launch`).
+        """
         super().__init__()
+        self._first_view = first_view
+        self._calm_collector = calm_collector
         self.board = board
         self.start_pipeline = pipeline
         self.live = LiveUpdates(self, board)
@@ -67,11 +82,21 @@ class DealboardApp(App[None]):
     def on_mount(self) -> None:
         for problem in self.theme_start.problems:
             self.notify(problem, title="Themes", severity="warning", markup=False)
-        self.push_screen(BoardScreen(self.start_pipeline))
+        self.push_screen(BoardScreen(self.start_pipeline, self._first_view))
+        self._first_view = None
         self.live.start()
 
     def on_unmount(self) -> None:
         self.live.stop()
+
+    def on_board_screen_shown(self) -> None:
+        """The board is up: from now on full garbage collections wait for a quiet moment.
+
+        Half a second on, so the collection that starts it never holds up the first
+        picture on its way to the terminal (Textual writes it from another thread).
+        """
+        if self._calm_collector:
+            self.set_timer(0.5, lambda: calm_collector(self))
 
     def on_database_changed(self, message: DatabaseChanged) -> None:
         self.live.tell_loaders(message.full_reload)

@@ -90,10 +90,18 @@ class LiveLoader(Generic[V]):
         self._asked += 1
         self._request()
 
-    def start(self) -> None:
-        """Read for the first time, and from now on whenever anyone commits a change."""
+    def start(self, first: Live[V] | None = None) -> None:
+        """Read for the first time, and from now on whenever anyone commits a change.
+
+        `first` is a read made before the screen opened (the board, as the process
+        starts): it is drawn at once, then one more read asks what changed since.
+        """
         live_updates(self.node.app).follow(self)
-        self._request()
+        if first is None:
+            self._request()
+            return
+        self._running, self._again = True, True
+        self.node.call_later(self._finished, self._asked, first)
 
     def stop(self) -> None:
         """The screen is going: nothing more is read or drawn."""

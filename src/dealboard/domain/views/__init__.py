@@ -15,7 +15,7 @@ from dealboard.domain.views.board_view import (
     Window,
 )
 from dealboard.domain.views.live import Live
-from dealboard.domain.views.readers import ReportRequest, ReportSet
+from dealboard.domain.views.report_set import ReportRequest, ReportSet
 from dealboard.domain.views.service import Views
 
 __all__ = [

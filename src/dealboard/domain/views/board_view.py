@@ -19,8 +19,8 @@ from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import DealSummary, PipelineRecord, StageRecord, UserRecord
 from dealboard.vocabulary import StageKind
 
-#: Cards read for a column whose needs the screen has not said yet (a first read).
-DEFAULT_WINDOW = 40
+#: Cards a column needs when the screen has not said yet (a first read): a tall screenful.
+DEFAULT_WINDOW = 12
 #: Cards read beyond what the screen needs, above and below, so scrolling finds them read.
 WINDOW_MARGIN = 20
 

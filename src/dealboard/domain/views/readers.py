@@ -7,7 +7,6 @@ that asks the change log what is new, so what a screen shows is one moment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -17,7 +16,6 @@ from dealboard.db.models import User
 from dealboard.domain import queries, reports, standup, users
 from dealboard.domain.errors import NotFound
 from dealboard.domain.lookup import find_pipeline
-from dealboard.domain.records import PipelineRecord, UserRecord
 from dealboard.domain.reports.scope import ReportScope, resolve_scope
 from dealboard.domain.sla_report import SlaReport, build_report, report_window
 from dealboard.domain.standup_forecast import (
@@ -26,6 +24,7 @@ from dealboard.domain.standup_forecast import (
     month_start,
     parse_target,
 )
+from dealboard.domain.views.report_set import ReportRequest, ReportSet
 
 
 def read_standup(
@@ -108,26 +107,6 @@ def read_sla_report(
         until=end,
         pipeline=records[0].name if found is not None else None,
     )
-
-
-@dataclass(frozen=True)
-class ReportRequest:
-    """Which reports: the pipeline (None: the first), a window (`since`), one owner or everyone."""
-
-    pipeline: str | None
-    since: str | None = None
-    owner: str | None = None
-
-
-@dataclass(frozen=True)
-class ReportSet:
-    """Every report for one request, and what a screen's choices are made from."""
-
-    request: ReportRequest
-    pipeline: PipelineRecord
-    reports: dict[str, reports.Report]
-    pipelines: list[PipelineRecord]
-    people: list[UserRecord]
 
 
 def read_report_set(session: Session, request: ReportRequest, now: datetime) -> ReportSet:

@@ -14,30 +14,25 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 
-from dealboard.domain import agenda, queries, templates, users
+from dealboard.domain import queries, users
 from dealboard.domain.changes import ChangeSet
 from dealboard.domain.errors import NotFound
 from dealboard.domain.records import DealDetail
-from dealboard.domain.sla_report import SlaReport
-from dealboard.domain.standup import Standup
 from dealboard.domain.views.board_read import chosen_pipeline, read_board
 from dealboard.domain.views.board_sql import Scope, open_deal_ids
 from dealboard.domain.views.board_view import BoardRequest, BoardView, Viewport
 from dealboard.domain.views.live import Live, follow
-from dealboard.domain.views.readers import (
-    ReportRequest,
-    ReportSet,
-    read_report_set,
-    read_sla_report,
-    read_standup,
-)
+from dealboard.domain.views.report_set import ReportRequest, ReportSet
 
 if TYPE_CHECKING:
+    from dealboard.domain import agenda, templates
     from dealboard.domain.board import Board
+    from dealboard.domain.sla_report import SlaReport
+    from dealboard.domain.standup import Standup
 
 T = TypeVar("T")
 #: The agenda's rows, most urgent first.
-Agenda = list[agenda.AgendaItem]
+Agenda = list["agenda.AgendaItem"]
 
 
 class Views:
@@ -91,6 +86,8 @@ class Views:
 
     def agenda(self, previous: Live[Agenda] | None) -> Live[Agenda]:
         """The acting user's overdue, today's and upcoming work."""
+        from dealboard.domain import agenda
+
         board = self.board
 
         def read(session: Session) -> Agenda:
@@ -103,6 +100,8 @@ class Views:
         self, pipeline: str | None, since: str | None, previous: Live[SlaReport] | None
     ) -> Live[SlaReport]:
         """The SLA report of one pipeline (or all) over a window ending now."""
+        from dealboard.domain.views.readers import read_sla_report
+
         now = self.board.now()
         return self._follow(
             previous,
@@ -113,6 +112,8 @@ class Views:
 
     def reports(self, request: ReportRequest, previous: Live[ReportSet] | None) -> Live[ReportSet]:
         """Every report for one pipeline, window and owner."""
+        from dealboard.domain.views.readers import read_report_set
+
         now = self.board.now()
         return self._follow(previous, lambda session: read_report_set(session, request, now))
 
@@ -124,6 +125,8 @@ class Views:
         previous: Live[Standup] | None,
     ) -> Live[Standup]:
         """The stand-up pages' data."""
+        from dealboard.domain.views.readers import read_standup
+
         now, today = self.board.now(), self.board.today()
         return self._follow(
             previous,
@@ -136,6 +139,8 @@ class Views:
         self, deal_id: int, previous: Live[templates.StageTemplates] | None
     ) -> Live[templates.StageTemplates]:
         """The deal's stage templates, filled in; read again when the deal changed."""
+        from dealboard.domain import templates
+
         actor = self.board.actor_name
         return self._follow(
             previous,

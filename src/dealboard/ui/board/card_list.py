@@ -12,6 +12,7 @@ decides what happens.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from rich.segment import Segment
@@ -28,8 +29,10 @@ from dealboard.domain.views.board_view import ColumnView, Window
 from dealboard.ui.board.cards import CARD_HEIGHT, CardStyles, card_text
 from dealboard.ui.component_style import text_style
 
-#: Drawn cards kept per column; a screenful is ~15, so this covers scrolling back and forth.
-MAX_CACHED_CARDS = 500
+#: Drawn cards kept per column, the most recently shown: a screenful is ~12, so this covers
+#: scrolling back and forth (each is four strips of a dozen objects apiece: more would only
+#: keep the garbage collector busy).
+MAX_CACHED_CARDS = 48
 #: Cards above and below the screen that must be read before the user gets there.
 PREFETCH = 10
 
@@ -121,28 +124,62 @@ class CardList(ScrollView, can_focus=False):
         self.flash_ids: set[int] = set()
         #: Cards marked for a bulk action (the screen's set, shared).
         self.marked_ids: set[int] = set()
-        self._cache: dict[tuple[int, int, int, str, bool], list[Strip]] = {}
+        self._cache: OrderedDict[tuple[DealSummary, int, str, bool], list[list[Segment]]] = (
+            OrderedDict()
+        )
         self._press: tuple[DealSummary, Offset] | None = None
         self._dragging = False
         self._after_drag = False
         self._asked_for_cards = False
+        #: Styles from the CSS, kept until the theme changes (`notify_style_update`).
+        self._base_style: Style | None = None
+        self._card_styles: CardStyles | None = None
+        self._backgrounds: dict[str, Style] = {}
 
     # -- data -------------------------------------------------------------
 
     def show(self, column: ColumnView, now: datetime) -> None:
-        """Replace the cards (after a read: a change, a scroll, a filter)."""
+        """Replace the cards (after a read: a change, a scroll, a filter).
+
+        The same column as before is left as drawn; only whether cards are missing
+        (a column just shown, scrolled meanwhile) is looked at again.
+        """
+        if column is self.column:
+            self._asked_for_cards = False
+            self._ask_for_cards_if_needed()
+            return
         self.stage = column.stage
         self.column = column
         self.now = now
-        self._cache.clear()
         self._asked_for_cards = False
-        self.virtual_size = Size(self.size.width, column.count * CARD_HEIGHT + 1)
+        self._scroll_range(column.count * CARD_HEIGHT + 1)
         if self.selected >= column.count:
             self.selected = column.count - 1
         elif self.selected < 0 and column.count:
             self.selected = 0
         self.refresh()
         self._ask_for_cards_if_needed()
+
+    def _scroll_range(self, height: int) -> None:
+        """A new card count: a new scroll range, without laying out the whole screen.
+
+        Textual lays out the screen on every change of a widget's virtual size, the
+        most costly part of redrawing a move. Only when the scrollbar appears or goes
+        is a layout needed; otherwise the range and the scrollbar's thumb are set here.
+        """
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        window = self.scrollable_content_region.height
+        if not window or (self.virtual_size.height > window) != (height > window):
+            self.virtual_size = size
+            return
+        self.set_reactive(CardList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = height
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self.refresh()
 
     @property
     def deals(self) -> tuple[DealSummary, ...]:
@@ -166,7 +203,8 @@ class CardList(ScrollView, can_focus=False):
         index = self.column.index_of(deal_id)
         if index is None:
             return False
-        self.selected = index
+        if index != self.selected:  # (setting it redraws the list, even to the same value)
+            self.selected = index
         return True
 
     def watch_selected(self) -> None:
@@ -217,62 +255,95 @@ class CardList(ScrollView, can_focus=False):
     # -- drawing ----------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        # Under everything the column's own colours: a blank cell left unstyled would
-        # show the terminal's default background, black on many, whatever the theme.
-        return self._line(y).apply_style(self.rich_style)
-
-    def _line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + round(self.scroll_offset.y)
         index, row = divmod(line, CARD_HEIGHT)
         if not self.column.count:
             if line == 1:
                 text = " no deals" if self.stage.kind.value == "open" else " none yet"
-                style = self.get_component_rich_style("card--empty")
-                return Strip([Segment(text, style)]).adjust_cell_length(width)
-            return Strip.blank(width)
+                return self._note(text, width)
+            return self._on_column(Strip.blank(width))
         if row == 0:
             return self._gap_line(index, width)
         if index >= self.column.count:
-            return Strip.blank(width)
+            return self._on_column(Strip.blank(width))
         deal = self.column.card_at(index)
         if deal is None:  # not read yet: it is on its way
             self._ask_for_cards_if_needed()
-            if row == 1:
-                style = self.get_component_rich_style("card--empty")
-                return Strip([Segment("  …", style)]).adjust_cell_length(width)
-            return Strip.blank(width)
+            return self._note("  …" if row == 1 else "", width)
         return self._card_strips(index, deal, width)[row - 1]
+
+    def _on_column(self, strip: Strip) -> Strip:
+        """Under everything the column's own colours: a blank cell left unstyled would
+        show the terminal's default background, black on many, whatever the theme."""
+        return strip.apply_style(self._column_style())
+
+    def _column_style(self) -> Style:
+        """The column's own colours, worked out from the CSS once per theme, not per line."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
+    def _note(self, text: str, width: int) -> Strip:
+        style = self.get_component_rich_style("card--empty")
+        return self._on_column(Strip([Segment(text, style)]).adjust_cell_length(width))
 
     def _gap_line(self, index: int, width: int) -> Strip:
         if self.drop_slot is not None and self.drop_slot == index:
             style = self.get_component_rich_style("card--drop")
-            return Strip([Segment("━" * width, style)])
-        return Strip.blank(width)
+            return self._on_column(Strip([Segment("━" * width, style)]))
+        return self._on_column(Strip.blank(width))
 
     def _card_strips(self, index: int, deal: DealSummary, width: int) -> list[Strip]:
+        """A card's four lines, drawn once per look and kept (the most recent few only).
+
+        What is kept is the lines' segments, not `Strip`s: Textual caches every crop of
+        a strip inside it, so kept strips would grow dozens of copies each while the
+        screen redraws, for the garbage collector to walk through again and again.
+        """
         look = self._look(index, deal)
         marked = deal.id in self.marked_ids
-        key = (deal.id, deal.version, width, look, marked)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        background = self.get_component_rich_style(f"card--{look}" if look else "card")
-        if look == "dragged":
-            background = self.get_component_rich_style("card") + self.get_component_rich_style(
-                "card--dragged"
-            )
+        # The deal record itself is the key: a card whose data did not change is not drawn
+        # again after a read (its badges age with the clock's redraw, once a minute).
+        key = (deal, width, look, marked)
+        lines = self._cache.get(key)
+        if lines is not None:
+            self._cache.move_to_end(key)
+        else:
+            lines = self._draw_card(deal, look, marked, width)
+            self._cache[key] = lines
+            if len(self._cache) > MAX_CACHED_CARDS:
+                self._cache.popitem(last=False)
+        return [Strip(segments, width) for segments in lines]
+
+    def _draw_card(
+        self, deal: DealSummary, look: str, marked: bool, width: int
+    ) -> list[list[Segment]]:
+        """Segments straight from Rich (no `Strip`s: a board draws ~80 cards at a time)."""
+        style = self._card_background(look)
         marker = "◆" if marked else "▌" if look == "selected" else " "
         lines = card_text(deal, self.stage, self.now, width, self._styles(), marker)
-        strips = []
-        for text in lines:
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments).adjust_cell_length(width)
-            strips.append(strip.apply_style(background))
-        if len(self._cache) > MAX_CACHED_CARDS:
-            self._cache.clear()
-        self._cache[key] = strips
-        return strips
+        console = self.app.console
+        return [
+            list(
+                Segment.apply_style(
+                    Segment.adjust_line_length(list(text.render(console)), width), style
+                )
+            )
+            for text in lines
+        ]
+
+    def _card_background(self, look: str) -> Style:
+        """The column's colours under a card's own (for its look), from the CSS once."""
+        style = self._backgrounds.get(look)
+        if style is None:
+            card = self.get_component_rich_style("card")
+            if look == "dragged":
+                own = card + self.get_component_rich_style("card--dragged")
+            else:
+                own = self.get_component_rich_style(f"card--{look}") if look else card
+            style = self._backgrounds[look] = self._column_style() + own
+        return style
 
     def _look(self, index: int, deal: DealSummary) -> str:
         if deal.id == self.dragged_id:
@@ -284,6 +355,11 @@ class CardList(ScrollView, can_focus=False):
         return ""
 
     def _styles(self) -> CardStyles:
+        if self._card_styles is None:
+            self._card_styles = self._resolve_styles()
+        return self._card_styles
+
+    def _resolve_styles(self) -> CardStyles:
         return CardStyles(
             body=Style(),
             title=text_style(self, "card--title"),
@@ -296,6 +372,9 @@ class CardList(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         self._cache.clear()
+        self._base_style = None
+        self._card_styles = None
+        self._backgrounds = {}
         super().notify_style_update()
 
     def on_resize(self) -> None:

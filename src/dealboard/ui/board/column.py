@@ -32,7 +32,8 @@ class ColumnHeader(Static):
             line3 = fitted(f"wtd {column.weighted_text()} · {stage.probability}%", inner)
         else:
             line3 = Text("closed", style="italic")
-        self.update(Text("\n").join([line1, line2, line3]))
+        # Its size is set in CSS: new text needs no layout of the screen (the costly part).
+        self.update(Text("\n").join([line1, line2, line3]), layout=False)
 
 
 class StageColumn(Vertical):
@@ -54,9 +55,15 @@ class StageColumn(Vertical):
         yield self.cards
 
     def show(self, column: ColumnView, now: datetime) -> None:
-        self.column = column
-        self.stage = column.stage
-        self.header.show(column, self.number, self.size.width or 28)
+        """Draw the column's sums and cards, unless this very column is on screen already.
+
+        A read hands back the same `ColumnView` for every column no change touched,
+        so a move redraws two columns, not the board (the clock ages badges apart).
+        """
+        if column is not self.column:
+            self.column = column
+            self.stage = column.stage
+            self.header.show(column, self.number, self.size.width or 28)
         self.cards.show(column, now)
 
     def on_resize(self) -> None:
@@ -80,4 +87,4 @@ class ClosedSummary(Static):
             parts.append(Text(""))
         hint = "o hide cards" if showing_cards else "o show cards"
         parts.append(Text(hint, style="italic"))
-        self.update(Text("\n").join(parts))
+        self.update(Text("\n").join(parts), layout=False)

@@ -99,11 +99,11 @@ class DragGhost(Static):
                 )
             )
             self.display = True
-            for column in screen.query(StageColumn):
+            for column in screen.columns:
                 column.cards.dragged_id = deal.id
                 column.cards.redraw()
         self.styles.offset = (at.x + 2, max(at.y - 1, 0))
-        for column in screen.query(StageColumn):
+        for column in screen.columns:
             hit = target is not None and target.column is column
             column.set_class(hit, "-drop-target")
             column.cards.drop_slot = target.slot if hit and target else None
@@ -113,7 +113,7 @@ class DragGhost(Static):
         self.active = False
         self.deal = None
         self.display = False
-        for column in screen.query(StageColumn):
+        for column in screen.columns:
             column.set_class(False, "-drop-target")
             column.cards.drop_slot = None
             column.cards.dragged_id = None
@@ -123,7 +123,7 @@ class DragGhost(Static):
         """Esc while dragging: the card stays where it was. True if a drag was cancelled."""
         if not self.active:
             return False
-        for cards in screen.query(CardList):
-            cards.cancel_drag()
+        for column in screen.columns:
+            column.cards.cancel_drag()
         self.finish(screen)
         return True

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealboard.domain.cadence import SUGGESTED_REASON, no_reply_advice
+from dealboard.domain.errors import GateClosed
 from dealboard.domain.gate import GateCheck
 from dealboard.domain.gate_preview import preview_move
 from dealboard.domain.ordering import Spot
-from dealboard.domain.records import DealDetail, DealSummary, StageRecord
+from dealboard.domain.records import DealDetail, DealSummary, MoveResult, StageRecord
 from dealboard.ui.board.drag import DropTarget
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.gate.checklist import (
@@ -174,15 +175,42 @@ class MoveFlow:
     # -- the gate -----------------------------------------------------------
 
     def attempt(self, deal: DealSummary, target: StageRecord, spot: Spot | None) -> None:
-        """Ask the gate; move at once, or show the checklist first."""
+        """Move at once if the gate lets it through, else show the checklist first.
 
-        def answered(check: GateCheck) -> None:
-            if check.allowed:
-                self._after_gate(deal, target, None, spot)
-                return
+        To an open stage the move is simply tried (one round trip when the criteria
+        are done, as they usually are); only a closed gate is then asked what is
+        open. Winning asks first, since it wants a confirmation either way.
+        """
+        if target.kind is StageKind.WON:
+            in_background(
+                self.screen,
+                lambda: preview_move(self.board, deal.id, target.name),
+                lambda check: self._answered(deal, target, check, spot),
+            )
+            return
+        board, where = self.board, spot or Spot()
+
+        def move_or_ask() -> MoveResult | GateCheck:
+            try:
+                return board.move(deal.id, target.name, before=where.before, after=where.after)
+            except GateClosed:
+                return preview_move(board, deal.id, target.name)
+
+        def done(outcome: MoveResult | GateCheck) -> None:
+            if isinstance(outcome, MoveResult):
+                self._moved(deal, outcome.to_stage)
+            else:
+                self._answered(deal, target, outcome, spot)
+
+        in_background(self.screen, move_or_ask, done)
+
+    def _answered(
+        self, deal: DealSummary, target: StageRecord, check: GateCheck, spot: Spot | None
+    ) -> None:
+        if check.allowed:  # ticked by someone meanwhile
+            self._after_gate(deal, target, None, spot)
+        else:
             self._show_gate(deal, target, check, spot)
-
-        in_background(self.screen, lambda: preview_move(self.board, deal.id, target.name), answered)
 
     def _show_gate(
         self, deal: DealSummary, target: StageRecord, check: GateCheck, spot: Spot | None

@@ -16,6 +16,7 @@ from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, HorizontalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -95,14 +96,19 @@ class BoardScreen(Screen[None]):
         *[_binding(str(n), f"jump({n - 1})", "Jump to column 1–9") for n in range(1, 10)],
     ]
 
-    def __init__(self, pipeline: str | None = None) -> None:
+    def __init__(self, pipeline: str | None = None, first: Live[BoardView] | None = None) -> None:
+        """`first`: the board read as the process started, drawn as soon as the screen is up."""
         super().__init__()
-        self.request = BoardRequest(pipeline)
+        self.first = first
+        self.request = first.content.request if first is not None else BoardRequest(pipeline)
         self.filter_text = ""
         self.show_closed = False
         self.zoomed = False
         self.cursor = BoardCursor()
         self.moves = MoveFlow(self)
+        #: The stage columns, left to right (kept: querying the DOM for them costs a
+        #: millisecond a time, on every key).
+        self.columns: list[StageColumn] = []
         #: Cards marked for reassigning, by deal id.
         self.marked: set[int] = set()
         self.loader: LiveLoader[BoardView] = LiveLoader(
@@ -125,7 +131,8 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.loader.start()
+        self.loader.start(self.first)
+        self.first = None
         self.set_interval(self.badge_refresh_seconds, self._age_badges)
 
     def on_unmount(self) -> None:
@@ -143,9 +150,9 @@ class BoardScreen(Screen[None]):
         (`/breach`) is asked again, since which cards it keeps moves with time.
         """
         now = board_of(self).now()
-        for cards in self.query(CardList):
-            cards.now = now
-            cards.redraw()
+        for column in self.columns:
+            column.cards.now = now
+            column.cards.redraw()
         if self.request.filter.badges:
             self.loader.reload()
 
@@ -158,13 +165,8 @@ class BoardScreen(Screen[None]):
     def _viewport(self) -> Viewport:
         """The cards each shown column needs now, and the deal the cursor should land on.
 
-        Card lists, not columns, are asked: a column being built has no list yet.
         """
-        needs = {
-            cards.stage.id: cards.needed()
-            for cards in self.query(CardList)
-            if cards.parent is not None and cards.parent.display
-        }
+        needs = {c.stage.id: c.cards.needed() for c in self.columns if c.display}
         return Viewport(needs, self.cursor.follow)
 
     def on_card_list_needs_cards(self, message: CardList.NeedsCards) -> None:
@@ -174,19 +176,24 @@ class BoardScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.loader.refresh()
 
+    class Shown(Message):
+        """The board is on screen for the first time."""
+
     async def _show(self, live: Live[BoardView]) -> None:
         view = live.content
+        if not self._stages_shown():
+            self.post_message(self.Shown())
         if self._stages_shown() != view.pipeline.stages:
             await self._build_columns(view.pipeline)
-        self._follow_to(view)
         self._redraw()
+        self._follow_to(view)
         shown = live.changes.by_others
         if shown:
             self.flash(shown)
         self._cancel_drag_if_gone(view)
 
     def _stages_shown(self) -> tuple[object, ...]:
-        return tuple(c.stage for c in self.query(StageColumn))
+        return tuple(c.stage for c in self.columns)
 
     def _follow_to(self, view: BoardView) -> None:
         """Land on the followed deal once a read looked for it (a new card, a card moved)."""
@@ -201,12 +208,17 @@ class BoardScreen(Screen[None]):
             )
             return
         self.cursor.land(self.visible_columns(), located.stage_id, located.deal_id)
-        for column in self.query(StageColumn):
+        for column in self.columns:
             if column.stage.id == located.stage_id:
                 column.cards.selected = located.index
+        if self.zoomed:  # the zoomed column is the cursor's
+            self._redraw()
+        else:
+            self._set_focus(self.cursor.column, remember=False)
 
     async def _build_columns(self, pipeline: PipelineRecord) -> None:
         holder = self.query_one("#columns", ColumnsStrip)
+        self.columns = []
         await holder.remove_children()
         numbered = [s for s in pipeline.stages if s.kind.value == "open"]
         widgets = [
@@ -214,6 +226,7 @@ class BoardScreen(Screen[None]):
             for stage in pipeline.stages
         ]
         await holder.mount_all(widgets)
+        self.columns = widgets
         self.cursor.column = 0
 
     def _redraw(self) -> None:
@@ -221,18 +234,20 @@ class BoardScreen(Screen[None]):
         view = self.view
         if view is None:
             return
-        for widget in self.query(StageColumn):
+        visible = self.visible_columns()
+        zoomed = visible[min(self.cursor.column, len(visible) - 1)] if visible else None
+        for widget in self.columns:
             column = view.column(widget.stage.id)
             if column is None:
                 continue
-            widget.display = self._column_shown(widget)
+            widget.display = widget in visible and (not self.zoomed or widget is zoomed)
             widget.cards.marked_ids = self.marked
             widget.show(column, view.now)
             self.cursor.restore(widget)
         self._fit_columns()
         self._update_summary()
         self._update_title()
-        self._set_focus(min(self.cursor.column, len(self.visible_columns()) - 1), remember=False)
+        self._set_focus(min(self.cursor.column, len(visible) - 1), remember=False)
 
     def _cancel_drag_if_gone(self, view: BoardView) -> None:
         """Someone else moved or closed the card being dragged: the drag ends, and says why."""
@@ -250,23 +265,13 @@ class BoardScreen(Screen[None]):
             markup=False,
         )
 
-    def _column_shown(self, widget: StageColumn) -> bool:
-        columns = self.visible_columns()
-        if widget not in columns:
-            return False
-        if self.zoomed:
-            return widget is columns[min(self.cursor.column, len(columns) - 1)]
-        return True
-
     def visible_columns(self) -> list[StageColumn]:
         """The columns the cursor can visit, left to right (won/lost only when shown)."""
-        return [
-            c for c in self.query(StageColumn) if c.stage.kind.value == "open" or self.show_closed
-        ]
+        return [c for c in self.columns if c.stage.kind.value == "open" or self.show_closed]
 
     def _fit_columns(self) -> None:
         """As many whole columns as fit side by side; the rest are a sideways scroll away."""
-        columns = [c for c in self.query(StageColumn) if c.display]
+        columns = [c for c in self.columns if c.display]
         if not columns:
             return
         summary = self.query_one(ClosedSummary)
@@ -275,7 +280,8 @@ class BoardScreen(Screen[None]):
         fitting = max(1, min(len(columns), available // MIN_COLUMN_WIDTH))
         width = max(MIN_COLUMN_WIDTH, available // fitting)
         for column in columns:
-            column.styles.width = width
+            if column.styles.width is None or column.styles.width.value != width:
+                column.styles.width = width  # (a new width lays the whole screen out again)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit_columns)
@@ -305,19 +311,19 @@ class BoardScreen(Screen[None]):
             title.append(f"   p: {len(view.pipelines)} pipelines", "italic")
         if self.marked:
             title.append(f"   {len(self.marked)} marked (O reassigns, esc clears)", "bold")
-        self.query_one("#board-title", Static).update(title)
+        self.query_one("#board-title", Static).update(title, layout=False)
 
     def flash(self, deal_ids: Iterable[int]) -> None:
         """Highlight cards someone else just changed, for a moment."""
         flashed = set(deal_ids)
-        for cards in self.query(CardList):
-            cards.flash_ids = flashed
-            cards.redraw()
+        for column in self.columns:
+            column.cards.flash_ids = flashed
+            column.cards.redraw()
 
         def fade() -> None:
-            for cards in self.query(CardList):
-                cards.flash_ids = set()
-                cards.redraw()
+            for column in self.columns:
+                column.cards.flash_ids = set()
+                column.cards.redraw()
 
         self.set_timer(FLASH_SECONDS, fade)
 
@@ -437,9 +443,9 @@ class BoardScreen(Screen[None]):
 
     def redraw_cards(self) -> None:
         """Redraw the cards (marks changed) without reading anything."""
-        for cards in self.query(CardList):
-            cards.marked_ids = self.marked
-            cards.redraw()
+        for column in self.columns:
+            column.cards.marked_ids = self.marked
+            column.cards.redraw()
         self._update_title()
 
     def show_filter(self, text: str) -> None:

@@ -18,8 +18,9 @@ class StandupApp(DealboardApp):
         since: str | None = None,
         target: str | None = None,
         theme: str | None = None,
+        calm_collector: bool = False,
     ) -> None:
-        super().__init__(board, pipeline=pipeline, theme=theme)
+        super().__init__(board, pipeline=pipeline, theme=theme, calm_collector=calm_collector)
         self.standup_pipeline = pipeline
         self.standup_since = since
         #: The monthly target of this session (`t` in stand-up mode changes it).
