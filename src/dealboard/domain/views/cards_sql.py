@@ -87,14 +87,26 @@ _CARD_COLUMNS = (
 
 
 def window_rows(session: Session, scope: Scope, stage_id: int, start: int, size: int) -> list[Row]:
-    """Cards `start` … `start + size - 1` of a column, in the order shown."""
-    query = (
-        scope.deals(*_CARD_COLUMNS)
-        .join(User, User.id == Deal.owner_id)
+    """Cards `start` … `start + size - 1` of a column, in the order shown.
+
+    The window is picked by id first, the card's columns read for those ids only:
+    PostgreSQL works out the whole select list of every row an OFFSET skips, and
+    far down a column of 14,000 that was 100 ms of subqueries for nothing.
+    """
+    window = (
+        scope.deals(Deal.id)
         .where(Deal.stage_id == stage_id)
         .order_by(Deal.position, Deal.id)
         .offset(max(start, 0))
         .limit(size)
+        .subquery()
+    )
+    query = (
+        select(*_CARD_COLUMNS)
+        .select_from(Deal)
+        .join(window, window.c.id == Deal.id)
+        .join(User, User.id == Deal.owner_id)
+        .order_by(Deal.position, Deal.id)
     )
     return list(session.execute(query))
 
