@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,19 @@ def empty_db_url(postgres: PostgresSchemas | None, tmp_path: Path) -> URL:
     if postgres is not None:
         return postgres.new()
     return URL.create("sqlite+pysqlite", database=str(tmp_path / "empty.sqlite3"))
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Switch the process's time zone (the user's); it is put back afterwards."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

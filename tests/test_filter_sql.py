@@ -7,8 +7,7 @@ checks, filter by filter, that SQL and `DealFilter.matches` + `deal_badges` agre
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -299,19 +298,6 @@ def disagreements(board: Board, queries: tuple[str, ...], now: datetime) -> dict
         if python != sql:
             found[query] = {"only python": sorted(python - sql), "only sql": sorted(sql - python)}
     return found
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """Switch the process's time zone (the user's); it is put back afterwards."""
-
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture

@@ -3,8 +3,7 @@ the forecast against a target, and the Markdown and text a team pastes or prints
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,19 +22,6 @@ from helpers import tick_all
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
-    """Switch the process's time zone (the user's); it is put back afterwards."""
-
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 # -- the window -------------------------------------------------------------------

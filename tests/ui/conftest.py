@@ -8,7 +8,6 @@ import pytest
 
 from dealboard.domain.board import Board
 from dealboard.domain.demo import seed_demo
-from test_standup import zone  # noqa: F401 - the fixture is used by name
 
 
 @pytest.fixture
@@ -19,6 +18,6 @@ def demo_board(board: Board) -> Board:
 
 
 @pytest.fixture
-def demo_in_utc(demo_board: Board, zone: Callable[[str], None]) -> None:  # noqa: F811
+def demo_in_utc(demo_board: Board, zone: Callable[[str], None]) -> None:
     """Read the demo board on a calendar in UTC, switched once the board is seeded."""
     zone("UTC")

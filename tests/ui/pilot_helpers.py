@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
+from _pytest.monkeypatch import MonkeyPatch
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -157,3 +159,16 @@ def shown_text(pilot: Pilot, stage: str) -> str:
 def _newest_change(board: Board) -> int:
     with board.database.read() as session:
         return cursor_now(session).high
+
+
+def record_calls(monkeypatch: MonkeyPatch, module: object, name: str, arg: int) -> list[Any]:
+    """Record argument `arg` of every call to `module.name` (None when it was left out)."""
+    calls: list[Any] = []
+    real = getattr(module, name)
+
+    def recorded(*args: Any) -> Any:
+        calls.append(args[arg] if arg < len(args) else None)
+        return real(*args)
+
+    monkeypatch.setattr(module, name, recorded)
+    return calls

@@ -10,6 +10,7 @@ from pilot_helpers import (
     card_titles,
     column_named,
     deal_titled,
+    record_calls,
     settle,
     shown_text,
     wait_until,
@@ -426,20 +427,8 @@ async def test_an_edit_elsewhere_rereads_only_that_column(
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
         edited = deal_titled(demo_board, "Lab results portal")
-        windows: list[int] = []
-        sums: list[object] = []
-        read_window, read_sums = board_read.window_rows, board_read.column_sums
-
-        def window(session, scope, stage_id, start, size):  # type: ignore[no-untyped-def]
-            windows.append(stage_id)
-            return read_window(session, scope, stage_id, start, size)
-
-        def column_sums(session, scope, stage_ids=None):  # type: ignore[no-untyped-def]
-            sums.append(stage_ids)
-            return read_sums(session, scope, stage_ids)
-
-        monkeypatch.setattr(board_read, "window_rows", window)
-        monkeypatch.setattr(board_read, "column_sums", column_sums)
+        windows = record_calls(monkeypatch, board_read, "window_rows", arg=2)  # stage ids
+        sums = record_calls(monkeypatch, board_read, "column_sums", arg=2)
         lena.edit_deal(edited.id, DealFields(title="Lab results portal, phase 2"))
         await wait_until(
             pilot, lambda: "Lab results portal, phase 2" in card_titles(pilot, "Qualify")

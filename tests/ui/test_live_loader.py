@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from pilot_helpers import Host, board_screen, column_named, settle, wait_until
+from pilot_helpers import Host, board_screen, column_named, record_calls, settle, wait_until
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -85,20 +85,8 @@ async def test_a_read_for_an_older_request_is_dropped(board: Board) -> None:
 async def test_my_own_write_is_read_once_not_again_when_its_echo_arrives(
     demo_board: Board, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    windows: list[int] = []
-    polls: list[int] = []
-    read_window, poll = board_read.window_rows, board_read.changes_since
-
-    def window(session, scope, stage_id, start, size):  # type: ignore[no-untyped-def]
-        windows.append(stage_id)
-        return read_window(session, scope, stage_id, start, size)
-
-    def changes_since(session, cursor, actor):  # type: ignore[no-untyped-def]
-        polls.append(cursor.high)
-        return poll(session, cursor, actor)
-
-    monkeypatch.setattr(board_read, "window_rows", window)
-    monkeypatch.setattr(board_read, "changes_since", changes_since)
+    windows = record_calls(monkeypatch, board_read, "window_rows", arg=2)  # stage ids
+    polls = record_calls(monkeypatch, board_read, "changes_since", arg=1)  # cursors
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
         windows.clear()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from dealboard.db.models import (
@@ -40,7 +41,8 @@ from dealboard.domain.records import (
     StakeholderRecord,
     TransitionRecord,
 )
-from dealboard.vocabulary import ActivityKind, BantItem, BantState, ObjectionStatus, StageKind
+from dealboard.domain.touch_sql import DONE_TOUCH, TOUCH_IN_STAGE
+from dealboard.vocabulary import BantItem, BantState, ObjectionStatus, StageKind
 
 
 def pipeline_record(pipeline: Pipeline) -> PipelineRecord:
@@ -95,19 +97,17 @@ def all_pipelines(session: Session) -> Sequence[Pipeline]:
     ).all()
 
 
-#: The deal columns a summary needs, selected as plain values (no ORM identity map:
-#: a board of 10,000 cards loads several times faster this way).
-_SUMMARY_COLUMNS = (
+#: A deal's own fields as a card shows them, named as `DealSummary` names them and
+#: selected as plain values (no ORM identity map: a board of 10,000 cards loads
+#: several times faster this way). Queries add what they know of stage and pipeline.
+CARD_FIELDS = (
     Deal.id,
     Deal.title,
     Deal.account,
     Deal.contact,
-    Pipeline.name,
-    Stage.name,
-    Stage.id,
-    Stage.kind,
-    User.name,
-    User.display_name,
+    Deal.stage_id,
+    User.name.label("owner"),
+    User.display_name.label("owner_display"),
     Deal.value_minor,
     Deal.currency,
     Deal.contact_type,
@@ -126,9 +126,19 @@ _SUMMARY_COLUMNS = (
 )
 
 
+def summary_of(row: Row, **rest: Any) -> DealSummary:
+    """A card from a row of `CARD_FIELDS` (and whatever else it named), plus `rest`."""
+    return DealSummary(**{**row._mapping, **rest})
+
+
 def _summary_query(*conditions: ColumnElement[bool]) -> Select:
     return (
-        select(*_SUMMARY_COLUMNS)
+        select(
+            *CARD_FIELDS,
+            Pipeline.name.label("pipeline"),
+            Stage.name.label("stage"),
+            Stage.kind.label("stage_kind"),
+        )
         .join(Stage, Stage.id == Deal.stage_id)
         .join(User, User.id == Deal.owner_id)
         .join(Pipeline, Pipeline.id == Deal.pipeline_id)
@@ -186,38 +196,14 @@ def deal_summaries(session: Session, *conditions: ColumnElement[bool]) -> list[D
     ):
         tags[deal_id].append(tag)
     return [
-        DealSummary(
-            id=row[0],
-            title=row[1],
-            account=row[2],
-            contact=row[3],
-            pipeline=row[4],
-            stage=row[5],
-            stage_id=row[6],
-            stage_kind=row[7],
-            owner=row[8],
-            owner_display=row[9],
-            value_minor=row[10],
-            currency=row[11],
-            contact_type=row[12],
-            source=row[13],
-            tags=tuple(tags.get(row[0], ())),
-            expected_close=row[14],
-            next_step=row[15],
-            next_step_due=row[16],
-            position=row[17],
-            stage_entered_at=row[18],
-            created_at=row[19],
-            closed_at=row[20],
-            loss_reason=row[21],
-            loss_note=row[22],
-            checklist_done=done.get(row[0], 0),
-            checklist_total=totals.get(row[6], 0),
-            open_objections=objections.get(row[0], 0),
-            version=row[23],
-            imported_at=row[24],
-            **touches.get(row[0], {}),
-            bant=tuple(sorted(bant.get(row[0], ()), key=lambda a: _BANT_ORDER.index(a[0]))),
+        summary_of(
+            row,
+            tags=tuple(tags.get(row.id, ())),
+            checklist_done=done.get(row.id, 0),
+            checklist_total=totals.get(row.stage_id, 0),
+            open_objections=objections.get(row.id, 0),
+            bant=tuple(sorted(bant.get(row.id, ()), key=lambda a: _BANT_ORDER.index(a[0]))),
+            **touches.get(row.id, {}),
         )
         for row in rows
     ]
@@ -231,8 +217,7 @@ def _touch_stats(session: Session, matching: Select) -> dict[int, dict[str, obje
 
     A touch is a done activity other than a note; one grouped query for all deals.
     """
-    done_touch = Activity.done_at.is_not(None) & (Activity.kind != ActivityKind.NOTE)
-    in_stage = done_touch & (Activity.done_at >= Deal.stage_entered_at)
+    done_touch, in_stage = DONE_TOUCH, TOUCH_IN_STAGE
     rows = session.execute(
         select(
             Activity.deal_id,

@@ -66,16 +66,15 @@ def column_sums(
     return sums
 
 
-def window_ids(session: Session, scope: Scope, stage_id: int, start: int, size: int) -> list[int]:
+def window_of(scope: Scope, stage_id: int, start: int, size: int) -> Select:
     """The ids of cards `start` … `start + size - 1` of a column, in the order shown."""
-    query = (
+    return (
         scope.deals(Deal.id)
         .where(Deal.stage_id == stage_id)
         .order_by(Deal.position, Deal.id)
         .offset(max(start, 0))
         .limit(size)
     )
-    return list(session.scalars(query))
 
 
 def locate(session: Session, scope: Scope, deal_id: int) -> tuple[int, int] | None:

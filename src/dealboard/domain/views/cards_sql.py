@@ -26,63 +26,48 @@ from dealboard.db.models import (
     StageCriterion,
     User,
 )
+from dealboard.domain.queries import CARD_FIELDS, summary_of
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.domain.touch_sql import DONE_TOUCH, TOUCH_IN_STAGE
-from dealboard.domain.views.board_sql import Scope
+from dealboard.domain.views.board_sql import Scope, window_of
 from dealboard.vocabulary import BantItem, BantState, ObjectionStatus
 
 _BANT_ORDER = list(BantItem)
 
 
-#: The card's own columns, then what is counted about it, in the order `_summary` reads them.
-_CARD_COLUMNS = (
-    Deal.id,
-    Deal.title,
-    Deal.account,
-    Deal.contact,
-    Deal.stage_id,
-    User.name,
-    User.display_name,
-    Deal.value_minor,
-    Deal.currency,
-    Deal.contact_type,
-    Deal.source,
-    Deal.expected_close,
-    Deal.next_step,
-    Deal.next_step_due,
-    Deal.position,
-    Deal.stage_entered_at,
-    Deal.created_at,
-    Deal.closed_at,
-    Deal.loss_reason,
-    Deal.loss_note,
-    Deal.version,
-    Deal.imported_at,
+#: What is counted about a card, each as a correlated subquery named as `DealSummary` names it.
+_CARD_COUNTS = (
     select(func.count(ChecklistTick.id))
     .join(StageCriterion, StageCriterion.id == ChecklistTick.criterion_id)
     .where(ChecklistTick.deal_id == Deal.id, StageCriterion.stage_id == Deal.stage_id)
     .correlate(Deal)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("checklist_done"),
     select(func.count(Objection.id))
     .where(Objection.deal_id == Deal.id, Objection.status == ObjectionStatus.OPEN)
     .correlate(Deal)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("open_objections"),
     select(func.min(Activity.done_at))
     .where(Activity.deal_id == Deal.id, DONE_TOUCH)
     .correlate(Deal)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("first_touch_at"),
     select(func.max(func.coalesce(Activity.done_at, Activity.created_at)))
     .where(Activity.deal_id == Deal.id)
     .correlate(Deal)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("last_activity_at"),
     select(func.count(Activity.id))
     .where(Activity.deal_id == Deal.id, TOUCH_IN_STAGE)
     .correlate(Deal)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("touches_in_stage"),
     select(func.max(case((Activity.reached, 1), else_=0)))
     .where(Activity.deal_id == Deal.id, TOUCH_IN_STAGE)
     .correlate(Deal)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("reached_in_stage"),
 )
 
 
@@ -93,16 +78,9 @@ def window_rows(session: Session, scope: Scope, stage_id: int, start: int, size:
     PostgreSQL works out the whole select list of every row an OFFSET skips, and
     far down a column of 14,000 that was 100 ms of subqueries for nothing.
     """
-    window = (
-        scope.deals(Deal.id)
-        .where(Deal.stage_id == stage_id)
-        .order_by(Deal.position, Deal.id)
-        .offset(max(start, 0))
-        .limit(size)
-        .subquery()
-    )
+    window = window_of(scope, stage_id, start, size).subquery()
     query = (
-        select(*_CARD_COLUMNS)
+        select(*CARD_FIELDS, *_CARD_COUNTS)
         .select_from(Deal)
         .join(window, window.c.id == Deal.id)
         .join(User, User.id == Deal.owner_id)
@@ -162,39 +140,13 @@ def _summary(
     tags: dict[int, tuple[str, ...]],
     bant: dict[int, Answers],
 ) -> DealSummary:
-    return DealSummary(
-        id=row[0],
-        title=row[1],
-        account=row[2],
-        contact=row[3],
+    return summary_of(
+        row,
         pipeline=pipeline,
         stage=stage.name,
-        stage_id=row[4],
         stage_kind=stage.kind,
-        owner=row[5],
-        owner_display=row[6],
-        value_minor=row[7],
-        currency=row[8],
-        contact_type=row[9],
-        source=row[10],
-        tags=tags.get(row[0], ()),
-        expected_close=row[11],
-        next_step=row[12],
-        next_step_due=row[13],
-        position=row[14],
-        stage_entered_at=row[15],
-        created_at=row[16],
-        closed_at=row[17],
-        loss_reason=row[18],
-        loss_note=row[19],
-        version=row[20],
-        imported_at=row[21],
-        checklist_done=row[22],
         checklist_total=len(stage.criteria),
-        open_objections=row[23],
-        first_touch_at=row[24],
-        last_activity_at=row[25],
-        touches_in_stage=row[26],
-        reached_in_stage=bool(row[27]),
-        bant=bant.get(row[0], ()),
+        reached_in_stage=bool(row.reached_in_stage),
+        tags=tags.get(row.id, ()),
+        bant=bant.get(row.id, ()),
     )
