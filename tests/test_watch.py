@@ -38,7 +38,7 @@ class Wakes:
 def watching(board: Board) -> Iterator[tuple[Wakes, Watcher]]:
     wakes = Wakes()
     watcher = watch(board.database.url, wakes)
-    time.sleep(0.3)  # listening before anyone writes
+    assert watcher.listening.wait(5)  # listening before anyone writes
     yield wakes, watcher
     watcher.stop()
 

@@ -58,6 +58,8 @@ class Watcher:
         self.url = url
         self.changed = changed
         self._stopping = threading.Event()
+        #: Set once the watcher has its starting point: commits from then on are noticed.
+        self.listening = threading.Event()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -76,10 +78,12 @@ class Watcher:
     def _watch_sqlite(self) -> None:
         path = sqlite_file(self.url)
         if path is None:  # an in-memory board has no other writers
+            self.listening.set()
             return
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         try:
             last = _data_version(connection)
+            self.listening.set()
             while not self._stopping.wait(SQLITE_POLL_SECONDS):
                 current = _data_version(connection)
                 if current != last:
@@ -96,6 +100,7 @@ class Watcher:
             try:
                 with psycopg.connect(_libpq_dsn(self.url), autocommit=True) as connection:
                     connection.execute(f"LISTEN {channel_for(self.url)}")
+                    self.listening.set()
                     if not first:
                         self.changed(True)
                     first = False

@@ -119,7 +119,9 @@ class MoveFlow:
         def show(detail: DealDetail) -> None:
             items = items_from_checklist(detail.checklist, deal.stage)
             if not items:
-                self.screen.notify(f"{deal.stage} has no exit criteria", severity="information")
+                self.screen.notify(
+                    f"{deal.stage} has no exit criteria", severity="information", markup=False
+                )
                 return
             gate = ChecklistGate(
                 deal.id, f"{deal.stage} checklist — {deal.title}", items, action=None
