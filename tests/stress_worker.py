@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import sys
 import time
 import traceback
@@ -196,7 +197,7 @@ def hold(args: argparse.Namespace) -> int:
         session.execute(insert(AuditEntry), rows)
         session.flush()
         print("in-transaction", flush=True)
-        time.sleep(300)
+        signal.pause()  # the test kills this process here, mid-transaction
     return 1  # killed before it gets here
 
 

@@ -39,6 +39,14 @@ def _focused_title(pilot) -> str | None:  # type: ignore[no-untyped-def]
     return deal.title if deal is not None else None
 
 
+async def _drag_ready_over_research(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Press on the ready Qualify card and drag it over Research (not dropped yet)."""
+    qualify = column_named(pilot, "Qualify").cards
+    index = card_titles(pilot, "Qualify").index(READY)
+    await pilot.mouse_down(qualify, offset=_middle_of_card(index))
+    await pilot.hover(column_named(pilot, "Research").cards, offset=(5, 6))
+
+
 def _slot(index: int) -> tuple[int, int]:
     """An offset on the gap above card `index`: dropping there puts a card in front of it."""
     return (5, CARD_HEIGHT * index)
@@ -50,11 +58,8 @@ async def test_a_drag_carries_its_deal_when_a_live_update_shifts_the_cards(
     lena = Board(demo_board.database, "lena", clock)
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
-        qualify = column_named(pilot, "Qualify").cards
         research = column_named(pilot, "Research").cards
-        index = card_titles(pilot, "Qualify").index(READY)
-        await pilot.mouse_down(qualify, offset=_middle_of_card(index))
-        await pilot.hover(research, offset=(5, 6))
+        await _drag_ready_over_research(pilot)
         # Meanwhile a colleague puts a new card at the top of Qualify: every card shifts down.
         newcomer = lena.add_deal(DealFields(title="Pushed in on top"), stage="Qualify")
         lena.reorder(newcomer, 0)
@@ -102,12 +107,9 @@ async def test_a_card_moved_away_mid_drag_cancels_the_drag_and_says_so(
     lena = Board(demo_board.database, "lena", clock)
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
-        qualify = column_named(pilot, "Qualify").cards
         research = column_named(pilot, "Research").cards
         dragged = deal_titled(demo_board, READY)
-        index = card_titles(pilot, "Qualify").index(READY)
-        await pilot.mouse_down(qualify, offset=_middle_of_card(index))
-        await pilot.hover(research, offset=(5, 6))
+        await _drag_ready_over_research(pilot)
         ghost = board_screen(pilot).query_one(DragGhost)
         assert ghost.active
         lena.move(dragged.id, "Prospect")  # moving back needs no gate
