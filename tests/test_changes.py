@@ -25,7 +25,7 @@ def test_changes_are_reported_once_with_their_deals_and_who(
     cursor = _now(board)
     changes, after = _since(board, cursor)
     assert not changes.any and after == cursor  # the starting point: earlier history is not news
-    board.add_user("lena", "Lena")
+    board.add_user("lena", "Lena", "manager")
     lena = Board(board.database, "lena", clock)
     second = lena.add_deal(DealFields(title="From Lena"))
     lena.add_objection(first, category="cost", text="Too dear")

@@ -21,7 +21,7 @@ def _refusal(call) -> Conflict:  # type: ignore[no-untyped-def]
 def test_a_stale_deal_edit_names_who_changed_what_and_when(
     board: Board, rep_board: Board, clock: FixedClock
 ) -> None:
-    deal_id = board.add_deal(DealFields(title="Pilot", value="10000"))
+    deal_id = rep_board.add_deal(DealFields(title="Pilot", value="10000"))
     mine = board.deal(deal_id).summary.version
     clock.advance(minutes=5)
     rep_board.edit_deal(deal_id, DealFields(value="12000", next_step="Call CFO"))
@@ -42,7 +42,7 @@ def test_a_stale_deal_edit_names_who_changed_what_and_when(
 def test_research_notes_saved_from_an_old_version_are_refused(
     board: Board, rep_board: Board
 ) -> None:
-    deal_id = board.add_deal(DealFields(title="Kiosks"))
+    deal_id = rep_board.add_deal(DealFields(title="Kiosks"))
     assert board.deal(deal_id).research.version == 0
     rep_board.save_research(deal_id, ResearchFields(pain_points="Queues"), expected_version=0)
     conflict = _refusal(
@@ -59,7 +59,7 @@ def test_research_notes_saved_from_an_old_version_are_refused(
 
 
 def test_objections_and_stakeholders_carry_versions_too(board: Board, rep_board: Board) -> None:
-    deal_id = board.add_deal(DealFields(title="Fleet"))
+    deal_id = rep_board.add_deal(DealFields(title="Fleet"))
     objection_id = board.add_objection(deal_id, category="cost", text="Too dear")
     person_id = board.add_stakeholder(deal_id, name="Dana")
     detail = board.deal(deal_id)

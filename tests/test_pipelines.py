@@ -126,9 +126,11 @@ def test_a_stage_holding_deals_cannot_be_dropped(board: Board) -> None:
 
 def test_only_a_manager_changes_an_existing_pipeline(rep_board: Board) -> None:
     spec = rep_board.export_pipeline(None)
-    with pytest.raises(RuleViolation, match="only a manager may change a pipeline"):
+    with pytest.raises(RuleViolation, match="only a manager may add or change a pipeline"):
         rep_board.import_pipeline(spec)
-    assert rep_board.import_pipeline(parse_pipeline_toml(MINIMAL)) is True
+    with pytest.raises(RuleViolation, match="only a manager may add or change a pipeline"):
+        rep_board.import_pipeline(parse_pipeline_toml(MINIMAL))
+    assert [p.name for p in rep_board.pipelines()] == [spec.name]
 
 
 DISCIPLINED = """

@@ -79,7 +79,7 @@ def _seed_board(url: URL) -> Board:
     """The seven-step board with the team and deals spread over the open stages."""
     board = open_board(url, TEAM[0], create=True)
     for name in TEAM[1:]:
-        board.add_user(name, name.title(), "rep")
+        board.add_user(name, name.title(), "manager")  # everyone may touch every deal
     stages = [s.name for s in board.pipeline().open_stages]
     for n in range(DEALS):
         board.add_deal(

@@ -81,7 +81,7 @@ def test_closing_won_or_lost_is_undone_back_into_the_open_stage(board: Board) ->
 def test_undo_is_refused_when_someone_else_changed_the_deal_since(
     board: Board, rep_board: Board
 ) -> None:
-    deal_id = new_deal(board)
+    deal_id = new_deal(rep_board)  # rick's deal: he and his manager may both change it
     board.edit_deal(deal_id, DealFields(next_step="Call the CFO"))
     rep_board.edit_deal(deal_id, DealFields(account="Northwind Group"))
     before = row_counts(board)

@@ -15,7 +15,8 @@ from dealboard.domain.choices import parse_choice
 from dealboard.domain.dates import parse_date
 from dealboard.domain.deals import DealFields, edit_deal
 from dealboard.domain.errors import InvalidInput, RuleViolation
-from dealboard.domain.lookup import load_row, require_deal
+from dealboard.domain.lookup import load_row
+from dealboard.domain.permissions import require_deal_access
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.vocabulary import ActivityKind
 
@@ -53,7 +54,7 @@ def add_activity(
     due date), in the same transaction: logging a call and saying what comes
     next is one action for the rep.
     """
-    require_deal(session, deal_id)
+    require_deal_access(session, actor, deal_id, "log a touch on")
     due_at = None
     if due is not None and due.strip():
         due_at = datetime.combine(parse_date(due, today, "due"), _DUE_TIME)
@@ -94,6 +95,7 @@ def complete_activity(
 ) -> None:
     """Mark a scheduled activity done, with what came of it."""
     activity = load_row(session, Activity, activity_id, "activity")
+    require_deal_access(session, actor, activity.deal_id, "complete a touch on")
     if activity.done_at is not None:
         raise RuleViolation(f"activity {activity_id} is already done")
     activity.done_at = now

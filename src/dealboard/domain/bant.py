@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import BantAnswer, ChecklistTick, Deal, StageCriterion, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
-from dealboard.domain.lookup import load_deal
+from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.text import clean_text
 from dealboard.vocabulary import BantItem, BantState
 
@@ -35,7 +35,7 @@ def set_answer(
     now: datetime,
 ) -> BantState:
     """Answer one BANT question; criteria tied to it are ticked or unticked to match."""
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "answer BANT for")
     which = parse_choice(BantItem, item, "BANT item")
     new_state = parse_choice(BantState, state, "BANT state")
     answer = session.get(BantAnswer, (deal.id, which))

@@ -33,7 +33,9 @@ from dealboard.domain import (
     users,
 )
 from dealboard.domain.errors import Conflict, InvalidInput, NotFound
+from dealboard.domain.first_use import serialise_first_use
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
+from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
 from dealboard.domain.records import (
     ChecklistItem,
@@ -123,6 +125,7 @@ class Board:
             if session.scalar(select(func.count(Pipeline.id))):
                 return False
         with self._writing() as (session, actor):
+            serialise_first_use(session)
             if session.scalar(select(func.count(Pipeline.id))):
                 return False
             pipelines.apply_spec(session, actor, load_builtin(template), self.now())
@@ -133,6 +136,7 @@ class Board:
         """Add a shipped pipeline template; False if the board has it already."""
         spec = load_builtin(template)
         with self._writing() as (session, actor):
+            serialise_first_use(session)
             if pipelines.pipeline_exists(session, spec.name):
                 return False
             pipelines.apply_spec(session, actor, spec, self.now())
@@ -383,7 +387,7 @@ class Board:
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
             ordering.lock_pipeline_of(session, deal_id)
-            deal = load_deal(session, deal_id, for_update=True)
+            deal = deal_to_change(session, actor, deal_id, "reorder")
             spot = ordering.Spot(position, before, after)
             ordering.reorder(session, actor, deal, spot, self.now())
 

@@ -14,8 +14,9 @@ from dealboard.domain import audit, text
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.dates import parse_date
 from dealboard.domain.errors import InvalidInput, RuleViolation
-from dealboard.domain.lookup import find_pipeline, find_stage, load_deal
+from dealboard.domain.lookup import find_pipeline, find_stage
 from dealboard.domain.money import format_money, parse_money
+from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.users import find_user, require_manager
 from dealboard.vocabulary import ContactType, StageKind
 
@@ -124,7 +125,7 @@ def edit_deal(
     today: date,
 ) -> Deal:
     """Apply the given fields; refuses if someone else changed the deal since `expected_version`."""
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "edit")
     check_version(
         session,
         what=f"deal {deal.id}",

@@ -20,9 +20,9 @@ from dealboard.domain.lookup import (
     find_criterion,
     find_stage,
     gate_stages,
-    load_deal,
     ticked_criteria,
 )
+from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.records import ChecklistItem, MoveResult
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.domain.users import require_manager
@@ -40,7 +40,7 @@ def set_check(
     now: datetime,
 ) -> ChecklistItem:
     """Tick or untick one exit criterion of the deal's current stage (or another open stage)."""
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "tick the checklist of")
     require_open(deal, "change its checklist")
     stage = find_stage(deal.pipeline, stage_name) if stage_name else deal.stage
     if stage.kind is not StageKind.OPEN:
@@ -113,7 +113,7 @@ def move_deal(
     now: datetime,
 ) -> MoveResult:
     """Move to another stage through the gate; a closed deal moved to an open stage is reopened."""
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "move")
     target = find_stage(deal.pipeline, stage_name)
     if target.kind is StageKind.LOST:
         raise RuleViolation(
@@ -130,7 +130,7 @@ def win_deal(
     session: Session, actor: User, deal_id: int, *, override: str | None, now: datetime
 ) -> MoveResult:
     """Close as won: every open stage's exit criteria must be done (or a manager overrides)."""
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "win")
     require_open(deal, "win it")
     won = next(s for s in deal.pipeline.stages if s.kind is StageKind.WON)
     return _enter(session, actor, deal, won, override=override, now=now)
@@ -149,7 +149,7 @@ def lose_deal(
     """Close as lost from any open stage; needs a reason category, a note is optional."""
     loss_reason = parse_loss_reason(reason, allow_unknown=allow_unknown)
     loss_note = clean_text("note", note or "", max_length=2000)
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "lose")
     require_open(deal, "lose it")
     lost = next(s for s in deal.pipeline.stages if s.kind is StageKind.LOST)
     result = _enter(session, actor, deal, lost, override=None, now=now)
@@ -174,7 +174,7 @@ def reopen_deal(
     session: Session, actor: User, deal_id: int, stage_name: str | None, *, now: datetime
 ) -> MoveResult:
     """Bring a closed deal back into an open stage (by default the one it was closed from)."""
-    deal = load_deal(session, deal_id, for_update=True)
+    deal = deal_to_change(session, actor, deal_id, "reopen")
     if deal.stage.kind is StageKind.OPEN:
         raise RuleViolation(f"deal {deal.id} is open already (in {deal.stage.name})")
     if stage_name is not None:

@@ -16,7 +16,8 @@ from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.errors import InvalidInput
-from dealboard.domain.lookup import load_row, require_deal
+from dealboard.domain.lookup import load_row
+from dealboard.domain.permissions import require_deal_access
 from dealboard.domain.text import clean_text
 from dealboard.vocabulary import ObjectionCategory, ObjectionStatus
 
@@ -33,7 +34,7 @@ def add_objection(
     now: datetime,
 ) -> int:
     """Log a new, open objection; returns its id."""
-    require_deal(session, deal_id)
+    require_deal_access(session, actor, deal_id, "log an objection on")
     objection = Objection(
         deal_id=deal_id,
         category=parse_choice(ObjectionCategory, category, "objection category"),
@@ -76,6 +77,7 @@ def edit_objection(
 ) -> None:
     """Change any of the objection's fields; None leaves a field as it is."""
     objection = load_row(session, Objection, objection_id, "objection")
+    require_deal_access(session, actor, objection.deal_id, "change an objection on")
     _check(session, objection, expected_version, now)
     new = {
         "category": parse_choice(ObjectionCategory, category, "objection category")
@@ -103,6 +105,7 @@ def answer_objection(
 ) -> None:
     """Record how we answered; the objection is then `answered` (not yet resolved)."""
     objection = load_row(session, Objection, objection_id, "objection")
+    require_deal_access(session, actor, objection.deal_id, "change an objection on")
     _check(session, objection, expected_version, now)
     cleaned = clean_text("objection response", response)
     if not cleaned.strip():
@@ -125,6 +128,7 @@ def set_objection_status(
 ) -> None:
     """Open, answered or resolved; resolving stamps the time, reopening clears it."""
     objection = load_row(session, Objection, objection_id, "objection")
+    require_deal_access(session, actor, objection.deal_id, "change an objection on")
     _check(session, objection, expected_version, now)
     new = parse_choice(ObjectionStatus, status, "objection status")
     if new is objection.status:

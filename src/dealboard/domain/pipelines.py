@@ -74,13 +74,15 @@ def pipeline_exists(session: Session, name: str) -> bool:
 
 
 def apply_spec(
-    session: Session, actor: User, spec: PipelineSpec, now: datetime, *, require_role: bool = True
+    session: Session, actor: User, spec: PipelineSpec, now: datetime
 ) -> tuple[Pipeline, bool]:
     """Create the pipeline, or update it to match the file; returns it and whether it was new.
 
-    Changing an existing pipeline is a manager's job; creating the board's
-    first one is anyone's (that is how a board gets started).
+    Creating or changing a pipeline is a manager's job; only the board's
+    first one may be made by anyone (that is how a board gets started).
     """
+    if session.scalar(select(func.count(Pipeline.id))):
+        require_manager(actor, "add or change a pipeline")
     existing = session.scalar(
         select(Pipeline)
         .where(Pipeline.name == spec.name)
@@ -109,8 +111,6 @@ def apply_spec(
             changes={"stages": (None, ", ".join(s.name for s in spec.stages))},
         )
         return pipeline, True
-    if require_role:
-        require_manager(actor, "change a pipeline")
     _update(session, actor, existing, spec, now)
     return existing, False
 

@@ -15,7 +15,8 @@ from dealboard.db.models import ResearchNotes, Stakeholder, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.conflicts import check_version
-from dealboard.domain.lookup import load_row, require_deal
+from dealboard.domain.lookup import load_row
+from dealboard.domain.permissions import require_deal_access
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.vocabulary import Influence, Stance
 
@@ -45,7 +46,7 @@ def save_research(
     `expected_version` is the notes' version the user started from (0: there
     were no notes yet); saving over a newer version is refused.
     """
-    require_deal(session, deal_id)
+    require_deal_access(session, actor, deal_id, "write research notes on")
     cleaned = {
         f.name: clean_text(f.name.replace("_", " "), value)
         for f in fields(ResearchFields)
@@ -96,7 +97,7 @@ def add_stakeholder(
     now: datetime,
 ) -> int:
     """A person on the buyer's side; returns the new id."""
-    require_deal(session, deal_id)
+    require_deal_access(session, actor, deal_id, "add a stakeholder to")
     person = Stakeholder(
         deal_id=deal_id,
         name=clean_line("stakeholder name", name, required=True),
@@ -130,6 +131,7 @@ def edit_stakeholder(
 ) -> None:
     """Change any of a stakeholder's fields; None leaves a field as it is."""
     person = load_row(session, Stakeholder, stakeholder_id, "stakeholder")
+    require_deal_access(session, actor, person.deal_id, "change a stakeholder of")
     _check(session, person, expected_version, now)
     new: dict[str, object] = {}
     if name is not None:
@@ -155,6 +157,7 @@ def remove_stakeholder(
 ) -> None:
     """Take a person off the deal (the audit log keeps who they were)."""
     person = load_row(session, Stakeholder, stakeholder_id, "stakeholder")
+    require_deal_access(session, actor, person.deal_id, "change a stakeholder of")
     _check(session, person, expected_version, now)
     audit.record_part(
         session, actor, "stakeholder", person, "delete", {"name": (person.name, None)}, now

@@ -41,6 +41,7 @@ from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.moves import stay_seconds
+from dealboard.domain.permissions import require_deal_access
 from dealboard.domain.users import find_user
 from dealboard.vocabulary import (
     BantItem,
@@ -124,6 +125,7 @@ def _revert(
     if not rows:
         raise RuleViolation(f"cannot {verb} change #{target.id}: it recorded nothing")
     if target.deal_id is not None:
+        require_deal_access(session, actor, target.deal_id, f"{verb} your change to")
         _refuse_if_changed_since(session, actor, target, verb, now)
     revert = _Reverter(session, actor, now, verb)
     for row in rows:

@@ -101,13 +101,12 @@ def _join(session: Session, login: str, now: datetime) -> User:
 def add_user(
     session: Session, actor: User, name: str, display_name: str, role: str, now: datetime
 ) -> User:
-    """A new teammate; only a manager may add a manager."""
+    """A new teammate: managers build the team (a login joins by itself as a rep anyway)."""
+    require_manager(actor, "add teammates")
     login = valid_login(name, "name")
     if session.scalar(select(User).where(func.lower(User.name) == login.lower())):
         raise InvalidInput("name", login, "that user exists already")
     chosen = parse_role(role)
-    if chosen is Role.MANAGER:
-        require_manager(actor, "add a manager")
     shown = clean_line("display name", display_name or login, max_length=120, required=True)
     user = User(name=login, display_name=shown, role=chosen, created_at=now)
     session.add(user)
