@@ -835,6 +835,8 @@ def open_board(
         upgrade(url, engine=database.engine)
         login = actor if actor is not None else identity.login_for(database)
         board = Board(database, login, clock, acting_for=acting_for)
+        if acting_for is not None:
+            board.whoami()  # a rep's `--as`, or a name nobody has, fails before anything runs
         if first_template is not None:
             board.ensure_pipeline(first_template)
     except BaseException:

@@ -1,0 +1,204 @@
+"""Who you are is who you logged in as: not `$USER`, not `--as`, and no board appears by itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import URL
+
+from conftest import PostgresSchemas
+from dealboard.db import migrate
+from dealboard.db.database import Database
+from dealboard.db.models import Pipeline, User
+from dealboard.domain import identity
+from dealboard.domain.board import Board, open_board
+from dealboard.domain.deals import DealFields
+from dealboard.vocabulary import Role
+from helpers import row_counts
+from test_cli import Cli
+
+#: The real lookups, kept before the test fixtures stand in for them.
+REAL_LOGIN_FOR = identity.login_for
+REAL_OS_LOGIN = identity.os_login()
+
+
+def dealboard(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`dealboard` in its own process, as the OS account running the tests."""
+    return subprocess.run(
+        [sys.executable, "-m", "dealboard", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+@pytest.fixture
+def cli(board: Board, db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """The command line on the test board, whose first user and manager is maria."""
+    return Cli(db_url, capsys)
+
+
+@pytest.fixture
+def sqlite_board(tmp_path: Path) -> tuple[str, Board]:
+    """A board on SQLite whose manager is maria, not the OS account running the tests."""
+    url = URL.create("sqlite+pysqlite", database=str(tmp_path / "team.sqlite3"))
+    board = open_board(url, "maria", create=True)
+    board.add_user("sam", "Sam Seller", "rep")
+    return url.render_as_string(hide_password=False), board
+
+
+def test_the_environment_cannot_make_anyone_a_manager(sqlite_board: tuple[str, Board]) -> None:
+    if REAL_OS_LOGIN == "maria":
+        pytest.skip("the tests run as an OS account called maria")
+    url, board = sqlite_board
+    pretend = {"USER": "maria", "LOGNAME": "maria", "USERNAME": "maria"}
+    added = dealboard("--db", url, "deal", "add", "--title", "Mine", **pretend)
+    assert added.returncode == 0, added.stderr
+    deal = board.deal(int(added.stdout)).summary
+    assert deal.owner == REAL_OS_LOGIN  # the uid's account, whatever $USER says
+    refused = dealboard("--db", url, "user", "role", "sam", "manager", **pretend)
+    assert refused.returncode == 3
+    assert refused.stderr == (
+        f"dealboard: only a manager may change roles; {REAL_OS_LOGIN} is a rep\n"
+    )
+    borrowed = dealboard("--db", url, "--as", "maria", "user", "role", "sam", "manager")
+    assert borrowed.returncode == 3
+    assert "only a manager may act as someone else" in borrowed.stderr
+    roles = {u.name: u.role for u in board.users()}
+    assert roles == {"maria": Role.MANAGER, "sam": Role.REP, REAL_OS_LOGIN: Role.REP}
+    board.database.dispose()
+
+
+def test_a_manager_acting_for_a_teammate_is_recorded_as_both(cli: Cli, board: Board) -> None:
+    board.add_user("sam", "Sam Seller", "rep")
+    code, out, err = cli("--as", "sam", "deal", "add", "--title", "Fleet for Sam")
+    assert (code, err) == (0, "")
+    deal_id = int(out)
+    assert board.deal(deal_id).summary.owner == "sam"
+    code, out, _ = cli("log", "--deal", str(deal_id), "--format", "json")
+    assert code == 0
+    assert {entry["user"] for entry in json.loads(out)} == {"maria as sam"}
+    assert {entry.user for entry in board.deal(deal_id).audit} == {"maria as sam"}
+
+
+def test_a_rep_cannot_act_for_anyone(cli: Cli, board: Board) -> None:
+    board.add_user("sam", "Sam Seller", "rep")
+    before = row_counts(board)
+    code, out, err = cli("--as", "maria", "deal", "add", "--title", "Forged", user="sam")
+    assert (code, out) == (3, "")
+    assert err == "dealboard: only a manager may act as someone else (--as maria); sam is a rep\n"
+    assert row_counts(board) == before
+
+
+def test_as_a_login_nobody_has_is_refused_and_creates_no_user(cli: Cli, board: Board) -> None:
+    code, out, err = cli("--as", "mraia", "deal", "list")
+    assert (code, out) == (2, "")
+    assert err.startswith("dealboard: as: no as 'mraia'") or "no user" in err
+    assert err.count("\n") == 1 and "known users: maria" in err
+    assert [u.name for u in board.users()] == ["maria"]
+
+
+def test_a_read_command_on_a_mistyped_path_fails_and_creates_nothing(
+    tmp_path: Path, cli: Cli
+) -> None:
+    (tmp_path / "typo").mkdir()
+    typo = tmp_path / "typo" / "boadr.sqlite3"
+    cli.url = f"sqlite:///{typo}"
+    for args in (
+        ("deal", "list"),
+        ("report", "funnel"),
+        ("board",),
+        ("deal", "add", "--title", "x"),
+    ):
+        code, out, err = cli(*args)
+        assert (code, out) == (2, ""), args
+        assert err == (
+            f"dealboard: no board at {typo}; check --db / DEALBOARD_DATABASE_URL, "
+            "or create one with `dealboard init`\n"
+        )
+    assert list(typo.parent.iterdir()) == []
+    code, _, _ = cli("init")
+    assert code == 0 and typo.exists()
+
+
+def test_a_database_without_a_board_is_refused_until_init(
+    empty_db_url: URL, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli = Cli(empty_db_url, capsys)
+    code, out, err = cli("deal", "list")
+    assert (code, out) == (2, "")
+    assert "no board at" in err or "holds no dealboard board" in err
+    assert err.count("\n") == 1
+    assert migrate.schema_state(empty_db_url).current is None  # nothing was migrated in
+    assert cli("init")[0] == 0
+    assert cli("deal", "list")[0] == 0
+
+
+def test_the_login_on_sqlite_is_the_os_account(db_url: URL) -> None:
+    database = Database(db_url)
+    try:
+        if not database.is_sqlite:
+            pytest.skip("PostgreSQL names its role instead (see the next test)")
+        assert REAL_LOGIN_FOR(database) == REAL_OS_LOGIN
+    finally:
+        database.dispose()
+
+
+def test_the_login_on_postgresql_is_the_authenticated_role(
+    postgres: PostgresSchemas | None, db_url: URL
+) -> None:
+    if postgres is None:
+        pytest.skip("PostgreSQL only")
+    role = f"rep_{uuid.uuid4().hex[:8]}"
+    schema = db_url.query["options"].split("=", 1)[1]
+    with postgres.admin.begin() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
+        connection.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'))
+    database = Database(db_url.set(username=role))
+    try:
+        assert REAL_LOGIN_FOR(database) == role
+    finally:
+        database.dispose()
+        with postgres.admin.begin() as connection:
+            connection.execute(text(f'DROP OWNED BY "{role}"'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
+
+
+def test_people_starting_an_empty_board_together_make_one_manager(db_url: URL) -> None:
+    people = [f"starter{n}" for n in range(6)]
+    ready = threading.Barrier(len(people))
+    failures: list[BaseException] = []
+
+    def start(login: str) -> None:
+        ready.wait()
+        try:
+            board = open_board(db_url, login)
+            board.add_deal(DealFields(title=f"First deal of {login}"))
+            board.database.dispose()
+        except BaseException as exc:  # collected: a thread's exception would vanish
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(login,)) for login in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    database = Database(db_url)
+    with database.read() as session:
+        managers = session.scalar(select(func.count()).where(User.role == Role.MANAGER))
+        pipelines = session.scalar(select(func.count(Pipeline.id)))
+        users = session.scalar(select(func.count(User.id)))
+    database.dispose()
+    assert (managers, pipelines, users) == (1, 1, len(people))
