@@ -25,8 +25,9 @@ def may_change(actor: User, owner_id: int | None) -> bool:
     return actor.role is Role.MANAGER or owner_id == actor.id
 
 
-def require_owner_or_manager(session: Session, actor: User, deal_id: int, owner_id: int | None,
-                             what: str) -> None:
+def require_owner_or_manager(
+    session: Session, actor: User, deal_id: int, owner_id: int | None, what: str
+) -> None:
     """Refuse a rep changing someone else's deal, naming whose it is and who may."""
     if may_change(actor, owner_id):
         return
