@@ -90,10 +90,10 @@ def main() -> None:
         write_csv(source, args.rows)
         size = source.stat().st_size / 1e6
         print(f"{args.rows:,} rows, {size:.1f} MB: {source.name}")
-        if dealboard(["--db", db, "--as", "bench", "init"]) != 0:
+        if dealboard(["--db", db, "init"]) != 0:
             raise SystemExit("could not create the board")
         start, cpu = time.perf_counter(), time.process_time()
-        code = dealboard(["--db", db, "--as", "bench", "import", str(source)])
+        code = dealboard(["--db", db, "import", str(source)])
         took, cpu = time.perf_counter() - start, time.process_time() - cpu
         if code != 0:
             raise SystemExit(f"import failed with exit code {code}")
@@ -101,7 +101,7 @@ def main() -> None:
         for fmt in ("json", "csv"):
             start = time.perf_counter()
             out = Path(folder) / f"board.{fmt}"
-            dealboard(["--db", db, "--as", "bench", "export", "--format", fmt, "-o", str(out)])
+            dealboard(["--db", db, "export", "--format", fmt, "-o", str(out)])
             took = time.perf_counter() - start
             print(f"export {fmt}: {took:.1f} s, {out.stat().st_size / 1e6:.1f} MB")
         restored = URL.create("sqlite+pysqlite", database=str(Path(folder) / "restored.sqlite3"))
