@@ -405,7 +405,8 @@ async def test_help_on_a_deal_lists_its_own_keys_not_the_boards(demo_board: Boar
 
 
 async def test_a_change_made_elsewhere_appears_within_a_second(demo_board: Board, clock) -> None:
-    lena = Board(demo_board.database, "lena", clock)  # a demo rep, on another board
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
+    lena = Board(demo_board.database, "lena", clock)  # a demo teammate, on another board
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
         await pilot.press("l", "j")
@@ -423,6 +424,7 @@ async def test_a_change_made_elsewhere_appears_within_a_second(demo_board: Board
 async def test_an_edit_elsewhere_rereads_only_that_column(
     demo_board: Board, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
     lena = Board(demo_board.database, "lena", clock)
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)

@@ -55,6 +55,7 @@ def _slot(index: int) -> tuple[int, int]:
 async def test_a_drag_carries_its_deal_when_a_live_update_shifts_the_cards(
     demo_board: Board, clock: FixedClock
 ) -> None:
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
     lena = Board(demo_board.database, "lena", clock)
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
@@ -104,6 +105,7 @@ async def test_j_under_a_filter_passes_exactly_one_visible_card(board: Board) ->
 async def test_a_card_moved_away_mid_drag_cancels_the_drag_and_says_so(
     demo_board: Board, clock: FixedClock
 ) -> None:
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
     lena = Board(demo_board.database, "lena", clock)
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)

@@ -125,6 +125,7 @@ async def test_an_edit_saves_only_what_changed_and_the_tag_difference(board: Boa
 async def test_someone_elses_change_is_not_overwritten(board: Board, rep_board: Board) -> None:
     board.add_deal(DealFields(title="Kiosks"))
     deal = only_deal(board, "Kiosks")
+    board.set_role("rick", "manager")  # he may change maria's deal
     async with Host(board, DealForm(deal, board.pipeline())).run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         rep_board.edit_deal(deal.id, DealFields(title="Kiosks, phase 1"))

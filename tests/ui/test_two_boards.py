@@ -35,6 +35,7 @@ async def _until(pilot: Pilot, seconds: float, seen_yet) -> float:  # type: igno
 async def test_a_move_on_one_board_shows_on_the_other_within_a_second(
     demo_board: Board, clock: FixedClock
 ) -> None:
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
     lena = Board(Database(demo_board.database.url), "lena", clock)
     async with (
         DealboardApp(demo_board).run_test(size=(200, 60)) as maria_pilot,
@@ -61,6 +62,7 @@ async def test_a_move_on_one_board_shows_on_the_other_within_a_second(
 async def test_a_conflicting_edit_is_refused_with_who_and_the_text_is_kept(
     demo_board: Board, clock: FixedClock
 ) -> None:
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
     lena = Board(Database(demo_board.database.url), "lena", clock)
     async with (
         DealboardApp(demo_board).run_test(size=(120, 40)) as maria_pilot,
@@ -97,6 +99,7 @@ def _messages(pilot: Pilot) -> list[str]:
 async def test_u_undoes_my_move_and_shift_u_redoes_it_but_not_over_a_colleague(
     demo_board: Board, clock: FixedClock
 ) -> None:
+    demo_board.set_role("lena", "manager")  # she may change anyone's deal
     lena = Board(Database(demo_board.database.url), "lena", clock)
     async with DealboardApp(demo_board).run_test(size=(200, 60)) as pilot:
         await settle(pilot)
