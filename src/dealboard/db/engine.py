@@ -17,6 +17,8 @@ from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from dealboard.db import files, leftovers
+
 #: Environment variable that selects the database when `--db` is not given.
 DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
 #: How long a SQLite writer waits for another writer, in milliseconds.
@@ -59,21 +61,21 @@ def sqlite_file(url: URL) -> Path | None:
 
 
 def build_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
-    """An engine for `url`; SQLite files and their folder are created on first use.
+    """An engine for `url`; SQLite files and their folder are created, private, on first connect.
 
     `foreign_keys=False` is for the migration runner only: batch migrations
     rebuild tables, and a rebuild under enforced foreign keys would cascade.
     """
     kwargs: dict[str, Any] = {"future": True}
+    path = sqlite_file(url)
     if is_sqlite(url):
-        path = sqlite_file(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
+        if path is not None:
+            _prepare_file_on_connect(engine, path)
         _configure_sqlite(engine, foreign_keys=foreign_keys)
     else:
         _configure_postgres(engine)
@@ -90,6 +92,23 @@ def _configure_postgres(engine: Engine) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET jit = off")
         dbapi_connection.commit()
+
+
+def _prepare_file_on_connect(engine: Engine, path: Path) -> None:
+    """Before SQLite opens the file: settle what a killed restore or backup left, and
+    create a missing board private (0600, or 0660 in a shared folder; see `files`).
+
+    Runs at connect, not here: building an engine creates nothing, so a command
+    can still ask whether the board exists before it connects.
+    """
+    settled: list[bool] = []  # once per engine: a scan of the folder, not one per connection
+
+    @event.listens_for(engine, "do_connect")
+    def _before_connect(*_args: Any) -> None:
+        if not settled:
+            settled.append(True)
+            leftovers.settle_board(path)
+        files.prepare_board_file(path)
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:

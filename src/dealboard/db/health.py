@@ -4,6 +4,13 @@ Every check only looks: nothing is created, upgraded or switched. A SQLite
 file is read through its header or a read-only connection that creates no
 `-wal`/`-shm` file, and never through the engine, whose connect hook would
 switch the journal mode.
+
+A board, its `-wal`/`-shm` and every copy of it (migration `.bak` files,
+`backups/`, `before-restore` files) hold customer data: any of them that
+other users may read or write is a failure, not a warning. A SQLite board
+is also proven readable page by page: `PRAGMA quick_check` by default (every
+page and index entry format, a few seconds at most), the full
+`integrity_check` (indexes against their tables too) with `doctor --full`.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +30,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dealboard.db import migrate
 from dealboard.db.engine import build_engine, is_sqlite, sqlite_file
+from dealboard.db.files import PRIVATE_FILE_MODE, open_to_others
+from dealboard.db.leftovers import BACKUPS, glob_escape
 from dealboard.db.sharing import (
     SHARED_FILE_MODE,
     WAL_SUFFIXES,
@@ -67,14 +77,19 @@ class Finding:
     fix: str = ""
 
 
-def check_database(url: URL, *, mounts_table: Path | None = None) -> list[Finding]:
-    """Every check that applies to the database at `url`, in a readable order."""
+def check_database(
+    url: URL, *, mounts_table: Path | None = None, full: bool = False
+) -> list[Finding]:
+    """Every check that applies to the database at `url`, in a readable order.
+
+    `full` runs SQLite's complete integrity check instead of the quick one.
+    """
     if not is_sqlite(url):
         return _check_server(url)
     path = sqlite_file(url)
     if path is None:
         return [Finding(Status.WARN, "database", "in-memory SQLite: nothing to share or keep")]
-    return _check_sqlite_file(path.absolute(), mounts_table or MOUNTS_TABLE)
+    return _check_sqlite_file(path.absolute(), mounts_table or MOUNTS_TABLE, full)
 
 
 def failed(findings: list[Finding]) -> bool:
@@ -112,7 +127,7 @@ def _check_server(url: URL) -> list[Finding]:
 # --- SQLite -------------------------------------------------------------------------------
 
 
-def _check_sqlite_file(path: Path, mounts_table: Path) -> list[Finding]:
+def _check_sqlite_file(path: Path, mounts_table: Path, full: bool) -> list[Finding]:
     closed = next((d for d in reversed(path.parents) if not os.access(d, os.X_OK)), None)
     if closed is not None and closed.exists():
         group = group_name(closed.stat().st_gid)
@@ -154,9 +169,13 @@ def _check_sqlite_file(path: Path, mounts_table: Path) -> list[Finding]:
     if not path.is_file():
         return findings
     findings.append(_file_finding(path, shared))
+    findings.append(copies_finding(path, shared))
     if not os.access(path, os.R_OK):
         return findings
-    findings.append(_journal_finding(path))
+    journal = _journal_finding(path)
+    findings.append(journal)
+    if journal.status is not Status.FAIL and path.stat().st_size:
+        findings.append(integrity_finding(path, full=full))
     findings.append(_schema_finding(lambda: _sqlite_revision(path)))
     return findings
 
@@ -248,11 +267,11 @@ def _file_finding(path: Path, shared: bool) -> Finding:
             Status.FAIL,
             "file permissions",
             f"{described}; anyone on this machine can change any deal",
-            f"chmod {SHARED_FILE_MODE:o} {path}",
+            f"chmod {SHARED_FILE_MODE if shared else PRIVATE_FILE_MODE:o} {path}",
         )
     if mode & stat.S_IROTH:
         return Finding(
-            Status.WARN,
+            Status.FAIL,
             "file permissions",
             f"{described}; every user on this machine can read it, and it holds customer data",
             f"chmod o-rwx {path}" + (f" (or chmod {SHARED_FILE_MODE:o})" if shared else ""),
@@ -287,6 +306,62 @@ def _journal_finding(path: Path) -> Finding:
         "not WAL (rollback journal): readers and the writer block each other",
         "dealboard switches it to WAL whenever it opens the board; if it keeps coming back, "
         "something else opens the file",
+    )
+
+
+def board_copies(path: Path) -> list[Path]:
+    """The board's `-wal`/`-shm` and every copy dealboard keeps of it, that exist."""
+    folder, name = path.parent, glob_escape(path.name)
+    found = [path.with_name(path.name + s) for s in WAL_SUFFIXES]
+    found += sorted(folder.glob(f"{name}.*.bak")) + sorted(folder.glob(f"{name}.before-restore-*"))
+    backups = folder / BACKUPS
+    if backups.is_dir() and os.access(backups, os.R_OK | os.X_OK):
+        found += sorted(p for p in backups.iterdir() if not p.name.startswith("."))
+    return [p for p in found if p.is_file()]
+
+
+def copies_finding(path: Path, shared: bool) -> Finding:
+    """Fails when another user may read or write a journal or a copy of the board."""
+    copies = board_copies(path)
+    exposed = [p for p in copies if open_to_others(p)]
+    if exposed:
+        shown = " ".join(str(p) for p in exposed)
+        return Finding(
+            Status.FAIL,
+            "copies",
+            f"every user on this machine can read (or change) {len(exposed)} of the board's "
+            f"journals and copies, which hold its customer data: {shown}",
+            f"chmod o-rwx {shown}" + (f" (or chmod {SHARED_FILE_MODE:o})" if shared else ""),
+        )
+    if not copies:
+        return Finding(Status.OK, "copies", "no -wal/-shm file or copy of the board beside it")
+    return Finding(
+        Status.OK, "copies", f"{len(copies)} journal and copy files, none open to other users"
+    )
+
+
+def integrity_finding(path: Path, *, full: bool = False) -> Finding:
+    """SQLite's own check of every page; a damaged board is a failure with the way back."""
+    pragma = "integrity_check" if full else "quick_check"
+    restore = (
+        f"stop using the board and restore the latest backup (`dealboard restore FILE`; "
+        f"backups are in {path.parent / BACKUPS}); `dealboard backup` first keeps what is left"
+    )
+    try:
+        with closing(_read_only(path)) as connection:
+            problems = [row[0] for row in connection.execute(f"PRAGMA {pragma}(5)")]
+    except sqlite3.DatabaseError as exc:
+        return Finding(
+            Status.FAIL, "integrity", f"{pragma}: {_first_line(exc)}; the file is damaged", restore
+        )
+    if problems == ["ok"]:
+        shown = "full integrity check" if full else "quick check (`--full` for every index)"
+        return Finding(Status.OK, "integrity", f"{shown}: ok")
+    return Finding(
+        Status.FAIL,
+        "integrity",
+        f"{pragma} found damage: {'; '.join(problems[:2])}",
+        restore,
     )
 
 
@@ -350,11 +425,7 @@ def _sqlite_revision(path: Path) -> str | None:
     """The Alembic revision in a SQLite file, read without creating or changing anything."""
     if not path.stat().st_size:
         return None
-    wal_present = all(path.with_name(path.name + s).exists() for s in WAL_SUFFIXES)
-    # A read-only open of a WAL database creates -wal/-shm; `immutable` reads the file
-    # alone, which is exact when there is no -wal file holding newer pages.
-    options = "mode=ro" if wal_present else "immutable=1"
-    connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True)
+    connection = _read_only(path)
     try:
         tables = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -365,6 +436,15 @@ def _sqlite_revision(path: Path) -> str | None:
         return row[0] if row else None
     finally:
         connection.close()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A connection that changes and creates nothing beside the file."""
+    wal_present = all(path.with_name(path.name + s).exists() for s in WAL_SUFFIXES)
+    # A read-only open of a WAL database creates -wal/-shm; `immutable` reads the file
+    # alone, which is exact when there is no -wal file holding newer pages.
+    options = "mode=ro" if wal_present else "immutable=1"
+    return sqlite3.connect(f"{path.as_uri()}?{options}", uri=True)
 
 
 def _schema_finding(read_revision: Callable[[], str | None]) -> Finding:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
+from dealboard.db import files
 from dealboard.db.engine import WRITE_OPTION, build_engine, is_sqlite, sqlite_file
 from dealboard.resources import ResourceMissing, migrations_folder
 
@@ -333,12 +334,17 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 
 def _backup_sqlite(url: URL, revision: str) -> Path | None:
-    """Copy a SQLite board beside itself before its schema changes."""
+    """Copy a SQLite board beside itself before its schema changes.
+
+    The copy holds every deal, so it is created with the board's rule (0600, or
+    0660 in a shared folder) rather than SQLite's 0644.
+    """
     path = sqlite_file(url)
     if path is None or not path.exists():
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
+    files.create_file(target)  # private (or the team's) before a byte of the board is in it
     source = sqlite3.connect(path)
     try:
         destination = sqlite3.connect(target)
