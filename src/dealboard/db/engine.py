@@ -23,6 +23,13 @@ from dealboard.db import files, leftovers
 DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
 #: How long a SQLite writer waits for another writer, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 2000
+#: How long a PostgreSQL statement waits for a row or table lock, in milliseconds. Short,
+#: because `domain.retry` runs a write up to 7 times: 7 waits plus its back-off
+#: (1.6-3.1 s) keep a write stuck behind a lock to about 5-7 s before "busy".
+POSTGRES_LOCK_TIMEOUT_MS = 500
+#: The longest any PostgreSQL statement may run, in milliseconds: far above the slowest
+#: report at 100,000 deals, low enough that a runaway query does not hold a connection.
+POSTGRES_STATEMENT_TIMEOUT_MS = 60_000
 #: Execution option marking a connection whose transaction will write.
 WRITE_OPTION = "dealboard_write"
 #: SQL function on every SQLite connection: Python's `str.casefold()` (SQLite's own
@@ -85,12 +92,22 @@ def build_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
 def _configure_postgres(engine: Engine) -> None:
     """No JIT compilation: a board's queries answer in milliseconds, and PostgreSQL's
     planner, over-estimating the per-deal subqueries of a badge filter, would spend
-    200 ms compiling what runs in 150 (measured at 100,000 deals)."""
+    200 ms compiling what runs in 150 (measured at 100,000 deals).
+
+    And no waiting forever: PostgreSQL waits on a row lock for as long as the
+    session holding it lives, so a teammate's stuck session (a laptop asleep
+    mid-transaction) would freeze every write to that deal. `lock_timeout`
+    makes the wait fail like SQLite's busy timeout (SQLSTATE 55P03, which
+    `database.is_transient` knows); `statement_timeout` stops anything else.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
+            cursor.execute(
+                f"SET jit = off; SET lock_timeout = {POSTGRES_LOCK_TIMEOUT_MS}; "
+                f"SET statement_timeout = {POSTGRES_STATEMENT_TIMEOUT_MS}"
+            )
         dbapi_connection.commit()
 
 
