@@ -19,9 +19,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from clock import FixedClock
-from dealboard.cli import exchange_commands, session
+from dealboard.cli import session
 from dealboard.db.database import Database
 from dealboard.db.migrate import upgrade
+from dealboard.domain import identity
 from dealboard.domain.board import Board, open_board
 
 TEST_DATABASE_ENV = "DEALBOARD_TEST_DATABASE_URL"
@@ -59,6 +60,26 @@ class PostgresSchemas:
             for schema in self.created:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         self.admin.dispose()
+
+
+class Login:
+    """Who the in-process command line believes is logged in (see `logged_in`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@pytest.fixture(autouse=True)
+def logged_in(monkeypatch: pytest.MonkeyPatch) -> Login:
+    """In-process commands run as maria, the test board's first user, unless a test switches.
+
+    The real login is the OS account (SQLite) or the database role (PostgreSQL),
+    the same for every test here; tests of that run `dealboard` in a subprocess,
+    which this does not reach.
+    """
+    login = Login(MANAGER)
+    monkeypatch.setattr(identity, "login_for", lambda _database: login.name)
+    return login
 
 
 @pytest.fixture(autouse=True)
@@ -187,9 +208,8 @@ def rep_board(board: Board, clock: FixedClock) -> Iterator[Board]:
 def timed(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> FixedClock:
     """The command line reads the test's clock, not the wall's."""
 
-    def opened(url: URL, actor: str, **kwargs: object) -> Board:
+    def opened(url: URL, actor: str | None = None, **kwargs: object) -> Board:
         return open_board(url, actor, clock, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(session, "open_board", opened)
-    monkeypatch.setattr(exchange_commands, "open_board", opened)
     return clock

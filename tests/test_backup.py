@@ -40,7 +40,7 @@ def sqlite_url(path: Path) -> URL:
 def seeded_board(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One SQLite board with deals, made once and copied for each test."""
     path = tmp_path_factory.mktemp("seeded") / "board.sqlite3"
-    board = open_board(sqlite_url(path), "maria")
+    board = open_board(sqlite_url(path), "maria", create=True)
     for number in range(SEEDED_DEALS):
         board.add_deal(DealFields(title=f"Seeded deal {number}", value="12k", account="Acme"))
     board.database.dispose()

@@ -23,7 +23,7 @@ from dealboard.domain.errors import Busy
 
 def _sqlite_board(tmp_path: Path, busy_ms: int) -> tuple[URL, Board]:
     url = URL.create("sqlite+pysqlite", database=str(tmp_path / "locked.sqlite3"))
-    open_board(url, "maria").database.dispose()
+    open_board(url, "maria", create=True).database.dispose()
     engine = build_engine(url)
 
     @event.listens_for(engine, "connect")

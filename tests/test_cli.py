@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from dealboard.cli.main import main
 from dealboard.db import migrate
 from dealboard.db.engine import build_engine
+from dealboard.domain import identity
 from dealboard.domain.board import Board
 
 
@@ -25,7 +26,9 @@ class Cli:
         self.capsys = capsys
 
     def __call__(self, *args: str, user: str = "maria") -> tuple[int, str, str]:
-        code = main(["--db", self.url, "--as", user, *args])
+        with pytest.MonkeyPatch.context() as patch:  # `user` is who is logged in
+            patch.setattr(identity, "login_for", lambda _database: user)
+            code = main(["--db", self.url, *args])
         captured = self.capsys.readouterr()
         return code, captured.out, captured.err
 
@@ -236,6 +239,7 @@ def test_an_unreachable_database_is_one_line_exit_1(capsys: pytest.CaptureFixtur
 @pytest.mark.slow
 def test_python_dash_m_runs_and_never_shows_a_traceback(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    subprocess.run([sys.executable, "-m", "dealboard", "--db", db, "init"], check=True, timeout=60)
     done = subprocess.run(
         [sys.executable, "-m", "dealboard", "--db", db, "move", "1", "Qualify"],
         capture_output=True,

@@ -46,7 +46,7 @@ def test_read_then_write_transactions_from_two_processes_queue_up(tmp_path: Path
 
 def test_two_users_ticking_and_editing_one_deal_lose_nothing(tmp_path: Path) -> None:
     url = URL.create("sqlite+pysqlite", database=str(tmp_path / "team.sqlite3"))
-    maria = open_board(url, "maria")
+    maria = open_board(url, "maria", create=True)
     maria.add_user("rick")
     rick = Board(Database(url), "rick")
     deal_id = maria.add_deal(DealFields(title="Shared deal"))

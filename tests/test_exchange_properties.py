@@ -146,7 +146,7 @@ def scratch(migrated_template: URL | Path, postgres: PostgresSchemas | None) -> 
 
 @contextmanager
 def opened(url: URL, *, first_template: str | None = "seven-step") -> Iterator[Board]:
-    board = open_board(url, "maria", FixedClock(), first_template=first_template)
+    board = open_board(url, "maria", FixedClock(), first_template=first_template, create=True)
     try:
         yield board
     finally:

@@ -121,7 +121,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_board_and_repo
     out = restored(empty, path, user="someone-else")
     assert out.startswith(f"{path}: restored 1 pipeline, 6 users, ")
     assert without_time(exported(empty)) == without_time(json.loads(path.read_text()))
-    restored_board = open_board(empty_db_url, "maria", desk.clock, first_template=None)
+    restored_board = open_board(empty_db_url, "maria", desk.clock, first_template=None, create=True)
     try:
         for name in REPORTS:
             window = {"since": "2020-01-01"}  # losses cannot yet count undated losses

@@ -44,7 +44,6 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-
 @dataclass
 class Desk:
     """The manager at a terminal on the test board, with a folder for files, on the test's clock.

@@ -232,7 +232,7 @@ def test_a_purpose_with_control_characters_is_refused_by_key() -> None:
 
 
 def test_a_board_from_before_purposes_shows_the_gap(empty_db_url: URL) -> None:
-    open_board(empty_db_url, "maria").database.dispose()
+    open_board(empty_db_url, "maria", create=True).database.dispose()
     migrate.downgrade(empty_db_url, "0003")
     opened = open_board(empty_db_url, "maria")  # upgraded again: stages get an empty purpose
     try:

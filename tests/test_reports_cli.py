@@ -29,7 +29,6 @@ GROUP = {"deals", "closed", "won", "win_rate", "avg_cycle_seconds", "avg_cycle_n
 OWNER = {"owner", "display_name", "won", "won_value", "win_rate", "activities", "sla"}
 
 
-
 def _history(board: Board, clock: FixedClock) -> None:
     """A little of everything: two currencies, a source, a tag, a touch, a win and a loss."""
     board.add_user("lena", "Lena Hoffmann")

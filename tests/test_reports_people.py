@@ -201,7 +201,7 @@ def test_every_move_keeps_how_long_the_deal_stayed_in_the_stage_it_left(
 def test_the_migration_works_out_the_stays_of_history_recorded_before_it(
     empty_db_url: URL, clock: FixedClock
 ) -> None:
-    board = open_board(empty_db_url, "maria", clock)
+    board = open_board(empty_db_url, "maria", clock, create=True)
     deal_id = deal(board, "Old history")
     clock.advance(days=2)
     board.move(deal_id, "Qualify", override="test")
@@ -210,7 +210,7 @@ def test_the_migration_works_out_the_stays_of_history_recorded_before_it(
     board.database.dispose()
     migrate.downgrade(empty_db_url, "0004")
     migrate.upgrade(empty_db_url)
-    board = open_board(empty_db_url, "maria", clock)
+    board = open_board(empty_db_url, "maria", clock, create=True)
     with board.database.read() as session:
         stays = session.scalars(
             select(StageTransition.stay_seconds).order_by(StageTransition.id)

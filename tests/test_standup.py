@@ -303,7 +303,6 @@ def test_plain_text_shows_foreign_control_characters_harmlessly(
 # -- the command -------------------------------------------------------------------------
 
 
-
 def test_the_standup_command_prints_text_when_piped_and_markdown_when_asked(
     cli: Cli,  # noqa: F811
     board: Board,

@@ -77,7 +77,7 @@ def _wait_for_line(process: subprocess.Popen[bytes], wanted: str, stderr: Path, 
 
 def _seed_board(url: URL) -> Board:
     """The seven-step board with the team and deals spread over the open stages."""
-    board = open_board(url, TEAM[0])
+    board = open_board(url, TEAM[0], create=True)
     for name in TEAM[1:]:
         board.add_user(name, name.title(), "rep")
     stages = [s.name for s in board.pipeline().open_stages]

@@ -251,6 +251,7 @@ def test_a_known_theme_is_accepted_and_a_user_theme_too(
 ) -> None:
     write_user_theme("ocean", 'primary = "#0077BE"\n')
     url = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    assert main(["--db", url, "init"]) == 0
     assert main(["--db", url, "--theme", "ocean", "board"]) == 0
     assert main(["--db", url, "--theme", "projector", "board"]) == 0
     assert "Prospect" in capsys.readouterr().out

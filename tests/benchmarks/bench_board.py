@@ -114,7 +114,7 @@ def main() -> None:
             else URL.create("sqlite+pysqlite", database=str(Path(folder) / "bench.sqlite3"))
         )
         start = time.perf_counter()
-        board = open_board(url, "bench")
+        board = open_board(url, "bench", create=True)
         print(
             f"{'open (create + migrate) board':<38} {(time.perf_counter() - start) * 1000:8.1f} ms"
         )

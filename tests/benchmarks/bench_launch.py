@@ -384,7 +384,7 @@ def in_schema(base: URL, schema: str) -> URL:
 def build_board(url: URL, count: int) -> None:
     """A board opened by this login (so its manager), with `count` open deals."""
     started = time.perf_counter()
-    board = open_board(url, getpass.getuser())
+    board = open_board(url, create=True)
     try:
         fill(board, count)
     finally:

@@ -105,7 +105,7 @@ def column(screen: BoardScreen, name: str) -> StageColumn:
 
 
 async def measure(url: URL, count: int) -> None:
-    board = open_board(url, "bench")
+    board = open_board(url, "bench", create=True)
     fill(board, count)
     if url.get_backend_name() == "postgresql":  # as autovacuum would have, after a bulk fill
         analyze = create_engine(url, isolation_level="AUTOCOMMIT")

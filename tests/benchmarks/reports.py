@@ -166,7 +166,7 @@ def main() -> int:
             if args.db
             else URL.create("sqlite+pysqlite", database=str(Path(folder) / "bench.sqlite3"))
         )
-        board = open_board(url, "bench", lambda: now)
+        board = open_board(url, "bench", lambda: now, create=True)
         start = time.perf_counter()
         fill(board, args.deals, now)
         print(f"{'fill':<34} {(time.perf_counter() - start):8.1f} s")

@@ -14,6 +14,7 @@ from dealboard.cli.output import table
 from dealboard.cli.session import board_from, where
 from dealboard.db import migrate, sharing
 from dealboard.db.engine import resolve_database_url
+from dealboard.domain import presence
 from dealboard.domain.board import open_board
 from dealboard.domain.demo import seed_demo
 from dealboard.domain.errors import DealboardError
@@ -108,7 +109,7 @@ def init_board(args: argparse.Namespace) -> int:
     try:
         shared = sharing.shared_board(url, args.shared) if args.shared else None
         folder = sharing.share_directory(shared) if shared else None
-        board = open_board(url, args.actor, first_template=None)
+        board = board_from(args, create=True, first_template=None)
         try:
             added = board.add_template(template)
             pipeline = board.pipeline(template)
@@ -163,7 +164,7 @@ def print_sharing(shared: sharing.SharedBoard, done: list[sharing.Permissions]) 
 def demo_board(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="dealboard-demo-") as folder:
         url = URL.create("sqlite+pysqlite", database=str(Path(folder) / "demo.sqlite3"))
-        board = open_board(url, args.actor)
+        board = open_board(url, create=True)
         try:
             seed_demo(board, board.pipeline().name)
             open_board_ui(board, mouse=not args.no_mouse, theme=args.theme)
@@ -178,6 +179,11 @@ def demo_board(args: argparse.Namespace) -> int:
 
 def db_upgrade(args: argparse.Namespace) -> int:
     url = resolve_database_url(args.db)
+    presence.require_board_file(url)
+    if migrate.schema_state(url).current is None:
+        raise presence.NoBoard(
+            f"{where(args)} holds no dealboard board to upgrade; `dealboard init` creates one"
+        )
     before = migrate.upgrade(url)
     head = migrate.head_revision()
     if before.up_to_date:
@@ -188,7 +194,9 @@ def db_upgrade(args: argparse.Namespace) -> int:
 
 
 def db_current(args: argparse.Namespace) -> int:
-    state = migrate.schema_state(resolve_database_url(args.db))
+    url = resolve_database_url(args.db)
+    presence.require_board_file(url)
+    state = migrate.schema_state(url)
     if not state.known:
         raise migrate.DatabaseTooNew(migrate.too_new_message(state))
     if state.current is None:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from dealboard.cli.output import dumps
 from dealboard.cli.session import board_from
-from dealboard.db.engine import resolve_database_url
-from dealboard.domain.board import Board, open_board
+from dealboard.domain.board import Board
 from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import FIELDS
 from dealboard.domain.exchange.csv_dates import parse_date_format
@@ -141,7 +140,7 @@ def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
             raise InvalidInput(
                 option, given, "only CSV imports take it; a JSON export is restored whole"
             )
-    board = open_board(resolve_database_url(args.db), args.actor, first_template=None)
+    board = board_from(args, create=True, first_template=None)  # a whole board: may be new
     try:
         try:
             result = board.restore_json(data, name, dry_run=args.dry_run)

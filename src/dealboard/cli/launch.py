@@ -41,7 +41,5 @@ def open_board_ui(
     first = board.views.board_view(BoardRequest(pipeline), Viewport(), None)
     from dealboard.ui.app import DealboardApp
 
-    app = DealboardApp(
-        board, pipeline=pipeline, theme=theme, calm_collector=True, first_view=first
-    )
+    app = DealboardApp(board, pipeline=pipeline, theme=theme, calm_collector=True, first_view=first)
     app.run(mouse=mouse)

@@ -8,7 +8,6 @@ from `dealboard.cli.commands`, and a command's own arguments are added by
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -61,14 +60,6 @@ class CommandParser(OneLineParser):
             grammar(self)
 
 
-def default_user() -> str:
-    """The OS login: who is acting when `--as` is not given."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "user"
-
-
 def common_options() -> argparse.ArgumentParser:
     """`--db` and `--as`, accepted before or after the subcommand."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -81,10 +72,11 @@ def common_options() -> argparse.ArgumentParser:
     )
     parent.add_argument(
         "--as",
-        dest="actor",
+        dest="acting_for",
         metavar="USER",
         default=argparse.SUPPRESS,
-        help="act as this user (default: your login name)",
+        help="managers only: act for this teammate, recorded as 'you as USER' "
+        "(you are always your OS login, or your database role on PostgreSQL)",
     )
     return parent
 
@@ -110,5 +102,5 @@ def build_parser() -> OneLineParser:
         help="colours for this run only: dealboard-dark, dealboard-light, projector, mono "
         "or one of your own (the command palette's choice is remembered instead)",
     )
-    parser.set_defaults(db=None, actor=default_user(), no_mouse=False, theme=None)
+    parser.set_defaults(db=None, acting_for=None, no_mouse=False, theme=None)
     return parser

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 
-from dealboard.db.engine import resolve_database_url, sqlite_file
+from dealboard.db.engine import DATABASE_URL_ENV, resolve_database_url, sqlite_file
 from dealboard.domain.board import Board, open_board
+from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE
 
 
 def board_arguments(board: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -14,9 +16,26 @@ def board_arguments(board: argparse.ArgumentParser, common: argparse.ArgumentPar
     board.set_defaults(handler=show_board)
 
 
-def board_from(args: argparse.Namespace) -> Board:
-    """Open (creating or upgrading as needed) the board selected by `--db` / the environment."""
-    return open_board(resolve_database_url(args.db), args.actor)
+def board_from(
+    args: argparse.Namespace, *, create: bool = False, first_template: str | None = DEFAULT_TEMPLATE
+) -> Board:
+    """Open (upgrading as needed) the board selected by `--db` / the environment.
+
+    The acting user is whoever is logged in (see `dealboard.domain.identity`),
+    or the teammate a manager named with `--as`. Only `create=True` may make
+    a new board; every other command refuses a place where no board is.
+    """
+    return open_board(
+        resolve_database_url(args.db),
+        acting_for=args.acting_for,
+        create=create,
+        first_template=first_template,
+    )
+
+
+def on_default_location(args: argparse.Namespace) -> bool:
+    """True when neither `--db` nor the environment chose the board: the user's own board."""
+    return not (args.db or os.environ.get(DATABASE_URL_ENV, "").strip())
 
 
 def where(args: argparse.Namespace) -> str:
@@ -40,7 +59,7 @@ def run_board(args: argparse.Namespace) -> int:
     """`dealboard` alone: the interactive board on a terminal, the text board otherwise."""
     from dealboard.cli.launch import open_board_ui
 
-    board = board_from(args)
+    board = board_from(args, create=on_default_location(args))
     try:
         open_board_ui(
             board,

@@ -326,9 +326,7 @@ class StageTransition(Base):
         Index("ix_stage_transitions_deal_at", "deal_id", "at"),
         Index("ix_stage_transitions_to_at", "to_stage_id", "at"),
         # Time-in-stage percentiles walk it in order; with deal_id it covers owner/tag filters.
-        Index(
-            "ix_stage_transitions_from_stay", "from_stage_id", "stay_seconds", "at", "deal_id"
-        ),
+        Index("ix_stage_transitions_from_stay", "from_stage_id", "stay_seconds", "at", "deal_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -359,6 +357,8 @@ class Change(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The manager who made the change for `user_id` (`--as`: "maria as sam"); else NULL.
+    via_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deal_id: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[ChangeKind] = mapped_column(
         vocabulary(ChangeKind, "change_kind"), default=ChangeKind.DO

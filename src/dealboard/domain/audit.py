@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Protocol
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dealboard.db.models import AuditEntry, Change, User
 from dealboard.db.watch import announce
@@ -23,6 +23,15 @@ from dealboard.vocabulary import ChangeKind
 Changes = Mapping[str, tuple[object, object]]
 
 _CHANGE_KEY = "dealboard.change"
+#: `session.info` key: the id of the manager acting for the session's user (`--as`), if any.
+REAL_USER_KEY = "dealboard.real_user"
+#: The manager a change was made by for someone else (`changes.via_user_id`), for joins.
+VIA = aliased(User, name="via_user")
+
+
+def who(name: str, via: str | None) -> str:
+    """How the log names whoever made a change: "maria as sam" when a manager acted for sam."""
+    return name if via is None or via == name else f"{via} as {name}"
 
 
 def begin_change(
@@ -37,7 +46,14 @@ def begin_change(
     """The change this transaction's audit rows belong to (made on first use)."""
     change = session.info.get(_CHANGE_KEY)
     if change is None:
-        change = Change(at=at, user_id=actor.id, deal_id=deal_id, kind=kind, reverts_id=reverts_id)
+        change = Change(
+            at=at,
+            user_id=actor.id,
+            via_user_id=session.info.get(REAL_USER_KEY),
+            deal_id=deal_id,
+            kind=kind,
+            reverts_id=reverts_id,
+        )
         session.add(change)
         session.flush()
         session.info[_CHANGE_KEY] = change

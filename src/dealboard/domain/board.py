@@ -66,11 +66,25 @@ def system_clock() -> datetime:
 
 
 class Board:
-    """One board (database) as seen by one acting user."""
+    """One board (database) as seen by one acting user.
 
-    def __init__(self, database: Database, actor: str, clock: Clock = system_clock) -> None:
+    `actor` is the login the OS or the database vouched for (see
+    `dealboard.domain.identity`); `acting_for` is the teammate a manager works
+    for (`--as`), whose name the changes then carry, recorded as "actor as
+    acting_for".
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        actor: str,
+        clock: Clock = system_clock,
+        *,
+        acting_for: str | None = None,
+    ) -> None:
         self.database = database
         self.actor_name = actor
+        self.acting_for = acting_for
         self.clock = clock
         self._me: UserRecord | None = None
 
@@ -88,7 +102,12 @@ class Board:
     def _writing(self) -> Iterator[tuple[Session, User]]:
         try:
             with self.database.write() as session:
-                yield session, users.acting_user(session, self.actor_name, self.now())
+                yield (
+                    session,
+                    users.acting_user(
+                        session, self.actor_name, self.now(), acting_for=self.acting_for
+                    ),
+                )
         except StaleDataError as exc:
             raise Conflict(
                 "someone else changed this deal at the same moment; "
@@ -149,9 +168,11 @@ class Board:
         process holds; the answer is kept for the life of this `Board`.
         """
         if self._me is None:
-            with self.database.read() as session:
-                found = users.find_login(session, self.actor_name)
-                known = users.to_record(found) if found is not None else None
+            known = None
+            if self.acting_for is None:
+                with self.database.read() as session:
+                    found = users.find_login(session, self.actor_name)
+                    known = users.to_record(found) if found is not None else None
             self._me = known or self._join()
         return self._me
 
@@ -779,22 +800,37 @@ class Board:
 
 def open_board(
     url: URL,
-    actor: str,
+    actor: str | None = None,
     clock: Clock = system_clock,
     *,
     first_template: str | None = DEFAULT_TEMPLATE,
+    acting_for: str | None = None,
+    create: bool = False,
 ) -> Board:
-    """Open (and if needed create or upgrade) the board at `url`, ready to use.
+    """Open (and if needed upgrade) the board at `url`, ready to use.
 
-    An empty board gets `first_template` as its pipeline, so dealboard works
-    with no set-up. Raises `DatabaseTooNew` without touching anything when the
-    database was written by a newer dealboard. The schema check runs on the
-    board's own engine, so an up-to-date board is opened with one connection.
+    Only `create=True` (`dealboard init`, the board UI on the default
+    location) may make a new board; anything else refuses a URL where no
+    board is (`presence.NoBoard`), so a mistyped `--db` fails instead of
+    reporting an empty board. A board without a pipeline gets
+    `first_template`, so dealboard works with no set-up. `actor=None` means
+    whoever is logged in: the OS account on SQLite, the authenticated role on
+    PostgreSQL. Raises `DatabaseTooNew`
+    without touching anything when the database was written by a newer
+    dealboard. The schema check runs on the board's own engine, so an
+    up-to-date board is opened with one connection.
     """
+    from dealboard.domain import identity, presence
+
+    if not create:
+        presence.require_board_file(url)
     database = Database(url)
     try:
+        if not create:
+            presence.require_board_schema(url, database)
         upgrade(url, engine=database.engine)
-        board = Board(database, actor, clock)
+        login = actor if actor is not None else identity.login_for(database)
+        board = Board(database, login, clock, acting_for=acting_for)
         if first_template is not None:
             board.ensure_pipeline(first_template)
     except BaseException:

@@ -109,9 +109,7 @@ def changes_since(
     changes = ChangeSet(
         deal_ids=deal_ids,
         by_others=frozenset(row[0] for row in rows if row[0] is not None and row[1] != actor_name),
-        left_stages=frozenset(
-            row[3] for row in rows if row[2] == "stage" and row[3] is not None
-        ),
+        left_stages=frozenset(row[3] for row in rows if row[2] == "stage" and row[3] is not None),
         everything=any(row[0] is None for row in rows) or len(deal_ids) > MANY_DEALS,
     )
     return changes, ChangeCursor(high, seen)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import AuditEntry, Change, Deal, User
+from dealboard.domain import audit
 from dealboard.domain.dates import parse_date
 from dealboard.domain.errors import InvalidInput
 
@@ -80,10 +81,11 @@ def history(
 ) -> list[HistoryEntry]:
     """The newest `limit` matching entries, oldest first (the way a log reads)."""
     query = (
-        select(AuditEntry, User.name, Deal.title, Change.kind)
+        select(AuditEntry, User.name, Deal.title, Change.kind, audit.VIA.name)
         .join(User, User.id == AuditEntry.user_id)
         .outerjoin(Deal, Deal.id == AuditEntry.deal_id)
         .outerjoin(Change, Change.id == AuditEntry.change_id)
+        .outerjoin(audit.VIA, audit.VIA.id == Change.via_user_id)
         .order_by(AuditEntry.id.desc())
         .limit(limit)
     )
@@ -97,7 +99,7 @@ def history(
     return [
         HistoryEntry(
             at=entry.at,
-            user=name,
+            user=audit.who(name, via),
             kind=kind.value if kind is not None else "do",
             action=entry.action,
             entity=entry.entity,
@@ -108,5 +110,5 @@ def history(
             old_value=entry.old_value,
             new_value=entry.new_value,
         )
-        for entry, name, title, kind in reversed(rows)
+        for entry, name, title, kind, via in reversed(rows)
     ]

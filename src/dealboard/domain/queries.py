@@ -27,6 +27,7 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
+from dealboard.domain import audit
 from dealboard.domain.records import (
     ActivityRecord,
     AuditRecord,
@@ -320,7 +321,7 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
         audit=tuple(
             AuditRecord(
                 e.at,
-                name,
+                audit.who(name, via),
                 e.action,
                 e.entity,
                 e.entity_id,
@@ -329,10 +330,11 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
                 e.new_value,
                 kind.value if kind is not None else "do",
             )
-            for e, name, kind in session.execute(
-                select(AuditEntry, User.name, Change.kind)
+            for e, name, kind, via in session.execute(
+                select(AuditEntry, User.name, Change.kind, audit.VIA.name)
                 .join(User, User.id == AuditEntry.user_id)
                 .outerjoin(Change, Change.id == AuditEntry.change_id)
+                .outerjoin(audit.VIA, audit.VIA.id == Change.via_user_id)
                 .where(AuditEntry.deal_id == deal_id)
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import User
 from dealboard.domain import audit
 from dealboard.domain.errors import InvalidInput, NotFound, RuleViolation
+from dealboard.domain.first_use import serialise_first_use
 from dealboard.domain.records import UserRecord
 from dealboard.domain.text import clean_line
 from dealboard.vocabulary import Role
@@ -43,23 +44,44 @@ def find_user(session: Session, name: str, field: str = "user") -> User:
 
 def find_login(session: Session, name: str) -> User | None:
     """The user with this login (case-insensitive), or None: a first-time login."""
-    login = valid_login(name, "as")
+    login = valid_login(name, "login")
     return session.scalar(select(User).where(func.lower(User.name) == login.lower()))
 
 
-def acting_user(session: Session, name: str, now: datetime) -> User:
-    """The person running this command; a first-time login joins as a rep.
+def acting_user(
+    session: Session, login: str, now: datetime, *, acting_for: str | None = None
+) -> User:
+    """The person this command acts as; a first-time login joins as a rep.
 
-    The very first user of a board becomes its manager, so a fresh install
-    has someone who can override the gate and promote others.
+    Only the login itself joins a board by itself: `acting_for` (a manager
+    working for a teammate, `--as`) must name someone already on the board, so
+    a typo is refused instead of creating a user. The very first user of a
+    board becomes its manager, so a fresh install has someone who can override
+    the gate and promote others; joining is serialised, so two people starting
+    an empty board at once make one manager, not two.
     """
-    user = find_login(session, name)
-    if user is not None:
+    user = find_login(session, login) or _join(session, login, now)
+    if acting_for is None:
         return user
-    login = valid_login(name, "as")
+    target = find_user(session, acting_for, "as")
+    if target.id == user.id:
+        return user
+    require_manager(user, f"act as someone else (--as {target.name})")
+    session.info[audit.REAL_USER_KEY] = user.id
+    return target
+
+
+def _join(session: Session, login: str, now: datetime) -> User:
+    serialise_first_use(session)
+    again = find_login(session, login)  # someone may have joined while we waited
+    if again is not None:
+        return again
     first = session.scalar(select(func.count(User.id))) == 0
     user = User(
-        name=login, display_name=login, role=Role.MANAGER if first else Role.REP, created_at=now
+        name=valid_login(login, "login"),
+        display_name=login,
+        role=Role.MANAGER if first else Role.REP,
+        created_at=now,
     )
     session.add(user)
     session.flush()

@@ -169,7 +169,7 @@ class MoveFlow:
         self.screen.app.push_screen(LostDialog(deal, self._loss_suggestion(deal)), report)
 
     def _loss_suggestion(self, deal: DealSummary) -> tuple[LossReason, str] | None:
-        """"No decision", preselected, when the stage's attempts ran out without a reply."""
+        """ "No decision", preselected, when the stage's attempts ran out without a reply."""
         stage = self._stage_of(deal)
         advice = no_reply_advice(deal, stage) if stage is not None else None
         return (SUGGESTED_REASON, advice) if advice is not None else None

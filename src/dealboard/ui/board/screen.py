@@ -111,9 +111,7 @@ class BoardScreen(Screen[None]):
         self.columns: list[StageColumn] = []
         #: Cards marked for reassigning, by deal id.
         self.marked: set[int] = set()
-        self.loader: LiveLoader[BoardView] = LiveLoader(
-            self, self._read, self._show, what="Board"
-        )
+        self.loader: LiveLoader[BoardView] = LiveLoader(self, self._read, self._show, what="Board")
 
     # -- layout -----------------------------------------------------------
 
@@ -163,9 +161,7 @@ class BoardScreen(Screen[None]):
         return lambda: board.views.board_view(request, viewport, previous)
 
     def _viewport(self) -> Viewport:
-        """The cards each shown column needs now, and the deal the cursor should land on.
-
-        """
+        """The cards each shown column needs now, and the deal the cursor should land on."""
         needs = {c.stage.id: c.cards.needed() for c in self.columns if c.display}
         return Viewport(needs, self.cursor.follow)
 
@@ -203,9 +199,7 @@ class BoardScreen(Screen[None]):
         self.cursor.follow = None
         located = view.located
         if located is None:
-            self.notify(
-                "The deal is saved; the filter or pipeline shown hides it", markup=False
-            )
+            self.notify("The deal is saved; the filter or pipeline shown hides it", markup=False)
             return
         self.cursor.land(self.visible_columns(), located.stage_id, located.deal_id)
         for column in self.columns:
@@ -419,9 +413,7 @@ class BoardScreen(Screen[None]):
             if advice is None:
                 self.notify(f"Logged on {deal.title}", markup=False)
             else:
-                self.notify(
-                    f"{deal.title}: {advice} — press x", severity="warning", markup=False
-                )
+                self.notify(f"{deal.title}: {advice} — press x", severity="warning", markup=False)
             self.loader.refresh()
 
         self.app.push_screen(ActivityDialog(board.today(), save), logged)

@@ -58,9 +58,7 @@ class BantPanel(VerticalScroll):
 
     def _state(self, state: BantState) -> Text:
         style = (
-            text_style(self, f"bant-panel--{state.value}")
-            if state is not BantState.UNKNOWN
-            else ""
+            text_style(self, f"bant-panel--{state.value}") if state is not BantState.UNKNOWN else ""
         )
         return Text(state.value, style=style)
 

@@ -38,9 +38,7 @@ class ConfirmWon(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="won.no"),
     ]
 
-    def __init__(
-        self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None
-    ) -> None:
+    def __init__(self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None) -> None:
         super().__init__()
         self.deal = deal
         self.suggestion = suggestion
@@ -147,9 +145,7 @@ class LostDialog(ModalScreen[LossReport | None]):
         Binding("ctrl+s", "save", "Close as lost", id="lost.save"),
     ]
 
-    def __init__(
-        self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None
-    ) -> None:
+    def __init__(self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None) -> None:
         super().__init__()
         self.deal = deal
         self.suggestion = suggestion

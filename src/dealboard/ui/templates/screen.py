@@ -114,9 +114,7 @@ class TemplatesScreen(ModalScreen[None]):
 
     # -- loading ------------------------------------------------------------
 
-    def _read(
-        self, previous: Live[StageTemplates] | None
-    ) -> Callable[[], Live[StageTemplates]]:
+    def _read(self, previous: Live[StageTemplates] | None) -> Callable[[], Live[StageTemplates]]:
         """The stage templates, filled in with the deal as it is now (again when it changes)."""
         board, deal_id = board_of(self), self.deal_id
         return lambda: board.views.templates(deal_id, previous)

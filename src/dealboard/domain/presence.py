@@ -1,0 +1,49 @@
+"""Whether a board is where the user pointed: only `init` may make one that is not.
+
+SQLite creates a file on first connect, and the migrations would then fill
+it with an empty board: a mistyped `--db` on `deal list` or `report` used to
+answer "no deals" with exit 0, and a manager's script believed it. So the
+file's existence is checked before anything connects, and a database with
+no dealboard schema (an empty PostgreSQL database, a stray SQLite file) is
+refused before the migrations run.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL
+
+from dealboard.db.database import Database
+from dealboard.db.engine import sqlite_file
+from dealboard.db.migrate import stored_revision
+from dealboard.domain.errors import DealboardError
+
+
+class NoBoard(DealboardError):
+    """There is no board at the URL given; nothing was created."""
+
+
+def where(url: URL) -> str:
+    """The board's place for messages: its file, or its URL without the password."""
+    path = sqlite_file(url)
+    return str(path) if path is not None else url.render_as_string(hide_password=True)
+
+
+def require_board_file(url: URL) -> None:
+    """Refuse a SQLite URL whose file does not exist, before connecting creates it."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise NoBoard(
+            f"no board at {path}; check --db / DEALBOARD_DATABASE_URL, "
+            "or create one with `dealboard init`"
+        )
+
+
+def require_board_schema(url: URL, database: Database) -> None:
+    """Refuse a database that holds no dealboard board (it was never initialised)."""
+    with database.engine.connect() as connection:
+        revision = stored_revision(connection)
+    if revision is None:
+        raise NoBoard(
+            f"{where(url)} holds no dealboard board; create one there with "
+            "`dealboard init`, or check --db / DEALBOARD_DATABASE_URL"
+        )
