@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from dealboard.cli.main import main
+from dealboard.domain import identity
 from dealboard.domain.board import open_board
 from dealboard.domain.deals import DealFields
 
@@ -36,8 +37,9 @@ def sqlite_url(path: Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
-def dealboard(capsys: pytest.CaptureFixture[str], board: Path, *args: str, actor: str = "maria"):
-    code = main(["--db", f"sqlite:///{board}", "--as", actor, *args])
+def dealboard(capsys: pytest.CaptureFixture[str], board: Path, *args: str):
+    """The command line in this process, as the login `logged_in` says (maria by default)."""
+    code = main(["--db", f"sqlite:///{board}", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -68,7 +70,7 @@ def wait_until(condition: Callable[[], bool], process: subprocess.Popen[bytes], 
 def killed_at(step: str, tmp_path: Path, board: Path, *args: str) -> int:
     """Run `dealboard ARGS` in a worker, SIGKILL it at `step`; returns its pid."""
     signal_file = tmp_path / f"stopped-{step}"
-    command = ["--db", f"sqlite:///{board}", "--as", "maria", *args]
+    command = ["--db", f"sqlite:///{board}", *args]
     process = subprocess.Popen(
         [sys.executable, str(WORKER), step, str(signal_file), *command],
         stdin=subprocess.DEVNULL,
@@ -96,8 +98,10 @@ def dead_pid() -> int:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "board.sqlite3"
-    board = open_board(sqlite_url(path), "maria")
+    board = open_board(sqlite_url(path), "maria", create=True)
     board.add_user("rick", "Rick Rep", "rep")
+    # The killed workers run as this process's OS account, and restore needs a manager.
+    board.add_user(identity.os_login(), "This machine's tester", "manager")
     for number in range(SEEDED_DEALS):
         board.add_deal(DealFields(title=f"Seeded deal {number}", value="12k", account="Acme"))
     board.database.dispose()
@@ -197,17 +201,23 @@ def test_a_killed_restore_never_leaves_the_board_missing_and_the_next_command_ti
         assert "Made after the backup" in out
 
 
-def test_a_swap_killed_by_an_older_dealboard_is_finished_before_the_board_is_opened(
-    board: Path, backup_file: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_a_swap_killed_by_an_older_dealboard_is_finished_by_the_next_backup_or_restore(
+    board: Path, backup_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command
 ) -> None:
     """Older versions renamed the board aside first: a kill then left no board at all."""
     aside = board.with_name("board.sqlite3.before-restore-20260101-090000")
     os.rename(board, aside)
     shutil.copyfile(backup_file, board.with_name(f".board.sqlite3.restoring-{dead_pid()}"))
-    code, _, err = dealboard(capsys, board, "deal", "list")
+    args = [command] if command == "backup" else [command, str(backup_file), "--yes"]
+    code, _, err = dealboard(capsys, board, *args)
     assert (code, err) == (0, "")
-    assert names(board.parent) == ["board.sqlite3", aside.name]
-    assert deal_count(board) == SEEDED_DEALS and deal_count(aside) == SEEDED_DEALS + 1
+    kept = sorted(board.parent.glob("board.sqlite3.before-restore-*"))
+    made = ["backups"] if command == "backup" else []
+    assert names(board.parent) == sorted(["board.sqlite3", *made, *(p.name for p in kept)])
+    assert kept[0] == aside and deal_count(aside) == SEEDED_DEALS + 1
+    assert deal_count(board) == SEEDED_DEALS
+    assert dealboard(capsys, board, "deal", "list")[0] == 0
 
 
 # -- who may restore ----------------------------------------------------------------------
@@ -215,9 +225,10 @@ def test_a_swap_killed_by_an_older_dealboard_is_finished_before_the_board_is_ope
 
 @pytest.mark.parametrize("actor", ["rick", "newcomer"])
 def test_only_a_manager_may_restore_over_a_board(
-    board: Path, backup_file: Path, capsys: pytest.CaptureFixture[str], actor: str
+    board: Path, backup_file: Path, capsys: pytest.CaptureFixture[str], logged_in, actor: str
 ) -> None:
-    code, out, err = dealboard(capsys, board, "restore", str(backup_file), "--yes", actor=actor)
+    logged_in.name = actor
+    code, out, err = dealboard(capsys, board, "restore", str(backup_file), "--yes")
     assert (code, out) == (3, "")
     assert err == (
         f"dealboard: only a manager may restore a backup over this board; {actor} is a rep\n"
@@ -227,9 +238,10 @@ def test_only_a_manager_may_restore_over_a_board(
 
 
 def test_anyone_may_restore_where_there_is_no_board(
-    backup_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    backup_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], logged_in
 ) -> None:
+    logged_in.name = "rick"
     new_board = tmp_path / "elsewhere" / "board.sqlite3"
-    code, _, err = dealboard(capsys, new_board, "restore", str(backup_file), "--yes", actor="rick")
+    code, _, err = dealboard(capsys, new_board, "restore", str(backup_file), "--yes")
     assert (code, err) == (0, "")
     assert deal_count(new_board) == SEEDED_DEALS

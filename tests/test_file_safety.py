@@ -59,7 +59,7 @@ def local_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def board_file(tmp_path: Path) -> Path:
     """A private board with a few deals, closed."""
     path = tmp_path / "sales" / "board.sqlite3"
-    board = open_board(sqlite_url(path), "maria")
+    board = open_board(sqlite_url(path), "maria", create=True)
     for number in range(30):
         board.add_deal(DealFields(title=f"Deal {number}", account="Acme", value="5k"))
     board.database.dispose()
@@ -70,7 +70,7 @@ def test_a_new_board_its_journals_and_its_folder_are_private_whatever_the_umask(
     tmp_path: Path, umask: int
 ) -> None:
     path = tmp_path / "data" / "dealboard" / "board.sqlite3"
-    board = open_board(sqlite_url(path), "maria")
+    board = open_board(sqlite_url(path), "maria", create=True)
     try:
         board.add_deal(DealFields(title="Acme renewal"))
         wal, shm = (path.with_name(path.name + s) for s in ("-wal", "-shm"))
@@ -88,7 +88,7 @@ def test_a_board_made_in_a_shared_folder_stays_open_to_the_team(
     team.mkdir()
     os.chmod(team, 0o2770)
     path = team / "sales" / "board.sqlite3"
-    board = open_board(sqlite_url(path), "maria")
+    board = open_board(sqlite_url(path), "maria", create=True)
     try:
         board.add_deal(DealFields(title="Team deal"))
         files = [path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))]
@@ -103,7 +103,7 @@ def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
     path = tmp_path / "board.sqlite3"
     path.touch()
     os.chmod(path, 0o640)
-    open_board(sqlite_url(path), "maria").database.dispose()
+    open_board(sqlite_url(path), "maria", create=True).database.dispose()
     assert mode_of(path) == 0o640, "dealboard never re-modes a file someone set up"
 
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from dealboard.db import migrate
+from dealboard.domain import identity
 from dealboard.domain.board import open_board
 from dealboard.domain.deals import DealFields
 
@@ -39,7 +40,12 @@ pytestmark = pytest.mark.slow
 
 def old_board(url: URL) -> str:
     """A board with a deal, stepped back to the first migration: every later one is pending."""
-    board = open_board(url, "maria")
+    board = open_board(url, "maria", create=True)
+    # The openers are whoever this process runs as: the OS account, or PostgreSQL's role.
+    opener = identity.os_login() if board.database.is_sqlite else identity.database_login(
+        board.database
+    )
+    board.add_user(opener, "The openers", "rep")
     board.add_deal(DealFields(title="Kept through the upgrade", account="Acme"))
     board.database.dispose()
     oldest = migrate.history()[0].revision
@@ -55,7 +61,7 @@ def test_processes_opening_an_old_board_together_all_wait_for_one_upgrade(
     db = empty_db_url.render_as_string(hide_password=False)
     openers = [
         subprocess.Popen(
-            [sys.executable, "-c", OPENER, "--db", db, "--as", "maria", "deal", "list"],
+            [sys.executable, "-c", OPENER, "--db", db, "deal", "list"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

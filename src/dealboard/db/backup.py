@@ -96,6 +96,7 @@ class RestoreResult:
 def backup(url: URL, target: Path | None, *, now: datetime, force: bool = False) -> BackupInfo:
     """Copy the live board at `url` to `target` (default: `backups/` beside the board)."""
     board = _board_file(url, "backup", "pg_dump")
+    leftovers.settle_board(board)  # a restore killed by an older dealboard left no board
     if not board.is_file():
         raise BackupFailed(f"there is no board at {board}; nothing to back up")
     default_folder = board.parent / BACKUP_FOLDER
