@@ -245,3 +245,31 @@ def test_anyone_may_restore_where_there_is_no_board(
     code, _, err = dealboard(capsys, new_board, "restore", str(backup_file), "--yes")
     assert (code, err) == (0, "")
     assert deal_count(new_board) == SEEDED_DEALS
+
+
+# -- doctor sees what a killed run left -------------------------------------------------------
+
+
+def test_doctor_names_a_dead_run_s_partial_and_leaves_it(
+    board: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partial = board.parent / "backups" / f".board-20260101-090000.sqlite.partial-{dead_pid()}"
+    partial.parent.mkdir()
+    partial.write_bytes(b"SQLite format 3\x00" + bytes(4080))
+    _, out, _ = dealboard(capsys, board, "doctor")
+    [line] = [line for line in out.splitlines() if "leftovers:" in line]
+    assert line.startswith("  warn  leftovers: 1 file left by a backup or restore that was killed")
+    assert str(partial) in line and partial.exists(), "doctor only looks"
+    assert "the next dealboard command on this board removes them" in out
+
+
+def test_doctor_explains_a_board_missing_after_an_older_dealboard_s_killed_restore(
+    board: Path, backup_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.rename(board, board.with_name("board.sqlite3.before-restore-20260101-090000"))
+    restored = board.with_name(f".board.sqlite3.restoring-{dead_pid()}")
+    shutil.copyfile(backup_file, restored)
+    code, out, _ = dealboard(capsys, board, "doctor")
+    assert code == 1
+    assert f"  FAIL  database file: no database at {board}: a restore was killed half-way" in out
+    assert str(restored) in out and "`dealboard backup` finishes the restore first" in out

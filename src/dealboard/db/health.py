@@ -5,12 +5,8 @@ file is read through its header or a read-only connection that creates no
 `-wal`/`-shm` file, and never through the engine, whose connect hook would
 switch the journal mode.
 
-A board, its `-wal`/`-shm` and every copy of it (migration `.bak` files,
-`backups/`, `before-restore` files) hold customer data: any of them that
-other users may read or write is a failure, not a warning. A SQLite board
-is also proven readable page by page: `PRAGMA quick_check` by default (every
-page and index entry format, a few seconds at most), the full
-`integrity_check` (indexes against their tables too) with `doctor --full`.
+The checks of the board's copies, its pages and what killed backups left
+are in `health_files`.
 """
 
 from __future__ import annotations
@@ -19,9 +15,6 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from contextlib import closing
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import text
@@ -30,11 +23,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dealboard.db import migrate
 from dealboard.db.engine import build_engine, is_sqlite, sqlite_file
-from dealboard.db.files import PRIVATE_FILE_MODE, open_to_others
-from dealboard.db.leftovers import BACKUPS, glob_escape
+from dealboard.db.files import PRIVATE_FILE_MODE
+from dealboard.db.findings import Finding, Status, first_line
+from dealboard.db.health_files import (
+    copies_finding,
+    integrity_finding,
+    interrupted_restore_finding,
+    leftovers_finding,
+    read_only,
+)
 from dealboard.db.sharing import (
     SHARED_FILE_MODE,
-    WAL_SUFFIXES,
     blocked_ancestor,
     group_name,
     owner_name,
@@ -57,24 +56,6 @@ NETWORK_FILESYSTEMS = frozenset(
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _WAL_VERSION = 2
-
-
-class Status(StrEnum):
-    """How a check came out; any FAIL makes `dealboard doctor` exit 1."""
-
-    OK = "ok"
-    WARN = "warn"
-    FAIL = "fail"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One check's outcome: a one-line explanation and, when not ok, how to fix it."""
-
-    status: Status
-    name: str
-    detail: str
-    fix: str = ""
 
 
 def check_database(
@@ -105,7 +86,7 @@ def _check_server(url: URL) -> list[Finding]:
     try:
         engine = build_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        return [Finding(Status.FAIL, "connection", f"cannot use {shown}: {_first_line(exc)}")]
+        return [Finding(Status.FAIL, "connection", f"cannot use {shown}: {first_line(exc)}")]
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -114,7 +95,7 @@ def _check_server(url: URL) -> list[Finding]:
             Finding(
                 Status.FAIL,
                 "connection",
-                f"cannot connect to {shown}: {_first_line(getattr(exc, 'orig', None) or exc)}",
+                f"cannot connect to {shown}: {first_line(getattr(exc, 'orig', None) or exc)}",
                 "check the host, port, database name, user and password in the URL",
             )
         ]
@@ -149,7 +130,8 @@ def _check_sqlite_file(path: Path, mounts_table: Path, full: bool) -> list[Findi
         return [Finding(Status.FAIL, "database file", f"{path} is not a regular file")]
     else:
         findings.append(
-            Finding(
+            interrupted_restore_finding(path)
+            or Finding(
                 Status.FAIL,
                 "database file",
                 f"no database at {path} (doctor does not create one)",
@@ -170,6 +152,7 @@ def _check_sqlite_file(path: Path, mounts_table: Path, full: bool) -> list[Findi
         return findings
     findings.append(_file_finding(path, shared))
     findings.append(copies_finding(path, shared))
+    findings.append(leftovers_finding(path))
     if not os.access(path, os.R_OK):
         return findings
     journal = _journal_finding(path)
@@ -309,62 +292,6 @@ def _journal_finding(path: Path) -> Finding:
     )
 
 
-def board_copies(path: Path) -> list[Path]:
-    """The board's `-wal`/`-shm` and every copy dealboard keeps of it, that exist."""
-    folder, name = path.parent, glob_escape(path.name)
-    found = [path.with_name(path.name + s) for s in WAL_SUFFIXES]
-    found += sorted(folder.glob(f"{name}.*.bak")) + sorted(folder.glob(f"{name}.before-restore-*"))
-    backups = folder / BACKUPS
-    if backups.is_dir() and os.access(backups, os.R_OK | os.X_OK):
-        found += sorted(p for p in backups.iterdir() if not p.name.startswith("."))
-    return [p for p in found if p.is_file()]
-
-
-def copies_finding(path: Path, shared: bool) -> Finding:
-    """Fails when another user may read or write a journal or a copy of the board."""
-    copies = board_copies(path)
-    exposed = [p for p in copies if open_to_others(p)]
-    if exposed:
-        shown = " ".join(str(p) for p in exposed)
-        return Finding(
-            Status.FAIL,
-            "copies",
-            f"every user on this machine can read (or change) {len(exposed)} of the board's "
-            f"journals and copies, which hold its customer data: {shown}",
-            f"chmod o-rwx {shown}" + (f" (or chmod {SHARED_FILE_MODE:o})" if shared else ""),
-        )
-    if not copies:
-        return Finding(Status.OK, "copies", "no -wal/-shm file or copy of the board beside it")
-    return Finding(
-        Status.OK, "copies", f"{len(copies)} journal and copy files, none open to other users"
-    )
-
-
-def integrity_finding(path: Path, *, full: bool = False) -> Finding:
-    """SQLite's own check of every page; a damaged board is a failure with the way back."""
-    pragma = "integrity_check" if full else "quick_check"
-    restore = (
-        f"stop using the board and restore the latest backup (`dealboard restore FILE`; "
-        f"backups are in {path.parent / BACKUPS}); `dealboard backup` first keeps what is left"
-    )
-    try:
-        with closing(_read_only(path)) as connection:
-            problems = [row[0] for row in connection.execute(f"PRAGMA {pragma}(5)")]
-    except sqlite3.DatabaseError as exc:
-        return Finding(
-            Status.FAIL, "integrity", f"{pragma}: {_first_line(exc)}; the file is damaged", restore
-        )
-    if problems == ["ok"]:
-        shown = "full integrity check" if full else "quick check (`--full` for every index)"
-        return Finding(Status.OK, "integrity", f"{shown}: ok")
-    return Finding(
-        Status.FAIL,
-        "integrity",
-        f"{pragma} found damage: {'; '.join(problems[:2])}",
-        restore,
-    )
-
-
 # --- Filesystem ---------------------------------------------------------------------------
 
 
@@ -425,7 +352,7 @@ def _sqlite_revision(path: Path) -> str | None:
     """The Alembic revision in a SQLite file, read without creating or changing anything."""
     if not path.stat().st_size:
         return None
-    connection = _read_only(path)
+    connection = read_only(path)
     try:
         tables = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -438,21 +365,12 @@ def _sqlite_revision(path: Path) -> str | None:
         connection.close()
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    """A connection that changes and creates nothing beside the file."""
-    wal_present = all(path.with_name(path.name + s).exists() for s in WAL_SUFFIXES)
-    # A read-only open of a WAL database creates -wal/-shm; `immutable` reads the file
-    # alone, which is exact when there is no -wal file holding newer pages.
-    options = "mode=ro" if wal_present else "immutable=1"
-    return sqlite3.connect(f"{path.as_uri()}?{options}", uri=True)
-
-
 def _schema_finding(read_revision: Callable[[], str | None]) -> Finding:
     try:
         current = read_revision()
     except (sqlite3.Error, SQLAlchemyError) as exc:
         return Finding(
-            Status.FAIL, "migrations", f"cannot read the schema revision: {_first_line(exc)}"
+            Status.FAIL, "migrations", f"cannot read the schema revision: {first_line(exc)}"
         )
     head = migrate.head_revision()
     order = [r.revision for r in migrate.history()]
@@ -483,8 +401,3 @@ def _schema_finding(read_revision: Callable[[], str | None]) -> Finding:
 
 def _login() -> str:
     return owner_name(os.geteuid())
-
-
-def _first_line(error: object) -> str:
-    message = str(error).strip()
-    return message.splitlines()[0] if message else type(error).__name__

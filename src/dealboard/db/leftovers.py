@@ -67,14 +67,34 @@ def settle_board(board: Path) -> None:
         sweep(folder / BACKUPS)
 
 
-def sweep(folder: Path) -> list[Path]:
-    """Settle every dead process's working file in `folder`; returns what was removed or renamed."""
+def dead_leftovers(folder: Path) -> list[Path]:
+    """The working files in `folder` whose process is gone (only looks; `doctor` uses it)."""
+    return [folder / name for name, _match in _dead(folder)]
+
+
+def interrupted_restore(board: Path) -> Path | None:
+    """The complete new board an older dealboard's killed restore left, when the board is gone."""
+    if board.exists():
+        return None
+    for name, match in _dead(board.parent):
+        complete = match["kind"] == "restoring" and match["side"] is None
+        if complete and _is_legacy_swap(board.parent / name, board):
+            return board.parent / name
+    return None
+
+
+def _dead(folder: Path) -> list[tuple[str, re.Match[str]]]:
     try:
         names = os.listdir(folder)
     except OSError:
         return []
     found = [(name, _LEFTOVER.match(name)) for name in sorted(names)]
-    dead = [(name, m) for name, m in found if m is not None and not pid_alive(int(m["pid"]))]
+    return [(name, m) for name, m in found if m is not None and not pid_alive(int(m["pid"]))]
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Settle every dead process's working file in `folder`; returns what was removed or renamed."""
+    dead = _dead(folder)
     settled: list[Path] = []
     # Finish a legacy swap first: it needs the `restoring` copy the next step would delete.
     for name, match in dead:
@@ -122,10 +142,15 @@ def _settle_aside(aside: Path, board: Path) -> None:
         return
 
 
-def _finish_legacy_swap(partial: Path, board: Path) -> bool:
+def _is_legacy_swap(partial: Path, board: Path) -> bool:
+    """No board, its `before-restore` copy present, and the whole new one beside it."""
     if board.exists() or not partial.is_file():
         return False
-    if not any(board.parent.glob(f"{glob_escape(board.name)}.before-restore-*")):
+    return any(board.parent.glob(f"{glob_escape(board.name)}.before-restore-*"))
+
+
+def _finish_legacy_swap(partial: Path, board: Path) -> bool:
+    if not _is_legacy_swap(partial, board):
         return False
     try:
         os.rename(partial, board)
