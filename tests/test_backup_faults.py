@@ -9,6 +9,7 @@ runs on (backups are a SQLite matter).
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -273,3 +274,17 @@ def test_doctor_explains_a_board_missing_after_an_older_dealboard_s_killed_resto
     assert code == 1
     assert f"  FAIL  database file: no database at {board}: a restore was killed half-way" in out
     assert str(restored) in out and "`dealboard backup` finishes the restore first" in out
+
+
+def test_where_the_filesystem_has_no_hard_links_the_old_board_is_copied_aside(
+    board: Path, backup_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    def no_links(*_args: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    code, _, err = dealboard(capsys, board, "restore", str(backup_file), "--yes")
+    assert (code, err) == (0, "")
+    [aside] = board.parent.glob("board.sqlite3.before-restore-*")
+    assert names(board.parent) == ["board.sqlite3", aside.name]
+    assert deal_count(aside) == SEEDED_DEALS + 1 and deal_count(board) == SEEDED_DEALS
