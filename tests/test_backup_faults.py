@@ -238,6 +238,17 @@ def test_only_a_manager_may_restore_over_a_board(
     assert deal_count(board) == SEEDED_DEALS + 1
 
 
+def test_a_board_an_older_restore_left_missing_is_still_for_managers_only(
+    board: Path, backup_file: Path, capsys: pytest.CaptureFixture[str], logged_in
+) -> None:
+    os.rename(board, board.with_name("board.sqlite3.before-restore-20260101-090000"))
+    shutil.copyfile(backup_file, board.with_name(f".board.sqlite3.restoring-{dead_pid()}"))
+    logged_in.name = "rick"
+    code, _, err = dealboard(capsys, board, "restore", str(backup_file), "--yes")
+    assert code == 3 and "rick is a rep" in err
+    assert deal_count(board) == SEEDED_DEALS, "the interrupted restore was finished first"
+
+
 def test_anyone_may_restore_where_there_is_no_board(
     backup_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], logged_in
 ) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dealboard.cli.session import board_from
 from dealboard.db import backup as backups
+from dealboard.db import leftovers
 from dealboard.db.engine import resolve_database_url, sqlite_file
 from dealboard.domain.errors import DealboardError, RuleViolation
 from dealboard.domain.text import display_safe
@@ -103,7 +104,10 @@ def _require_manager(args: argparse.Namespace) -> None:
     does not know joins as a rep and is refused like one.
     """
     path = sqlite_file(resolve_database_url(args.db))
-    if path is None or not path.is_file():
+    if path is None:
+        return
+    leftovers.settle_board(path)  # a board an older, killed restore left missing is a board
+    if not path.is_file():
         return
     board = board_from(args)
     try:
