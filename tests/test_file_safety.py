@@ -214,3 +214,13 @@ def test_doctor_full_runs_the_complete_check_on_a_healthy_board(
     code, out, _ = run(capsys, "doctor", "--full", "--db", f"sqlite:///{board_file}")
     assert code == 0, out
     assert finding_line(out, "integrity") == "  ok    integrity: full integrity check: ok"
+
+
+def test_a_board_that_cannot_be_created_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    path = tmp_path / "afile" / "board.sqlite3"
+    code, out, err = run(capsys, "init", "--db", f"sqlite:///{path}")
+    assert (code, out) == (1, "")
+    assert err == f"dealboard: cannot use the database: cannot create {path}: Not a directory\n"

@@ -10,6 +10,7 @@ cannot help there. Reads begin deferred so they never queue behind a writer.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,11 @@ def _prepare_file_on_connect(engine: Engine, path: Path) -> None:
         if not settled:
             settled.append(True)
             leftovers.settle_board(path)
-        files.prepare_board_file(path)
+        try:
+            files.prepare_board_file(path)
+        except OSError as exc:  # the driver's error type, so callers see one kind of failure
+            where = exc.filename or path
+            raise sqlite3.OperationalError(f"cannot create {where}: {exc.strerror}") from exc
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
