@@ -142,7 +142,8 @@ def test_doctor_passes_a_shared_board_and_changes_nothing(
     }
     code, out, err = run(capsys, "doctor", "--db", db_arg(shared_board))
     assert (code, err) == (0, "")
-    for name in ("database file", "directory", "file permissions", "journal mode", "migrations"):
+    names = ("database file", "directory", "file permissions", "copies", "journal mode")
+    for name in (*names, "integrity", "migrations"):
         assert finding_line(out, name).startswith("  ok  "), out
     assert "setgid" in finding_line(out, "directory")
     assert "ext4" in finding_line(out, "filesystem")
@@ -153,15 +154,15 @@ def test_doctor_passes_a_shared_board_and_changes_nothing(
     assert after == before
 
 
-def test_doctor_warns_about_a_world_readable_file(
+def test_doctor_fails_a_world_readable_file(
     shared_board: Path, local_disk: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shared_board.chmod(0o644)
     code, out, _ = run(capsys, "doctor", "--db", db_arg(shared_board))
     line = finding_line(out, "file permissions")
-    assert line.startswith("  warn  ") and "mode 0644" in line and "customer data" in line
+    assert line.startswith("  FAIL  ") and "mode 0644" in line and "customer data" in line
     assert f"chmod o-rwx {shared_board}" in out
-    assert code == 0  # a warning, not a failure
+    assert code == 1  # customer data open to every local user is a failure
 
 
 def test_doctor_warns_when_a_shared_file_is_not_group_writable(

@@ -1,7 +1,8 @@
 """`dealboard backup [FILE]` and `dealboard restore FILE`: SQLite boards only.
 
 PostgreSQL boards are backed up with the server's own tools (`pg_dump`,
-`pg_restore`); both commands say so and exit 2. The work is done in
+`pg_restore`); both commands say so and exit 2. Restoring over an existing
+board is for managers (exit 3 for anyone else). The work is done in
 `dealboard.db.backup`; here are the words and the confirmation.
 """
 
@@ -12,10 +13,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from dealboard.cli.session import board_from
 from dealboard.db import backup as backups
-from dealboard.db.engine import resolve_database_url
-from dealboard.domain.errors import DealboardError
+from dealboard.db import leftovers
+from dealboard.db.engine import resolve_database_url, sqlite_file
+from dealboard.domain.errors import DealboardError, RuleViolation
 from dealboard.domain.text import display_safe
+from dealboard.vocabulary import Role
 
 
 def backup_arguments(backup: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -70,6 +74,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     """Check the file, confirm, swap, upgrade; every refusal changes nothing."""
     url = resolve_database_url(args.db)
+    _require_manager(args)
     try:
         result = backups.restore(
             url, args.file, now=datetime.now(UTC), confirm=lambda plan: _confirm(plan, args.yes)
@@ -90,6 +95,30 @@ def run_restore(args: argparse.Namespace) -> int:
     if result.upgraded_from is not None and plan.upgrade_to is not None:
         print(f"upgraded its schema from {result.upgraded_from} to {plan.upgrade_to}")
     return 0
+
+
+def _require_manager(args: argparse.Namespace) -> None:
+    """Only a manager may replace a team's board; a new board has no one to protect yet.
+
+    The board is opened (and closed again) as the acting user, so a user it
+    does not know joins as a rep and is refused like one.
+    """
+    path = sqlite_file(resolve_database_url(args.db))
+    if path is None:
+        return
+    leftovers.settle_board(path)  # a board an older, killed restore left missing is a board
+    if not path.is_file():
+        return
+    board = board_from(args)
+    try:
+        me = board.whoami()
+    finally:
+        board.database.dispose()
+    if me.role is not Role.MANAGER:
+        raise RuleViolation(
+            f"only a manager may restore a backup over this board; {display_safe(me.name)} is a "
+            f"{me.role}"
+        )
 
 
 def _confirm(plan: backups.RestorePlan, yes: bool) -> bool:

@@ -14,13 +14,19 @@ _LABELS = {Status.OK: "ok", Status.WARN: "warn", Status.FAIL: "FAIL"}
 
 
 def doctor_arguments(doctor: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """`dealboard doctor`."""
+    """`dealboard doctor [--full]`."""
+    doctor.add_argument(
+        "--full",
+        action="store_true",
+        help="run SQLite's full integrity check (every index against its table; slower on a "
+        "big board) instead of the quick check",
+    )
     doctor.set_defaults(handler=run_doctor)
 
 
 def run_doctor(args: argparse.Namespace) -> int:
     """Print every finding; exit 1 when any check failed."""
-    findings = check_database(resolve_database_url(args.db))
+    findings = check_database(resolve_database_url(args.db), full=args.full)
     print(_one_line(f"checking {where(args)}"))
     for finding in findings:
         print(finding_text(finding))

@@ -12,18 +12,25 @@ that looks like a backup.
 Restore checks the file first (SQLite header, integrity, a schema revision
 this dealboard knows) and refuses, changing nothing, when any check fails or
 when the board is open anywhere: leaving WAL mode needs every other
-connection to be gone, so that doubles as the check. The current file is then
-renamed aside (`<db>.before-restore-<time>`), the checked copy renamed into
-place, and an older schema upgraded.
+connection to be gone, so that doubles as the check. The swap never leaves
+the board path empty: the current file first gets a second, hidden name (a
+hard link; a copy where links are not supported), the checked copy is then
+renamed over the board in one atomic step, and only then does the hidden
+name become `<db>.before-restore-<time>`. A kill at any point leaves either
+the old board or the new one in place; `leftovers` tidies up the rest on the
+next run (see there), and every run first clears what dead runs left.
 
 Backups are private (0600) unless the board is shared with a group (see
 `sharing`), in which case they keep the board's group and mode 0660. A
-restored board keeps the mode and group the current board had.
+restored board keeps the mode and group the current board had; a new one
+follows `files` (0600, or 0660 in a shared folder).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
@@ -34,17 +41,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from dealboard.db import migrate
+from dealboard.db import files, leftovers, migrate
 from dealboard.db.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, sqlite_file
-from dealboard.db.sharing import SHARED_DIRECTORY_MODE, SHARED_FILE_MODE, WAL_SUFFIXES
+from dealboard.db.files import PRIVATE_FILE_MODE, SHARED_DIRECTORY_MODE, SHARED_FILE_MODE
+from dealboard.db.sharing import WAL_SUFFIXES
 
 #: The first 16 bytes of every SQLite database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
-#: A private backup: read and write for its owner only.
-PRIVATE_FILE_MODE = 0o600
 #: The folder beside the board that default backups go into.
-BACKUP_FOLDER = "backups"
-_PRIVATE_DIRECTORY_MODE = 0o700
+BACKUP_FOLDER = leftovers.BACKUPS
+#: `os.link` errors that mean "this filesystem has no hard links", not "something is wrong".
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK})
 
 
 class BackupRefused(Exception):
@@ -89,6 +96,7 @@ class RestoreResult:
 def backup(url: URL, target: Path | None, *, now: datetime, force: bool = False) -> BackupInfo:
     """Copy the live board at `url` to `target` (default: `backups/` beside the board)."""
     board = _board_file(url, "backup", "pg_dump")
+    leftovers.settle_board(board)  # a restore killed by an older dealboard left no board
     if not board.is_file():
         raise BackupFailed(f"there is no board at {board}; nothing to back up")
     default_folder = board.parent / BACKUP_FOLDER
@@ -107,7 +115,8 @@ def backup(url: URL, target: Path | None, *, now: datetime, force: bool = False)
         _make_folder(default_folder, gid)
     elif not target.parent.is_dir():
         raise BackupRefused(f"{target.parent} is not a directory; create it or choose another FILE")
-    with _temporary(target.parent, f".{target.name}.partial", mode, gid) as partial:
+    leftovers.sweep(target.parent)
+    with _temporary(target.parent, target.name, "partial", mode, gid) as partial:
         try:
             with closing(_connect(board, "rw")) as source, closing(_connect(partial)) as copy:
                 source.backup(copy)
@@ -136,9 +145,10 @@ def restore(
     _check_source(source, board)
     known = {r.revision for r in migrate.history()}
     head = migrate.head_revision()
-    board.parent.mkdir(parents=True, exist_ok=True)
+    files.make_folder(board.parent)
+    leftovers.settle_board(board)
     mode, gid = _same_access(board) if board.exists() else _new_board_access(board.parent)
-    with _temporary(board.parent, f".{board.name}.restoring", mode, gid) as partial:
+    with _temporary(board.parent, board.name, "restoring", mode, gid) as partial:
         try:
             with closing(_connect(source, "ro")) as original, closing(_connect(partial)) as copy:
                 original.backup(copy)
@@ -157,7 +167,7 @@ def restore(
                 f"{source} is at schema revision {info.revision}, newer than this dealboard "
                 f"knows (newest: {head}); upgrade dealboard to restore it. Nothing was changed."
             )
-        aside = board.with_name(f"{board.name}.before-restore-{_stamp(now)}")
+        aside = leftovers.aside_name(board, now)
         plan = RestorePlan(
             board=board,
             source=BackupInfo(source, source.stat().st_size, info.revision, info.deals),
@@ -168,9 +178,10 @@ def restore(
             return None
         _sync(partial)
         with _board_closed(board):
-            if plan.aside is not None:
-                os.rename(board, plan.aside)
+            kept = _second_name(board, mode, gid) if plan.aside is not None else None
             os.replace(partial, board)
+            if kept is not None and plan.aside is not None:
+                os.rename(kept, plan.aside)
     _sync(board.parent)
     upgraded_from = migrate.upgrade(url).current if plan.upgrade_to else None
     return RestoreResult(plan, upgraded_from)
@@ -266,6 +277,28 @@ def _board_closed(board: Path) -> Iterator[None]:
         connection.close()
 
 
+def _second_name(board: Path, mode: int, gid: int | None) -> Path:
+    """Give the (closed, locked) board a hidden second name, so replacing it loses nothing.
+
+    A hard link costs nothing; where the filesystem has none (FAT, some network
+    mounts) the board is copied, under a name of its own until the copy is whole.
+    """
+    kept = leftovers.working_name(board.parent, board.name, "aside")
+    with suppress(FileNotFoundError):
+        kept.unlink()
+    try:
+        os.link(board, kept)
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        with _temporary(board.parent, board.name, "asidecopy", mode, gid) as copy:
+            with board.open("rb") as source, copy.open("r+b") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+            _sync(copy)
+            os.rename(copy, kept)
+    return kept
+
+
 def _connect(path: Path, mode: str | None = None) -> sqlite3.Connection:
     """A plain connection (not the engine, whose hook would switch the copy to WAL).
 
@@ -283,9 +316,13 @@ def _connect(path: Path, mode: str | None = None) -> sqlite3.Connection:
 
 
 @contextmanager
-def _temporary(folder: Path, prefix: str, mode: int, gid: int | None) -> Iterator[Path]:
-    """A new file with the right mode from its first byte; removed unless renamed away."""
-    path = folder / f"{prefix}-{os.getpid()}"
+def _temporary(
+    folder: Path, target: str, kind: str, mode: int, gid: int | None
+) -> Iterator[Path]:
+    """A new hidden working file with the right mode from its first byte; removed unless
+    renamed away. Its name ends in this process's id, so a later run can tell a dead
+    run's leftover from a live one's work (see `leftovers`)."""
+    path = leftovers.working_name(folder, target, kind)
     with suppress(FileNotFoundError):
         path.unlink()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
@@ -322,9 +359,9 @@ def _same_access(board: Path) -> tuple[int, int | None]:
 
 
 def _new_board_access(folder: Path) -> tuple[int, int | None]:
-    info = folder.stat()
-    if info.st_mode & stat.S_ISGID and info.st_mode & stat.S_IWGRP:
-        return SHARED_FILE_MODE, info.st_gid
+    """A board restored where none was: the same rule as a new board (`files`)."""
+    if files.is_shared_folder(folder):
+        return SHARED_FILE_MODE, folder.stat().st_gid
     return PRIVATE_FILE_MODE, None
 
 
@@ -332,7 +369,7 @@ def _make_folder(folder: Path, gid: int | None) -> None:
     """Create the backups folder: private, or shared like the board's own directory."""
     if folder.is_dir():
         return
-    folder.mkdir(mode=_PRIVATE_DIRECTORY_MODE)
+    files.make_folder(folder)
     if gid is not None:
         with suppress(PermissionError):
             os.chown(folder, -1, gid)

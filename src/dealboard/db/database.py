@@ -13,8 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from dealboard.db.engine import WRITE_OPTION, build_engine, is_sqlite
 
 #: PostgreSQL states worth running the whole transaction again for:
-#: serialization failure, deadlock detected, lock not available.
+#: serialization failure, deadlock detected, lock not available (`lock_timeout`, NOWAIT).
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+#: query_canceled: transient only when a lock wait was what ran out, never for a
+#: `statement_timeout` on a slow query (running that again would be as slow).
+_QUERY_CANCELED = "57014"
 
 
 #: How a PostgreSQL read sees one moment without being able to change it.
@@ -30,13 +33,17 @@ class TransientWriteError(Exception):
 
 
 def is_transient(error: BaseException) -> bool:
-    """SQLite "database is locked/busy", or a PostgreSQL deadlock/serialization failure."""
+    """SQLite "database is locked/busy"; PostgreSQL: a deadlock, a serialization failure,
+    or a lock wait that ran out (`lock_timeout`)."""
     if not isinstance(error, DBAPIError):
         return False
     original = error.orig
-    if getattr(original, "sqlstate", None) in _TRANSIENT_SQLSTATES:
-        return True
+    sqlstate = getattr(original, "sqlstate", None)
     message = str(original).lower()
+    if sqlstate in _TRANSIENT_SQLSTATES:
+        return True
+    if sqlstate == _QUERY_CANCELED:
+        return "lock timeout" in message
     return "database is locked" in message or "database is busy" in message
 
 

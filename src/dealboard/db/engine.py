@@ -10,6 +10,7 @@ cannot help there. Reads begin deferred so they never queue behind a writer.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,19 @@ from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+from dealboard.db import files, leftovers
+
 #: Environment variable that selects the database when `--db` is not given.
 DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
 #: How long a SQLite writer waits for another writer, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 2000
+#: How long a PostgreSQL statement waits for a row or table lock, in milliseconds. Short,
+#: because `domain.retry` runs a write up to 7 times: 7 waits plus its back-off
+#: (1.6-3.1 s) keep a write stuck behind a lock to about 5-7 s before "busy".
+POSTGRES_LOCK_TIMEOUT_MS = 500
+#: The longest any PostgreSQL statement may run, in milliseconds: far above the slowest
+#: report at 100,000 deals, low enough that a runaway query does not hold a connection.
+POSTGRES_STATEMENT_TIMEOUT_MS = 60_000
 #: Execution option marking a connection whose transaction will write.
 WRITE_OPTION = "dealboard_write"
 #: SQL function on every SQLite connection: Python's `str.casefold()` (SQLite's own
@@ -59,21 +69,21 @@ def sqlite_file(url: URL) -> Path | None:
 
 
 def build_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
-    """An engine for `url`; SQLite files and their folder are created on first use.
+    """An engine for `url`; SQLite files and their folder are created, private, on first connect.
 
     `foreign_keys=False` is for the migration runner only: batch migrations
     rebuild tables, and a rebuild under enforced foreign keys would cascade.
     """
     kwargs: dict[str, Any] = {"future": True}
+    path = sqlite_file(url)
     if is_sqlite(url):
-        path = sqlite_file(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if is_sqlite(url):
+        if path is not None:
+            _prepare_file_on_connect(engine, path)
         _configure_sqlite(engine, foreign_keys=foreign_keys)
     else:
         _configure_postgres(engine)
@@ -83,13 +93,44 @@ def build_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
 def _configure_postgres(engine: Engine) -> None:
     """No JIT compilation: a board's queries answer in milliseconds, and PostgreSQL's
     planner, over-estimating the per-deal subqueries of a badge filter, would spend
-    200 ms compiling what runs in 150 (measured at 100,000 deals)."""
+    200 ms compiling what runs in 150 (measured at 100,000 deals).
+
+    And no waiting forever: PostgreSQL waits on a row lock for as long as the
+    session holding it lives, so a teammate's stuck session (a laptop asleep
+    mid-transaction) would freeze every write to that deal. `lock_timeout`
+    makes the wait fail like SQLite's busy timeout (SQLSTATE 55P03, which
+    `database.is_transient` knows); `statement_timeout` stops anything else.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
+            cursor.execute(
+                f"SET jit = off; SET lock_timeout = {POSTGRES_LOCK_TIMEOUT_MS}; "
+                f"SET statement_timeout = {POSTGRES_STATEMENT_TIMEOUT_MS}"
+            )
         dbapi_connection.commit()
+
+
+def _prepare_file_on_connect(engine: Engine, path: Path) -> None:
+    """Before SQLite opens the file: settle what a killed restore or backup left, and
+    create a missing board private (0600, or 0660 in a shared folder; see `files`).
+
+    Runs at connect, not here: building an engine creates nothing, so a command
+    can still ask whether the board exists before it connects.
+    """
+    settled: list[bool] = []  # once per engine: a scan of the folder, not one per connection
+
+    @event.listens_for(engine, "do_connect")
+    def _before_connect(*_args: Any) -> None:
+        if not settled:
+            settled.append(True)
+            leftovers.settle_board(path)
+        try:
+            files.prepare_board_file(path)
+        except OSError as exc:  # the driver's error type, so callers see one kind of failure
+            where = exc.filename or path
+            raise sqlite3.OperationalError(f"cannot create {where}: {exc.strerror}") from exc
 
 
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:

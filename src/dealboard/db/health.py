@@ -4,6 +4,9 @@ Every check only looks: nothing is created, upgraded or switched. A SQLite
 file is read through its header or a read-only connection that creates no
 `-wal`/`-shm` file, and never through the engine, whose connect hook would
 switch the journal mode.
+
+The checks of the board's copies, its pages and what killed backups left
+are in `health_files`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import text
@@ -22,9 +23,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dealboard.db import migrate
 from dealboard.db.engine import build_engine, is_sqlite, sqlite_file
+from dealboard.db.files import PRIVATE_FILE_MODE
+from dealboard.db.findings import Finding, Status, first_line
+from dealboard.db.health_files import (
+    copies_finding,
+    integrity_finding,
+    interrupted_restore_finding,
+    leftovers_finding,
+    read_only,
+)
 from dealboard.db.sharing import (
     SHARED_FILE_MODE,
-    WAL_SUFFIXES,
     blocked_ancestor,
     group_name,
     owner_name,
@@ -49,32 +58,19 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 _WAL_VERSION = 2
 
 
-class Status(StrEnum):
-    """How a check came out; any FAIL makes `dealboard doctor` exit 1."""
+def check_database(
+    url: URL, *, mounts_table: Path | None = None, full: bool = False
+) -> list[Finding]:
+    """Every check that applies to the database at `url`, in a readable order.
 
-    OK = "ok"
-    WARN = "warn"
-    FAIL = "fail"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One check's outcome: a one-line explanation and, when not ok, how to fix it."""
-
-    status: Status
-    name: str
-    detail: str
-    fix: str = ""
-
-
-def check_database(url: URL, *, mounts_table: Path | None = None) -> list[Finding]:
-    """Every check that applies to the database at `url`, in a readable order."""
+    `full` runs SQLite's complete integrity check instead of the quick one.
+    """
     if not is_sqlite(url):
         return _check_server(url)
     path = sqlite_file(url)
     if path is None:
         return [Finding(Status.WARN, "database", "in-memory SQLite: nothing to share or keep")]
-    return _check_sqlite_file(path.absolute(), mounts_table or MOUNTS_TABLE)
+    return _check_sqlite_file(path.absolute(), mounts_table or MOUNTS_TABLE, full)
 
 
 def failed(findings: list[Finding]) -> bool:
@@ -90,7 +86,7 @@ def _check_server(url: URL) -> list[Finding]:
     try:
         engine = build_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        return [Finding(Status.FAIL, "connection", f"cannot use {shown}: {_first_line(exc)}")]
+        return [Finding(Status.FAIL, "connection", f"cannot use {shown}: {first_line(exc)}")]
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -99,7 +95,7 @@ def _check_server(url: URL) -> list[Finding]:
             Finding(
                 Status.FAIL,
                 "connection",
-                f"cannot connect to {shown}: {_first_line(getattr(exc, 'orig', None) or exc)}",
+                f"cannot connect to {shown}: {first_line(getattr(exc, 'orig', None) or exc)}",
                 "check the host, port, database name, user and password in the URL",
             )
         ]
@@ -112,7 +108,7 @@ def _check_server(url: URL) -> list[Finding]:
 # --- SQLite -------------------------------------------------------------------------------
 
 
-def _check_sqlite_file(path: Path, mounts_table: Path) -> list[Finding]:
+def _check_sqlite_file(path: Path, mounts_table: Path, full: bool) -> list[Finding]:
     closed = next((d for d in reversed(path.parents) if not os.access(d, os.X_OK)), None)
     if closed is not None and closed.exists():
         group = group_name(closed.stat().st_gid)
@@ -134,7 +130,8 @@ def _check_sqlite_file(path: Path, mounts_table: Path) -> list[Finding]:
         return [Finding(Status.FAIL, "database file", f"{path} is not a regular file")]
     else:
         findings.append(
-            Finding(
+            interrupted_restore_finding(path)
+            or Finding(
                 Status.FAIL,
                 "database file",
                 f"no database at {path} (doctor does not create one)",
@@ -154,9 +151,14 @@ def _check_sqlite_file(path: Path, mounts_table: Path) -> list[Finding]:
     if not path.is_file():
         return findings
     findings.append(_file_finding(path, shared))
+    findings.append(copies_finding(path, shared))
+    findings.append(leftovers_finding(path))
     if not os.access(path, os.R_OK):
         return findings
-    findings.append(_journal_finding(path))
+    journal = _journal_finding(path)
+    findings.append(journal)
+    if journal.status is not Status.FAIL and path.stat().st_size:
+        findings.append(integrity_finding(path, full=full))
     findings.append(_schema_finding(lambda: _sqlite_revision(path)))
     return findings
 
@@ -248,11 +250,11 @@ def _file_finding(path: Path, shared: bool) -> Finding:
             Status.FAIL,
             "file permissions",
             f"{described}; anyone on this machine can change any deal",
-            f"chmod {SHARED_FILE_MODE:o} {path}",
+            f"chmod {SHARED_FILE_MODE if shared else PRIVATE_FILE_MODE:o} {path}",
         )
     if mode & stat.S_IROTH:
         return Finding(
-            Status.WARN,
+            Status.FAIL,
             "file permissions",
             f"{described}; every user on this machine can read it, and it holds customer data",
             f"chmod o-rwx {path}" + (f" (or chmod {SHARED_FILE_MODE:o})" if shared else ""),
@@ -350,11 +352,7 @@ def _sqlite_revision(path: Path) -> str | None:
     """The Alembic revision in a SQLite file, read without creating or changing anything."""
     if not path.stat().st_size:
         return None
-    wal_present = all(path.with_name(path.name + s).exists() for s in WAL_SUFFIXES)
-    # A read-only open of a WAL database creates -wal/-shm; `immutable` reads the file
-    # alone, which is exact when there is no -wal file holding newer pages.
-    options = "mode=ro" if wal_present else "immutable=1"
-    connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True)
+    connection = read_only(path)
     try:
         tables = connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -372,7 +370,7 @@ def _schema_finding(read_revision: Callable[[], str | None]) -> Finding:
         current = read_revision()
     except (sqlite3.Error, SQLAlchemyError) as exc:
         return Finding(
-            Status.FAIL, "migrations", f"cannot read the schema revision: {_first_line(exc)}"
+            Status.FAIL, "migrations", f"cannot read the schema revision: {first_line(exc)}"
         )
     head = migrate.head_revision()
     order = [r.revision for r in migrate.history()]
@@ -403,8 +401,3 @@ def _schema_finding(read_revision: Callable[[], str | None]) -> Finding:
 
 def _login() -> str:
     return owner_name(os.geteuid())
-
-
-def _first_line(error: object) -> str:
-    message = str(error).strip()
-    return message.splitlines()[0] if message else type(error).__name__

@@ -3,7 +3,8 @@
 The rules: a database newer than this code is never touched; a SQLite file
 that holds data is copied aside before its schema changes; two processes
 opening an old board at once upgrade it once (the write lock or an advisory
-lock serialises them, and the loser finds it already done).
+lock serialises them, the others wait for it however long it takes, and
+then find it already done).
 
 Opening a board that is already at the newest schema, the usual case, costs
 one small read and no Alembic: the revision stored in `alembic_version` is
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
 
+from dealboard.db import files
 from dealboard.db.engine import WRITE_OPTION, build_engine, is_sqlite, sqlite_file
 from dealboard.resources import ResourceMissing, migrations_folder
 
@@ -36,6 +38,10 @@ if TYPE_CHECKING:
 
 #: Arbitrary constant key for PostgreSQL's advisory lock around upgrades.
 _PG_UPGRADE_LOCK = 0x0DEA1B0A
+#: How long a process opening an old board waits while another one upgrades it, in seconds.
+#: Far beyond a writer's usual wait: the upgrade of a big board takes a while, and
+#: failing "busy" would only make the user try again into the same wait.
+UPGRADE_WAIT_SECONDS = 300
 #: Where Alembic keeps a database's revision.
 _VERSION_TABLE = "alembic_version"
 #: The files Alembic reads as revisions: `*.py`, not `__init__.py` nor an editor's `.#` lock.
@@ -315,11 +321,24 @@ def downgrade(url: URL, revision: str) -> None:
 
 @contextmanager
 def _upgrade_lock(connection: Connection, url: URL) -> Iterator[Connection]:
-    """Run the upgrade in one transaction that holds the database's write lock."""
+    """Run the upgrade in one transaction that holds the database's write lock.
+
+    Whoever comes second waits for the first upgrade to finish (up to
+    `UPGRADE_WAIT_SECONDS`), then finds it done: SQLite's `BEGIN IMMEDIATE`
+    gets a long busy timeout on this connection only; PostgreSQL waits on an
+    advisory lock with a long `lock_timeout` and no `statement_timeout`, both
+    for this transaction only (`SET LOCAL`).
+    """
     with connection:
+        if is_sqlite(url):
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute(f"PRAGMA busy_timeout = {UPGRADE_WAIT_SECONDS * 1000}")
         connection = connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin():
             if url.get_backend_name() == "postgresql":
+                connection.execute(text(f"SET LOCAL lock_timeout = '{UPGRADE_WAIT_SECONDS}s'"))
+                connection.execute(text("SET LOCAL statement_timeout = 0"))
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK}
                 )
@@ -333,12 +352,17 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 
 def _backup_sqlite(url: URL, revision: str) -> Path | None:
-    """Copy a SQLite board beside itself before its schema changes."""
+    """Copy a SQLite board beside itself before its schema changes.
+
+    The copy holds every deal, so it is created with the board's rule (0600, or
+    0660 in a shared folder) rather than SQLite's 0644.
+    """
     path = sqlite_file(url)
     if path is None or not path.exists():
         return None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
+    files.create_file(target)  # private (or the team's) before a byte of the board is in it
     source = sqlite3.connect(path)
     try:
         destination = sqlite3.connect(target)
