@@ -252,9 +252,10 @@ def export_board(args: argparse.Namespace) -> int:
         board.database.dispose()
     if args.output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()  # a full disk is reported here, as one line, not at exit
         return 0
     # A BOM lets Excel read a UTF-8 CSV file's accents; JSON never has one.
-    _write_atomically(Path(args.output), text, bom=args.format == "csv")
+    _write_file(Path(args.output), text, bom=args.format == "csv")
     print(display_safe(f"exported to {args.output}"))
     return 0
 
@@ -265,7 +266,28 @@ def _exported(board: Board, fmt: str, pipeline: str | None) -> str:
     return dumps(board.export_json(pipeline)) + "\n"
 
 
-def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
+def _write_file(path: Path, text: str, *, bom: bool) -> None:
+    """A regular file is replaced atomically; a device or pipe (`/dev/stdout`) is written to.
+
+    Renaming over `/dev/full` or a named pipe would replace the device node
+    itself, so anything that exists and is not a regular file is opened and
+    written in place. Write errors (a full disk) carry the file's name, so
+    the CLI reports them in one line.
+    """
+    encoding = "utf-8-sig" if bom else "utf-8"
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("w", encoding=encoding, newline="") as out:
+                out.write(text)
+            return
+        _write_atomically(path, text, encoding)
+    except OSError as exc:
+        if exc.filename is not None or isinstance(exc, BrokenPipeError):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _write_atomically(path: Path, text: str, encoding: str) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -273,7 +295,7 @@ def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
     except OSError as exc:
         raise InvalidInput("--output", str(path), f"cannot write there ({exc.strerror})") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
             out.write(text)
         os.replace(temporary, path)
     except BaseException:

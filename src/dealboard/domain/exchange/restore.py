@@ -37,6 +37,7 @@ from dealboard.db.migrate import history as migration_history
 from dealboard.db.watch import announce
 from dealboard.domain.exchange.board_json import FORMAT, FORMAT_VERSION, HEADER_KEYS, tables
 from dealboard.domain.exchange.bulk import insert_rows
+from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.exchange.problems import ImportRefused, Problem
 from dealboard.domain.text import forbidden_character
 
@@ -178,7 +179,7 @@ class _Checker:
 
 
 def _short(value: object) -> str:
-    shown = json.dumps(value, ensure_ascii=False)
+    shown = json_text(value, indent=None)
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
