@@ -23,7 +23,9 @@ from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import FIELDS
 from dealboard.domain.exchange.csv_dates import parse_date_format
 from dealboard.domain.exchange.csv_plan import CsvOptions, ImportPlan
+from dealboard.domain.exchange.csv_source import MAX_FILE_BYTES as MAX_CSV_BYTES
 from dealboard.domain.exchange.problems import ImportRefused
+from dealboard.domain.exchange.restore import MAX_FILE_BYTES as MAX_JSON_BYTES
 from dealboard.domain.text import display_safe
 
 EXIT_INPUT = 2
@@ -86,8 +88,8 @@ def export_arguments(export: argparse.ArgumentParser, common: argparse.ArgumentP
 
 
 def import_file(args: argparse.Namespace) -> int:
-    data, name = _read(args.file)
-    fmt = args.format or ("json" if name.lower().endswith(".json") else "csv")
+    fmt = args.format or ("json" if args.file.lower().endswith(".json") else "csv")
+    data, name = _read(args.file, MAX_JSON_BYTES if fmt == "json" else MAX_CSV_BYTES)
     if fmt == "json":
         return _restore(args, data, name)
     options = CsvOptions(
@@ -116,18 +118,24 @@ def import_file(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(file: str) -> tuple[bytes, str]:
-    if file == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    path = Path(file)
+def _read(file: str, limit: int) -> tuple[bytes, str]:
+    """The file's bytes, never more than `limit` of them read: a bigger file is refused unread."""
+    name = "<stdin>" if file == "-" else file
     try:
-        return path.read_bytes(), file
+        if file == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(file).open("rb") as opened:
+                data = opened.read(limit + 1)
     except FileNotFoundError:
         raise DealboardError(f"{file}: no such file") from None
     except IsADirectoryError:
         raise DealboardError(f"{file}: a folder; give a CSV or JSON file") from None
     except OSError as exc:
         raise DealboardError(f"{file}: cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise DealboardError(f"{name}: over {limit:,} bytes; dealboard imports files up to that")
+    return data, name
 
 
 def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:

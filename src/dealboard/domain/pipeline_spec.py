@@ -146,12 +146,17 @@ def parse_pipeline_toml(
     return validate_pipeline(data, folder)
 
 
+def valid_pipeline_name(name: str, field: str = "name") -> str:
+    """A pipeline's short name, as typed after `--pipeline`: `new-business`."""
+    if not _NAME.match(name):
+        raise InvalidInput(field, name, "use lower-case letters, digits and hyphens (max 64)")
+    return name
+
+
 def validate_pipeline(data: dict[str, Any], folder: Path | None = None) -> PipelineSpec:
     """Check the parsed document; every problem names its key."""
     _reject_unknown(data, _PIPELINE_KEYS, "")
-    name = _require(data, "name", str, "")
-    if not _NAME.match(name):
-        raise InvalidInput("name", name, "use lower-case letters, digits and hyphens (max 64)")
+    name = valid_pipeline_name(_require(data, "name", str, ""))
     title = clean_line("title", _optional(data, "title", str, name), max_length=120, required=True)
     description = clean_text("description", _optional(data, "description", str, ""))
     currency = parse_currency(_optional(data, "currency", str, "USD"))
