@@ -119,13 +119,16 @@ def import_file(args: argparse.Namespace) -> int:
 
 
 def _read(file: str, limit: int) -> tuple[bytes, str]:
-    """The file's bytes, never more than `limit` of them read: a bigger file is refused unread."""
+    """The file's bytes; a bigger file than `limit` is refused unread (by its size, or after
+    `limit` bytes for a pipe or standard input)."""
     name = "<stdin>" if file == "-" else file
     try:
         if file == "-":
             data = sys.stdin.buffer.read(limit + 1)
         else:
             with Path(file).open("rb") as opened:
+                if os.fstat(opened.fileno()).st_size > limit:  # 0 for pipes and devices
+                    raise _too_big(name, limit)
                 data = opened.read(limit + 1)
     except FileNotFoundError:
         raise DealboardError(f"{file}: no such file") from None
@@ -134,8 +137,12 @@ def _read(file: str, limit: int) -> tuple[bytes, str]:
     except OSError as exc:
         raise DealboardError(f"{file}: cannot be read ({exc.strerror})") from None
     if len(data) > limit:
-        raise DealboardError(f"{name}: over {limit:,} bytes; dealboard imports files up to that")
+        raise _too_big(name, limit)
     return data, name
+
+
+def _too_big(name: str, limit: int) -> DealboardError:
+    return DealboardError(f"{name}: over {limit:,} bytes; dealboard imports files up to that")
 
 
 def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:

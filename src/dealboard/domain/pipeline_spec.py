@@ -7,6 +7,7 @@ team can fix its file without reading code.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -116,11 +117,16 @@ def load_file(path: Path) -> PipelineSpec:
     """A team's pipeline file; one over `MAX_FILE_BYTES` is refused before it is read."""
     try:
         with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
         raise InvalidInput("file", str(path), f"cannot be read ({exc.strerror})") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidInput("file", str(path), f"is over {MAX_FILE_BYTES:,} bytes; no pipeline is")
+    if max(size, len(data)) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            path.name,
+            f"{max(size, len(data)):,} bytes",
+            f"at most {MAX_FILE_BYTES:,}; no pipeline is",
+        )
     try:
         content = data.decode("utf-8")
     except UnicodeDecodeError as exc:
