@@ -6,7 +6,6 @@ team can fix its file without reading code.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tomllib
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dealboard.domain.errors import InvalidInput, NotFound
+from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.money import parse_currency
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.resources import pipeline_templates_folder
@@ -431,5 +431,9 @@ def to_toml(spec: PipelineSpec) -> str:
 
 
 def _string(value: str) -> str:
-    # A JSON string with non-ASCII kept is a valid TOML basic string.
-    return json.dumps(str(value), ensure_ascii=False)
+    """A TOML basic string: JSON's, with DEL, C1 and bidi controls escaped too.
+
+    TOML refuses a raw DEL, and a raw C1 or bidi override would act on the
+    terminal `pipeline export` prints to; as `\\u` escapes they round-trip exactly.
+    """
+    return json_text(str(value), indent=None)
