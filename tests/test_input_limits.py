@@ -247,3 +247,19 @@ def test_an_oversized_csv_is_refused_unread(cli: Cli, tmp_path: Path) -> None:
         code, _, err = cli("import", str(path))
     assert code == 2
     assert err == f"dealboard: {path}: over 100,000,000 bytes; dealboard imports files up to that\n"
+
+
+def test_a_json_import_with_rows_that_cannot_stand_together_is_refused(
+    cli: Cli, tmp_path: Path
+) -> None:
+    _, exported, _ = cli("export")
+    document = json.loads(exported)
+    maria = document["users"][0]
+    document["users"].append({**maria, "id": maria["id"] + 100, "name": "MARIA"})
+    document["stages"][1]["name"] = document["stages"][0]["name"].upper()
+    source = tmp_path / "board.json"
+    source.write_text(json.dumps(document))
+    code, _, err = cli("import", "--dry-run", str(source))
+    assert code == 2
+    assert f"{source}: users[1].name: 'MARIA' repeats users[0]" in err
+    assert f"{source}: stages[1].name: 'PROSPECT' repeats stages[0]" in err

@@ -40,7 +40,7 @@ from dealboard.domain.exchange.board_json import FORMAT, FORMAT_VERSION, HEADER_
 from dealboard.domain.exchange.bulk import insert_rows
 from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.exchange.problems import ImportRefused, Problem
-from dealboard.domain.exchange.restore_rules import MAX_OTHER_TEXT, RULES, refusal
+from dealboard.domain.exchange.restore_rules import MAX_OTHER_TEXT, RULES, consistency, refusal
 from dealboard.domain.text import forbidden_character
 
 #: Problems listed before the check gives up on a badly broken file.
@@ -288,6 +288,9 @@ def check_document(
     rows = {t.name: checker.rows(t, document.get(t.name)) for t in tables()}
     if not checker.problems:
         checker.references(rows)
+    if not checker.problems:
+        for where, why in consistency(rows):
+            checker.add(where, why)
     if checker.problems:
         raise ImportRefused(checker.problems)
     return rows

@@ -120,3 +120,42 @@ def refusal(table: str, column: str, value: object) -> str | None:
     except InvalidInput as error:
         return reason(error)
     return None
+
+
+def consistency(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """(where, why) for rows that are each valid but could never stand together on a board.
+
+    Typed input looks logins up ignoring case and stage names within their
+    pipeline the same way, and never puts a deal in another pipeline's stage.
+    """
+    found: list[tuple[str, str]] = []
+    found += _repeated(rows["users"], "users", "name", lambda row: ())
+    found += _repeated(rows["stages"], "stages", "name", lambda row: (row["pipeline_id"],))
+    pipeline_of = {stage["id"]: stage["pipeline_id"] for stage in rows["stages"]}
+    for index, deal in enumerate(rows["deals"]):
+        if pipeline_of.get(deal["stage_id"]) != deal["pipeline_id"]:
+            found.append(
+                (
+                    f"deals[{index}].stage_id",
+                    f"stage {deal['stage_id']} is not a stage of pipeline {deal['pipeline_id']}",
+                )
+            )
+    return found
+
+
+def _repeated(
+    rows: list[dict[str, Any]],
+    table: str,
+    column: str,
+    scope: Callable[[dict[str, Any]], tuple[object, ...]],
+) -> list[tuple[str, str]]:
+    seen: dict[tuple[object, ...], int] = {}
+    found = []
+    for index, row in enumerate(rows):
+        key = (*scope(row), str(row[column]).casefold())
+        if key in seen:
+            found.append(
+                (f"{table}[{index}].{column}", f"{row[column]!r} repeats {table}[{seen[key]}]")
+            )
+        seen.setdefault(key, index)
+    return found
