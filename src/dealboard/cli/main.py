@@ -114,10 +114,12 @@ def _os_error(error: OSError) -> str:
     written, and Python would try again at exit and print a traceback-like
     warning; pointing stdout at /dev/null lets that last flush succeed.
     """
-    where = error.filename if error.filename is not None else "dealboard"
-    if where == "standard output":
+    reason = error.strerror or type(error).__name__
+    if error.filename is None:
+        return reason
+    if error.filename == "standard output":
         _drop_pending_stdout()
-    return f"{where}: {error.strerror or type(error).__name__}"
+    return f"{error.filename}: {reason}"
 
 
 def _drop_pending_stdout() -> None:
