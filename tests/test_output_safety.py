@@ -216,9 +216,11 @@ def test_export_to_a_full_disk_is_one_line(hostile: tuple[Cli, int]) -> None:
 def test_stdout_on_a_full_disk_is_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
     # A board of its own: whoever runs the tests is its first user, whatever the login rules.
     url = f"sqlite+pysqlite:///{tmp_path / 'board.sqlite3'}"
+    dealboard = [sys.executable, "-m", "dealboard", "--db", url]
+    subprocess.run([*dealboard, "init"], capture_output=True, timeout=60, check=True)
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "dealboard", "--db", url, *command],
+            [*dealboard, *command],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
