@@ -1,7 +1,10 @@
 """How the CLI prints deals: aligned tables for people, stable JSON for scripts.
 
 Every string from the database passes through `display_safe`, so nothing a
-user typed can reach the terminal as a control sequence.
+user typed can reach the terminal as a control sequence; and every command
+writes through `SafeWriter` (see `safe_streams`), which cleans whatever a
+print forgot. JSON keeps control characters as `\\u` escapes instead, so a
+script still reads the exact value.
 """
 
 from __future__ import annotations
