@@ -22,7 +22,9 @@ from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import FIELDS
 from dealboard.domain.exchange.csv_dates import parse_date_format
 from dealboard.domain.exchange.csv_plan import CsvOptions, ImportPlan
+from dealboard.domain.exchange.csv_source import MAX_FILE_BYTES as MAX_CSV_BYTES
 from dealboard.domain.exchange.problems import ImportRefused
+from dealboard.domain.exchange.restore import MAX_FILE_BYTES as MAX_JSON_BYTES
 from dealboard.domain.text import display_safe
 
 EXIT_INPUT = 2
@@ -85,8 +87,8 @@ def export_arguments(export: argparse.ArgumentParser, common: argparse.ArgumentP
 
 
 def import_file(args: argparse.Namespace) -> int:
-    data, name = _read(args.file)
-    fmt = args.format or ("json" if name.lower().endswith(".json") else "csv")
+    fmt = args.format or ("json" if args.file.lower().endswith(".json") else "csv")
+    data, name = _read(args.file, MAX_JSON_BYTES if fmt == "json" else MAX_CSV_BYTES)
     if fmt == "json":
         return _restore(args, data, name)
     options = CsvOptions(
@@ -115,18 +117,31 @@ def import_file(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(file: str) -> tuple[bytes, str]:
-    if file == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    path = Path(file)
+def _read(file: str, limit: int) -> tuple[bytes, str]:
+    """The file's bytes; a bigger file than `limit` is refused unread (by its size, or after
+    `limit` bytes for a pipe or standard input)."""
+    name = "<stdin>" if file == "-" else file
     try:
-        return path.read_bytes(), file
+        if file == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(file).open("rb") as opened:
+                if os.fstat(opened.fileno()).st_size > limit:  # 0 for pipes and devices
+                    raise _too_big(name, limit)
+                data = opened.read(limit + 1)
     except FileNotFoundError:
         raise DealboardError(f"{file}: no such file") from None
     except IsADirectoryError:
         raise DealboardError(f"{file}: a folder; give a CSV or JSON file") from None
     except OSError as exc:
         raise DealboardError(f"{file}: cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise _too_big(name, limit)
+    return data, name
+
+
+def _too_big(name: str, limit: int) -> DealboardError:
+    return DealboardError(f"{name}: over {limit:,} bytes; dealboard imports files up to that")
 
 
 def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
@@ -251,9 +266,10 @@ def export_board(args: argparse.Namespace) -> int:
         board.database.dispose()
     if args.output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()  # a full disk is reported here, as one line, not at exit
         return 0
     # A BOM lets Excel read a UTF-8 CSV file's accents; JSON never has one.
-    _write_atomically(Path(args.output), text, bom=args.format == "csv")
+    _write_file(Path(args.output), text, bom=args.format == "csv")
     print(display_safe(f"exported to {args.output}"))
     return 0
 
@@ -264,7 +280,28 @@ def _exported(board: Board, fmt: str, pipeline: str | None) -> str:
     return dumps(board.export_json(pipeline)) + "\n"
 
 
-def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
+def _write_file(path: Path, text: str, *, bom: bool) -> None:
+    """A regular file is replaced atomically; a device or pipe (`/dev/stdout`) is written to.
+
+    Renaming over `/dev/full` or a named pipe would replace the device node
+    itself, so anything that exists and is not a regular file is opened and
+    written in place. Write errors (a full disk) carry the file's name, so
+    the CLI reports them in one line.
+    """
+    encoding = "utf-8-sig" if bom else "utf-8"
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("w", encoding=encoding, newline="") as out:
+                out.write(text)
+            return
+        _write_atomically(path, text, encoding)
+    except OSError as exc:
+        if exc.filename is not None or isinstance(exc, BrokenPipeError):
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def _write_atomically(path: Path, text: str, encoding: str) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -272,7 +309,7 @@ def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
     except OSError as exc:
         raise InvalidInput("--output", str(path), f"cannot write there ({exc.strerror})") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
             out.write(text)
         os.replace(temporary, path)
     except BaseException:

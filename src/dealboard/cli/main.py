@@ -34,11 +34,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _resume_collection()
     handler = getattr(args, "handler", open_the_board)
     try:
-        if args.theme is not None:
-            from dealboard.cli.launch import check_theme
+        from dealboard.cli.output import safe_streams
 
-            check_theme(args.theme)
-        return handler(args) or EXIT_OK
+        with safe_streams():
+            if args.theme is not None:
+                from dealboard.cli.launch import check_theme
+
+                check_theme(args.theme)
+            return handler(args) or EXIT_OK
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
     except BrokenPipeError:
@@ -68,6 +71,15 @@ def refused(error: Exception) -> tuple[str, int] | None:
 
     if isinstance(error, ResourceMissing):
         return f"database error: {_first_line(error)}", EXIT_ENVIRONMENT
+    if isinstance(error, OSError) and error.errno is not None:
+        return _os_error(error), EXIT_ENVIRONMENT
+    driver = _missing_driver(error)
+    if driver is not None:
+        return (
+            f"cannot use the database: no driver for {driver}; dealboard works with "
+            "sqlite:///PATH and postgresql+psycopg://USER@HOST/DB",
+            EXIT_ENVIRONMENT,
+        )
     from dealboard.domain.errors import Busy, Conflict, DealboardError, RuleViolation
 
     if isinstance(error, RuleViolation):
@@ -95,13 +107,68 @@ def refused(error: Exception) -> tuple[str, int] | None:
     return None
 
 
+def _os_error(error: OSError) -> str:
+    """`standard output: No space left on device`; pending output is dropped, not retried.
+
+    When stdout itself failed, its buffer still holds what could not be
+    written, and Python would try again at exit and print a traceback-like
+    warning; pointing stdout at /dev/null lets that last flush succeed.
+    """
+    reason = error.strerror or type(error).__name__
+    if error.filename is None:
+        return reason
+    if error.filename == "standard output":
+        _drop_pending_stdout()
+    return f"{error.filename}: {reason}"
+
+
+def _drop_pending_stdout() -> None:
+    import os
+
+    try:
+        stdout = sys.__stdout__.fileno() if sys.__stdout__ is not None else None
+    except (OSError, ValueError):
+        return
+    if stdout is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout)
+
+
+def _missing_driver(error: Exception) -> str | None:
+    """The database kind named in `--db` when SQLAlchemy has no dialect or driver for it.
+
+    `mysql://…` fails inside SQLAlchemy's mysql dialect with ModuleNotFoundError
+    (no MySQLdb); `foo://…` with NoSuchModuleError. A ModuleNotFoundError
+    from anywhere else is a broken install, a bug: it is not mapped.
+    """
+    from sqlalchemy.exc import NoSuchModuleError
+
+    if isinstance(error, NoSuchModuleError):
+        return str(error).rsplit(":", 1)[-1].strip() or "that database"
+    if not isinstance(error, ModuleNotFoundError):
+        return None
+    from sqlalchemy.engine import URL
+
+    traceback = error.__traceback__
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if frame.f_code.co_filename.replace("\\", "/").endswith("sqlalchemy/engine/create.py"):
+            url = next((v for v in frame.f_locals.values() if isinstance(v, URL)), None)
+            return url.drivername if url is not None else (error.name or "that database")
+        traceback = traceback.tb_next
+    return None
+
+
 def _first_line(error: object) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"dealboard: {message}\n")
+    """One line on stderr; the message often quotes user input, so it is cleaned here too."""
+    from dealboard.domain.text import display_safe
+
+    line = " ".join(display_safe(message).split("\n"))
+    sys.stderr.write(f"dealboard: {line}\n")
     return code
 
 

@@ -1,19 +1,24 @@
 """How the CLI prints deals: aligned tables for people, stable JSON for scripts.
 
 Every string from the database passes through `display_safe`, so nothing a
-user typed can reach the terminal as a control sequence.
+user typed can reach the terminal as a control sequence; and every command
+writes through `SafeWriter` (see `safe_streams`), which cleans whatever a
+print forgot. JSON keeps control characters as `\\u` escapes instead, so a
+script still reads the exact value.
 """
 
 from __future__ import annotations
 
-import json
+import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from dealboard.domain.badges import deal_badges
 from dealboard.domain.columns import board_columns, checklist_progress, days_in_stage
+from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.money import format_compact, format_money
 from dealboard.domain.records import (
     DealDetail,
@@ -131,8 +136,81 @@ def detail_json(detail: DealDetail) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """JSON as printed: UTF-8 text, keys in the documented order, two-space indent."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON as printed: UTF-8 text, keys in the documented order, two-space indent.
+
+    Control characters and bidi overrides stay in the data as `\\u001b`-style
+    escapes: a script reads the exact value, a terminal never sees the raw one.
+    """
+    return json_text(data, indent=2)
+
+
+def terminal_safe(text: str) -> str:
+    """`display_safe` for whole output: CSV's CRLF line ends survive, lone controls do not."""
+    return "\r\n".join(display_safe(part) for part in text.split("\r\n"))
+
+
+class SafeWriter:
+    """A text stream that cleans everything written through it with `terminal_safe`.
+
+    The one choke point for stdout and stderr: every command prints through
+    it, so stored text from older versions or other tools (which input
+    validation never saw) cannot reach the terminal as an escape sequence,
+    whichever print forgot to clean it. Everything else is the wrapped stream's.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        """Clean, then write; returns the length given, as a text stream does."""
+        try:
+            self.stream.write(terminal_safe(text))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a full disk: name the stream, so the CLI can say which
+            raise _named(exc, self.stream) from None
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the wrapped stream; its errors name it, as `write`'s do."""
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _named(exc, self.stream) from None
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Each line through `write`."""
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _named(error: OSError, stream: TextIO) -> OSError:
+    if error.filename is not None:
+        return error
+    names = {"<stdout>": "standard output", "<stderr>": "standard error"}
+    return OSError(error.errno, error.strerror, names.get(getattr(stream, "name", ""), "output"))
+
+
+@contextmanager
+def safe_streams() -> Iterator[None]:
+    """stdout and stderr through `SafeWriter` for one command; stdout flushed at the end.
+
+    Flushing inside means a full disk or a closed pipe is raised while the
+    command's error handling can still turn it into one line.
+    """
+    out, err = sys.stdout, sys.stderr
+    safe_out = SafeWriter(out)
+    sys.stdout, sys.stderr = safe_out, SafeWriter(err)  # type: ignore[assignment]
+    try:
+        yield
+        safe_out.flush()
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def cell_width(text: str) -> int:

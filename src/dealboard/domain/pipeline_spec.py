@@ -6,7 +6,7 @@ team can fix its file without reading code.
 
 from __future__ import annotations
 
-import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dealboard.domain.errors import InvalidInput, NotFound
+from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.money import parse_currency
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.resources import pipeline_templates_folder
@@ -29,6 +30,17 @@ _CRITERION_KEYS = {"text", "bant"}
 _TEMPLATE_KEYS = {"name", "kind", "subject", "body", "file"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DEFAULT_TEMPLATE = "seven-step"
+
+#: Size limits, far beyond any real sales process (the shipped seven-step file is
+#: under 9 KB with 7 stages of 3-5 criteria): they exist so a broken or hostile
+#: file is refused in milliseconds instead of parsing for minutes and filling
+#: the memory, and so a board never gets a column nobody could read.
+MAX_FILE_BYTES = 1_000_000
+MAX_STAGES = 50
+MAX_CRITERIA = 50
+MAX_TEMPLATES = 50
+#: A template's Markdown file: its body is at most 20,000 characters anyway.
+MAX_TEMPLATE_FILE_BYTES = 100_000
 
 
 @dataclass(frozen=True)
@@ -102,11 +114,21 @@ def load_builtin(name: str) -> PipelineSpec:
 
 
 def load_file(path: Path) -> PipelineSpec:
-    """A team's pipeline file."""
+    """A team's pipeline file; one over `MAX_FILE_BYTES` is refused before it is read."""
     try:
-        content = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
     except OSError as exc:
         raise InvalidInput("file", str(path), f"cannot be read ({exc.strerror})") from exc
+    if max(size, len(data)) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            path.name,
+            f"{max(size, len(data)):,} bytes",
+            f"at most {MAX_FILE_BYTES:,}; no pipeline is",
+        )
+    try:
+        content = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput("file", str(path), "is not UTF-8 text") from exc
     return parse_pipeline_toml(content, source=path.name, folder=path.parent)
@@ -119,25 +141,35 @@ def parse_pipeline_toml(
 
     `folder` is where template `file = "…md"` references are read from.
     """
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidInput(source, "TOML", f"is over {MAX_FILE_BYTES:,} characters; no pipeline is")
     try:
         data = tomllib.loads(content)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(source, "TOML", f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise InvalidInput(source, "TOML", "is nested too deeply to be a pipeline") from None
     return validate_pipeline(data, folder)
+
+
+def valid_pipeline_name(name: str, field: str = "name") -> str:
+    """A pipeline's short name, as typed after `--pipeline`: `new-business`."""
+    if not _NAME.match(name):
+        raise InvalidInput(field, name, "use lower-case letters, digits and hyphens (max 64)")
+    return name
 
 
 def validate_pipeline(data: dict[str, Any], folder: Path | None = None) -> PipelineSpec:
     """Check the parsed document; every problem names its key."""
     _reject_unknown(data, _PIPELINE_KEYS, "")
-    name = _require(data, "name", str, "")
-    if not _NAME.match(name):
-        raise InvalidInput("name", name, "use lower-case letters, digits and hyphens (max 64)")
+    name = valid_pipeline_name(_require(data, "name", str, ""))
     title = clean_line("title", _optional(data, "title", str, name), max_length=120, required=True)
     description = clean_text("description", _optional(data, "description", str, ""))
     currency = parse_currency(_optional(data, "currency", str, "USD"))
     raw_stages = _require(data, "stages", list, "")
     if not raw_stages:
         raise InvalidInput("stages", "[]", "list at least one open stage, a won and a lost stage")
+    _at_most(raw_stages, MAX_STAGES, "stages", "stages")
     stages = tuple(
         _validate_stage(raw, f"stages[{i}]", folder) for i, raw in enumerate(raw_stages, 1)
     )
@@ -199,7 +231,9 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
     criteria_raw = _optional(raw, "criteria", list, [], key)
     if criteria_raw and kind is not StageKind.OPEN:
         raise InvalidInput(f"{key}.criteria", criteria_raw, "only open stages have exit criteria")
+    _at_most(criteria_raw, MAX_CRITERIA, f"{key}.criteria", "criteria")
     criteria: list[str] = []
+    seen: set[str] = set()
     bant: list[tuple[str, BantItem]] = []
     for index, item in enumerate(criteria_raw, 1):
         item_key = f"{key}.criteria[{index}]"
@@ -211,8 +245,9 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
         if not isinstance(item, str):
             raise InvalidInput(item_key, item, 'each criterion is a string or { text = "…" }')
         text = clean_line(item_key, item, max_length=200, required=True)
-        if text in criteria:
+        if text in seen:
             raise InvalidInput(item_key, text, "each criterion of a stage must be different")
+        seen.add(text)
         criteria.append(text)
         if bant_name is not None:
             try:
@@ -226,6 +261,7 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
         raise InvalidInput(f"{key}.cadence", cadence_raw, "only open stages have a cadence")
     cadence = _cadence(cadence_raw, f"{key}.cadence") if cadence_raw is not None else None
     templates_raw = _optional(raw, "templates", list, [], key)
+    _at_most(templates_raw, MAX_TEMPLATES, f"{key}.templates", "templates")
     templates = tuple(
         _template(item, f"{key}.templates[{i}]", folder) for i, item in enumerate(templates_raw, 1)
     )
@@ -266,9 +302,14 @@ def _template_file(name: str, key: str, folder: Path | None, subject: str) -> tu
     if Path(name).is_absolute() or ".." in Path(name).parts:
         raise InvalidInput(key, name, "name a file in the pipeline file's own folder")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_TEMPLATE_FILE_BYTES + 1)
     except OSError as exc:
         raise InvalidInput(key, name, f"cannot be read ({exc.strerror})") from exc
+    if len(data) > MAX_TEMPLATE_FILE_BYTES:
+        raise InvalidInput(key, name, f"is over {MAX_TEMPLATE_FILE_BYTES:,} bytes; keep it short")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(key, name, "is not UTF-8 text") from exc
     first, _, rest = text.partition("\n")
@@ -298,6 +339,12 @@ def _check_stage_set(stages: tuple[StageSpec, ...]) -> None:
         raise InvalidInput(
             f"stages[{first_closed + 1}]", stages[first_closed].name, "closed stages come last"
         )
+
+
+def _at_most(items: list[Any], limit: int, key: str, what: str) -> None:
+    """Refuse an overlong list by its length alone, before any item is looked at."""
+    if len(items) > limit:
+        raise InvalidInput(key, f"{len(items):,} {what}", f"at most {limit} {what}")
 
 
 def _reject_unknown(table: dict[str, Any], allowed: set[str], prefix: str) -> None:
@@ -384,5 +431,9 @@ def to_toml(spec: PipelineSpec) -> str:
 
 
 def _string(value: str) -> str:
-    # A JSON string with non-ASCII kept is a valid TOML basic string.
-    return json.dumps(str(value), ensure_ascii=False)
+    """A TOML basic string: JSON's, with DEL, C1 and bidi controls escaped too.
+
+    TOML refuses a raw DEL, and a raw C1 or bidi override would act on the
+    terminal `pipeline export` prints to; as `\\u` escapes they round-trip exactly.
+    """
+    return json_text(str(value), indent=None)

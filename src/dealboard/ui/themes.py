@@ -112,14 +112,24 @@ def load_themes() -> ThemeCatalog:
     return catalog
 
 
+#: A shipped theme is under 2 KB; anything this big is not a theme, and is refused unread.
+MAX_THEME_BYTES = 64_000
+
+
 def theme_from_file(path: Path) -> Theme:
     """One theme file as a Textual theme; ValueError says what is wrong, key first."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as file:
+            raw = file.read(MAX_THEME_BYTES + 1)
+        if len(raw) > MAX_THEME_BYTES:
+            raise ValueError(f"over {MAX_THEME_BYTES:,} bytes; a theme is a few dozen lines")
+        data = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ValueError(f"cannot be read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise ValueError("not a theme: nested too deeply") from None
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise ValueError(f"{unknown[0]}: not a theme setting (see the shipped themes for the keys)")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import Deal, DealTag, Pipeline, ResearchNotes, Stage, User
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.money import minor_digits
+from dealboard.domain.text import display_safe
 
 HEADERS = (
     "ID",
@@ -131,9 +132,15 @@ def _row(
 
 
 def write_rows(headers: Iterable[str], rows: Iterable[list[str]]) -> str:
-    """CSV text (comma, double quotes, CRLF as RFC 4180 says), every cell neutralised."""
+    """CSV text (comma, double quotes, CRLF as RFC 4180 says), every cell neutralised.
+
+    Control characters from rows written by older versions or other tools
+    become U+FFFD (newlines and tabs in notes stay): a spreadsheet or a
+    terminal showing the file must not act on them, and `import` would refuse
+    them anyway.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(list(headers))
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    writer.writerows([neutralise(display_safe(cell)) for cell in row] for row in rows)
     return out.getvalue()

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -37,11 +38,16 @@ from dealboard.db.migrate import history as migration_history
 from dealboard.db.watch import announce
 from dealboard.domain.exchange.board_json import FORMAT, FORMAT_VERSION, HEADER_KEYS, tables
 from dealboard.domain.exchange.bulk import insert_rows
+from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.exchange.problems import ImportRefused, Problem
+from dealboard.domain.exchange.restore_rules import MAX_OTHER_TEXT, RULES, consistency, refusal
 from dealboard.domain.text import forbidden_character
 
 #: Problems listed before the check gives up on a badly broken file.
 _MAX_PROBLEMS = 200
+#: The largest export restored: years of a busy team (100,000 deals and a million history
+#: rows) is about 300 MB. Anything bigger is refused before it is read or parsed.
+MAX_FILE_BYTES = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,9 @@ def load_document(data: bytes, file: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         message = f"column {exc.colno}: not valid JSON ({exc.msg})"
         raise ImportRefused([Problem(file, message, exc.lineno)]) from exc
+    except RecursionError:
+        message = "nested too deeply to be a dealboard export (lists in lists in lists…)"
+        raise ImportRefused([Problem(file, message)]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(
             [Problem(file, 'not a dealboard export (it has no "format": "dealboard")')]
@@ -127,12 +136,18 @@ class _Checker:
                     self.add(where, f"{key!r} is not a column of {table.name}")
             row = {}
             for column in table.columns:
-                row[column.name] = self._value(where, column, item, readers[column.name])
+                field = f"{table.name}[{index}].{column.name}"
+                row[column.name] = self._value(where, field, column, item, readers[column.name])
             result.append(row)
         return result
 
     def _value(
-        self, where: str, column: Column[Any], item: dict[str, Any], read: Callable[[Any], Any]
+        self,
+        where: str,
+        field: str,
+        column: Column[Any],
+        item: dict[str, Any],
+        read: Callable[[Any], Any],
     ) -> Any:
         if column.name not in item:
             default = column.default.arg if column.default is not None else None
@@ -150,17 +165,31 @@ class _Checker:
         except (TypeError, ValueError) as exc:
             self.add(where, f"{column.name}: {_short(value)} {exc}")
             return None
-        if isinstance(converted, str):
-            self._check_text(where, column, converted)
+        if isinstance(converted, str) and not self._check_text(where, column, converted):
+            return converted
+        refused = refusal(column.table.name, column.name, converted)
+        if refused is not None:
+            self.add(field, refused)
         return converted
 
-    def _check_text(self, where: str, column: Column[Any], value: str) -> None:
+    def _check_text(self, where: str, column: Column[Any], value: str) -> bool:
+        """Any text column: no control characters, no more than fits; False if refused.
+
+        The length is checked on SQLite too, which would store any length: the
+        board must not hold what PostgreSQL (or typed input) would refuse.
+        Columns with a rule of their own (`restore_rules`) are checked by it next.
+        """
         bad = forbidden_character(value, multiline=True)
         if bad is not None:
             self.add(where, f"{column.name} contains U+{ord(bad):04X}, a control character")
-        length = getattr(column.type, "length", None)
-        if self.postgres and length is not None and len(value) > length:
-            self.add(where, f"{column.name} has {len(value)} characters; at most {length}")
+            return False
+        if (column.table.name, column.name) in RULES:
+            return True  # the rule says what is accepted, in the typed input's words
+        length = getattr(column.type, "length", None) or MAX_OTHER_TEXT
+        if len(value) > length:
+            self.add(where, f"{column.name} has {len(value):,} characters; at most {length:,}")
+            return False
+        return True
 
     def references(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         """Every foreign key points at a row of the file."""
@@ -178,7 +207,7 @@ class _Checker:
 
 
 def _short(value: object) -> str:
-    shown = json.dumps(value, ensure_ascii=False)
+    shown = json_text(value, indent=None)
     return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
@@ -202,7 +231,7 @@ def _reader(column: Column[Any]) -> Callable[[Any], Any]:
     if isinstance(kind, Boolean):
         return _boolean
     if isinstance(kind, Integer):
-        return _integer
+        return _big_integer if isinstance(kind, BigInteger) else _integer
     if isinstance(kind, Date):
         return _day
     if isinstance(kind, String):
@@ -231,10 +260,17 @@ def _boolean(value: Any) -> bool:
     return value
 
 
-def _integer(value: Any) -> int:
+def _integer(value: Any, bits: int = 32) -> int:
+    """A whole number that fits the column (PostgreSQL would refuse it mid-restore otherwise)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("is not a whole number")
+    if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+        raise ValueError(f"does not fit a {bits}-bit whole number")
     return value
+
+
+def _big_integer(value: Any) -> int:
+    return _integer(value, 64)
 
 
 def _string(value: Any) -> str:
@@ -252,6 +288,9 @@ def check_document(
     rows = {t.name: checker.rows(t, document.get(t.name)) for t in tables()}
     if not checker.problems:
         checker.references(rows)
+    if not checker.problems:
+        for where, why in consistency(rows):
+            checker.add(where, why)
     if checker.problems:
         raise ImportRefused(checker.problems)
     return rows

@@ -1,0 +1,161 @@
+"""The rules typed input obeys, applied to every user field of a JSON export before restoring.
+
+A JSON file may come from anywhere (an old version, another tool, a hand
+edit), so a restore must not let in what the board itself would refuse: a
+login with markup in it, a title of a million characters, a negative value.
+Each rule is the domain's own validator (`valid_login`, `text.title`,
+`clean_line`, `parse_currency`, `parse_tag`...), so there is still one place
+for each rule. Columns without a rule here get the generic check: no control
+characters and no more than their length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dealboard.domain import text
+from dealboard.domain.deals import parse_tag
+from dealboard.domain.errors import InvalidInput
+from dealboard.domain.exchange.problems import reason
+from dealboard.domain.money import MAX_MAJOR_UNITS, minor_digits, parse_currency
+from dealboard.domain.pipeline_spec import valid_pipeline_name
+from dealboard.domain.users import valid_login
+
+#: Raises InvalidInput when the value would be refused if typed.
+Rule = Callable[[Any], object]
+
+#: Longest text a column without a rule may hold (history old/new values are
+#: notes at most, 20,000 characters).
+MAX_OTHER_TEXT = 100_000
+
+
+def _line(max_length: int, *, required: bool = False) -> Rule:
+    return lambda value: text.clean_line("", value, max_length=max_length, required=required)
+
+
+def _note(max_length: int = 20_000) -> Rule:
+    return lambda value: text.clean_text("", value, max_length=max_length)
+
+
+def _same(parse: Callable[[str], str], accepted: str) -> Rule:
+    """The value must be what `parse` makes of it (a tag is stored lower-case, a currency upper)."""
+
+    def check(value: str) -> object:
+        if parse(value) != value:
+            raise InvalidInput("", value, accepted)
+        return value
+
+    return check
+
+
+def _between(low: int, high: int) -> Rule:
+    def check(value: int) -> object:
+        if not low <= value <= high:
+            raise InvalidInput("", value, f"give a whole number from {low:,} to {high:,}")
+        return value
+
+    return check
+
+
+def _currency(value: str) -> object:
+    return _same(parse_currency, "use a three-letter ISO currency code like USD")(value)
+
+
+def _deal_value(value: int) -> object:
+    # The largest value typed input accepts; minor_digits("USD") is the common case.
+    return _between(0, int(MAX_MAJOR_UNITS) * 10 ** minor_digits("USD"))(value)
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("users", "name"): _same(valid_login, "use 1-64 letters, digits, '_', '.', '@' or '-'"),
+    ("users", "display_name"): _line(120, required=True),
+    ("pipelines", "name"): valid_pipeline_name,
+    ("pipelines", "title"): _line(120, required=True),
+    ("pipelines", "description"): _note(),
+    ("pipelines", "currency"): _currency,
+    ("stages", "name"): _line(40, required=True),
+    ("stages", "purpose"): _note(2000),
+    ("stages", "probability"): _between(0, 100),
+    ("stages", "rot_days"): _between(1, 3650),
+    ("stages", "cadence_attempts"): _between(1, 100),
+    ("stages", "cadence_days"): _between(1, 365),
+    ("stage_criteria", "text"): _line(200, required=True),
+    ("stage_templates", "name"): _line(120, required=True),
+    ("stage_templates", "subject"): _line(200),
+    ("stage_templates", "body"): _note(),
+    ("deals", "title"): text.title,
+    ("deals", "account"): _line(200),
+    ("deals", "contact"): _line(200),
+    ("deals", "source"): _line(200),
+    ("deals", "next_step"): _line(200),
+    ("deals", "value_minor"): _deal_value,
+    ("deals", "currency"): _currency,
+    ("deals", "loss_note"): _note(2000),
+    ("deal_tags", "tag"): _same(parse_tag, "use 1-40 lower-case letters, digits, '-' or '_'"),
+    ("bant_answers", "note"): _note(2000),
+    ("research_notes", "interests"): _note(),
+    ("research_notes", "buying_process"): _note(),
+    ("research_notes", "key_objectives"): _note(),
+    ("research_notes", "decision_timing"): _note(),
+    ("research_notes", "pain_points"): _note(),
+    ("research_notes", "free_text"): _note(),
+    ("stakeholders", "name"): _line(200, required=True),
+    ("stakeholders", "role"): _line(200),
+    ("objections", "text"): _note(),
+    ("objections", "response"): _note(),
+    ("activities", "subject"): _line(200, required=True),
+    ("activities", "outcome"): _note(),
+    ("stage_transitions", "override_reason"): _line(500),
+}
+
+
+def refusal(table: str, column: str, value: object) -> str | None:
+    """Why `value` could not have been typed into `table.column`, or None when it could."""
+    rule = RULES.get((table, column))
+    if rule is None:
+        return None
+    try:
+        rule(value)
+    except InvalidInput as error:
+        return reason(error)
+    return None
+
+
+def consistency(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """(where, why) for rows that are each valid but could never stand together on a board.
+
+    Typed input looks logins up ignoring case and stage names within their
+    pipeline the same way, and never puts a deal in another pipeline's stage.
+    """
+    found: list[tuple[str, str]] = []
+    found += _repeated(rows["users"], "users", "name", lambda row: ())
+    found += _repeated(rows["stages"], "stages", "name", lambda row: (row["pipeline_id"],))
+    pipeline_of = {stage["id"]: stage["pipeline_id"] for stage in rows["stages"]}
+    for index, deal in enumerate(rows["deals"]):
+        if pipeline_of.get(deal["stage_id"]) != deal["pipeline_id"]:
+            found.append(
+                (
+                    f"deals[{index}].stage_id",
+                    f"stage {deal['stage_id']} is not a stage of pipeline {deal['pipeline_id']}",
+                )
+            )
+    return found
+
+
+def _repeated(
+    rows: list[dict[str, Any]],
+    table: str,
+    column: str,
+    scope: Callable[[dict[str, Any]], tuple[object, ...]],
+) -> list[tuple[str, str]]:
+    seen: dict[tuple[object, ...], int] = {}
+    found = []
+    for index, row in enumerate(rows):
+        key = (*scope(row), str(row[column]).casefold())
+        if key in seen:
+            found.append(
+                (f"{table}[{index}].{column}", f"{row[column]!r} repeats {table}[{seen[key]}]")
+            )
+        seen.setdefault(key, index)
+    return found
