@@ -245,3 +245,11 @@ def test_a_database_without_a_driver_is_one_line(
     assert code == 1
     assert err.startswith(f"dealboard: cannot use the database: no driver for {driver}; ")
     assert err.count("\n") == 1
+
+
+def test_a_usage_error_quoting_what_was_typed_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["deal", "list", "\x1b]0;pwned\x07\u202e"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("dealboard: unrecognized arguments: \ufffd]0;pwned\ufffd\ufffd")
+    assert err.count("\n") == 1 and "\x1b" not in err and "\u202e" not in err

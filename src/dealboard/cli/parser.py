@@ -19,7 +19,10 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (exit 2), never a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
+        # The message quotes what was typed: control characters in it must not reach the
+        # terminal. The domain is not imported for this (`--help` stays light).
+        shown = "".join(c if c.isprintable() else "\ufffd" for c in message)
+        sys.stderr.write(f"{self.prog}: {shown} (see {self.prog} --help)\n")
         raise SystemExit(2)
 
 

@@ -20,11 +20,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from dealboard.db.engine import default_database_path, is_sqlite, sqlite_file
+from dealboard.db.files import SHARED_DIRECTORY_MODE, SHARED_FILE_MODE
 
-#: Mode of a shared board's directory: setgid, rwx for owner and group, nothing for others.
-SHARED_DIRECTORY_MODE = 0o2770
-#: Mode of a shared board's files: read and write for owner and group.
-SHARED_FILE_MODE = 0o660
 #: Files SQLite keeps beside the database while it is open in WAL mode.
 WAL_SUFFIXES = ("-wal", "-shm")
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 
 from dealboard.db.database import Database
 from dealboard.db.engine import sqlite_file
+from dealboard.db.leftovers import settle_board
 from dealboard.db.migrate import stored_revision
 from dealboard.domain.errors import DealboardError
 
@@ -29,8 +30,15 @@ def where(url: URL) -> str:
 
 
 def require_board_file(url: URL) -> None:
-    """Refuse a SQLite URL whose file does not exist, before connecting creates it."""
+    """Refuse a SQLite URL whose file does not exist, before connecting creates it.
+
+    A restore killed between its renames by an older dealboard can leave the
+    board missing beside its complete copy; that is put right first, so the
+    board is found rather than reported gone.
+    """
     path = sqlite_file(url)
+    if path is not None:
+        settle_board(path)  # a restore killed mid-swap is finished (or undone) first
     if path is not None and not path.exists():
         raise NoBoard(
             f"no board at {path}; check --db / DEALBOARD_DATABASE_URL, "

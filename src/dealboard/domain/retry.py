@@ -23,6 +23,10 @@ R = TypeVar("R")
 
 #: Pauses between attempts, in seconds (each gets up to as much again of jitter).
 BACKOFF = (0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
+#: No new attempt starts this many seconds after the first: each attempt already
+#: waits for the lock (SQLite's busy timeout, PostgreSQL's lock_timeout), so
+#: without a deadline a stuck writer would keep the user waiting some 16 s.
+DEADLINE_SECONDS = 5.0
 
 
 def retried(write: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
@@ -30,17 +34,17 @@ def retried(write: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P]
 
     @functools.wraps(write)
     def attempt(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
-        for pause in BACKOFF:
+        started = time.monotonic()
+        for pause in (*BACKOFF, None):
             try:
                 return write(self, *args, **kwargs)
-            except TransientWriteError:
+            except TransientWriteError as exc:
+                if pause is None or time.monotonic() - started + pause > DEADLINE_SECONDS:
+                    raise Busy(
+                        "the database is busy: other writers kept it locked; "
+                        "nothing was saved, try again in a moment"
+                    ) from exc
                 time.sleep(pause + random.uniform(0, pause))
-        try:
-            return write(self, *args, **kwargs)
-        except TransientWriteError as exc:
-            raise Busy(
-                "the database is busy: other writers kept it locked; "
-                "nothing was saved, try again in a moment"
-            ) from exc
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     return attempt
