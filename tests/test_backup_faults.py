@@ -168,9 +168,7 @@ def test_a_partial_of_a_running_backup_is_left_alone_and_a_dead_one_removed(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("step", "swapped"), [("copied", False), ("swap", False), ("aside", True)]
-)
+@pytest.mark.parametrize(("step", "swapped"), [("copied", False), ("swap", False), ("aside", True)])
 def test_a_killed_restore_never_leaves_the_board_missing_and_the_next_command_tidies_up(
     board: Path,
     backup_file: Path,

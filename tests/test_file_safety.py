@@ -81,9 +81,7 @@ def test_a_new_board_its_journals_and_its_folder_are_private_whatever_the_umask(
         board.database.dispose()
 
 
-def test_a_board_made_in_a_shared_folder_stays_open_to_the_team(
-    tmp_path: Path, umask: int
-) -> None:
+def test_a_board_made_in_a_shared_folder_stays_open_to_the_team(tmp_path: Path, umask: int) -> None:
     team = tmp_path / "srv"
     team.mkdir()
     os.chmod(team, 0o2770)
@@ -157,9 +155,10 @@ def test_doctor_fails_a_journal_or_copy_other_users_can_read(
     assert code == 1
     assert finding_line(out, "file permissions").startswith("  ok  ")
     line = finding_line(out, "copies")
-    assert line.startswith("  FAIL  copies: every user on this machine can read") and str(
-        exposed
-    ) in line
+    assert (
+        line.startswith("  FAIL  copies: every user on this machine can read")
+        and str(exposed) in line
+    )
     assert f"fix: chmod o-rwx {exposed}" in out
 
 

@@ -39,7 +39,7 @@ class Cli:
         self.capsys = capsys
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
-        code = main(["--db", self.url, "--as", "maria", *args])
+        code = main(["--db", self.url, *args])  # the login is maria (conftest)
         captured = self.capsys.readouterr()
         return code, captured.out, captured.err
 

@@ -42,8 +42,8 @@ def old_board(url: URL) -> str:
     """A board with a deal, stepped back to the first migration: every later one is pending."""
     board = open_board(url, "maria", create=True)
     # The openers are whoever this process runs as: the OS account, or PostgreSQL's role.
-    opener = identity.os_login() if board.database.is_sqlite else identity.database_login(
-        board.database
+    opener = (
+        identity.os_login() if board.database.is_sqlite else identity.database_login(board.database)
     )
     board.add_user(opener, "The openers", "rep")
     board.add_deal(DealFields(title="Kept through the upgrade", account="Acme"))
@@ -83,7 +83,8 @@ def test_processes_opening_an_old_board_together_all_wait_for_one_upgrade(
                 opener.kill()
                 opener.wait()
     failures = [
-        (opener.returncode, err) for opener, (_, err) in zip(openers, results, strict=True)
+        (opener.returncode, err)
+        for opener, (_, err) in zip(openers, results, strict=True)
         if opener.returncode != 0 or err
     ]
     assert failures == [], failures

@@ -316,9 +316,7 @@ def _connect(path: Path, mode: str | None = None) -> sqlite3.Connection:
 
 
 @contextmanager
-def _temporary(
-    folder: Path, target: str, kind: str, mode: int, gid: int | None
-) -> Iterator[Path]:
+def _temporary(folder: Path, target: str, kind: str, mode: int, gid: int | None) -> Iterator[Path]:
     """A new hidden working file with the right mode from its first byte; removed unless
     renamed away. Its name ends in this process's id, so a later run can tell a dead
     run's leftover from a live one's work (see `leftovers`)."""

@@ -89,8 +89,7 @@ def leftovers_finding(path: Path) -> Finding:
         Status.WARN,
         "leftovers",
         f"{len(left)} file{'s' if len(left) != 1 else ''} left by a backup or restore that "
-        f"was killed ({size:,} bytes): "
-        + " ".join(str(p) for p in left),
+        f"was killed ({size:,} bytes): " + " ".join(str(p) for p in left),
         "the next dealboard command on this board removes them (or finishes the restore)",
     )
 

@@ -86,7 +86,7 @@ class Board:
     ) -> None:
         self.database = database
         self.actor_name = actor
-        self.acting_for = acting_for
+        self.acting_for = None if (acting_for or actor).lower() == actor.lower() else acting_for
         self.clock = clock
         self._me: UserRecord | None = None
 
