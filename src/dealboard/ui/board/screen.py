@@ -34,7 +34,7 @@ from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import notify_plain, plain_line
 from dealboard.ui.undoing import undo_or_redo
 
 #: Narrowest a column gets before the board scrolls sideways instead.
@@ -111,9 +111,7 @@ class BoardScreen(Screen[None]):
         self.columns: list[StageColumn] = []
         #: Cards marked for reassigning, by deal id.
         self.marked: set[int] = set()
-        self.loader: LiveLoader[BoardView] = LiveLoader(
-            self, self._read, self._show, what="Board"
-        )
+        self.loader: LiveLoader[BoardView] = LiveLoader(self, self._read, self._show, what="Board")
 
     # -- layout -----------------------------------------------------------
 
@@ -163,9 +161,7 @@ class BoardScreen(Screen[None]):
         return lambda: board.views.board_view(request, viewport, previous)
 
     def _viewport(self) -> Viewport:
-        """The cards each shown column needs now, and the deal the cursor should land on.
-
-        """
+        """The cards each shown column needs now, and the deal the cursor should land on."""
         needs = {c.stage.id: c.cards.needed() for c in self.columns if c.display}
         return Viewport(needs, self.cursor.follow)
 
@@ -203,9 +199,7 @@ class BoardScreen(Screen[None]):
         self.cursor.follow = None
         located = view.located
         if located is None:
-            self.notify(
-                "The deal is saved; the filter or pipeline shown hides it", markup=False
-            )
+            self.notify("The deal is saved; the filter or pipeline shown hides it", markup=False)
             return
         self.cursor.land(self.visible_columns(), located.stage_id, located.deal_id)
         for column in self.columns:
@@ -259,10 +253,10 @@ class BoardScreen(Screen[None]):
         if column is not None and column.index_of(deal.id) is not None:
             return
         ghost.cancel(self)
-        self.notify(
+        notify_plain(
+            self,
             f"{deal.title} was moved by someone else; the drag is cancelled",
             severity="warning",
-            markup=False,
         )
 
     def visible_columns(self) -> list[StageColumn]:
@@ -417,11 +411,9 @@ class BoardScreen(Screen[None]):
             stage = self.view.stage(result.stage_id) if self.view else None
             advice = no_reply_advice(result, stage) if stage is not None else None
             if advice is None:
-                self.notify(f"Logged on {deal.title}", markup=False)
+                notify_plain(self, f"Logged on {deal.title}")
             else:
-                self.notify(
-                    f"{deal.title}: {advice} — press x", severity="warning", markup=False
-                )
+                notify_plain(self, f"{deal.title}: {advice} — press x", severity="warning")
             self.loader.refresh()
 
         self.app.push_screen(ActivityDialog(board.today(), save), logged)

@@ -216,7 +216,7 @@ class ReportsScreen(Screen[None]):
                 value, label = tiles[number] if number < len(tiles) else ("", "")
                 tile.display = number < len(tiles)
                 tile.query_one(Digits).update(value)
-                tile.query_one(".reports-label", Static).update(Text(label))
+                tile.query_one(".reports-label", Static).update(plain_line(label))
 
     # -- actions ----------------------------------------------------------------------
 
