@@ -93,7 +93,7 @@ class DealHeader(Static):
         return [
             self._title(detail),
             plain_line(who),
-            self._stage(detail, today) + plain_line(f" · {money}"),
+            self._stage(detail, today) + Text(" · ") + plain_line(money),
             Text("Next: ", self._style("label")) + self._next_step(detail, today),
             self._facts(detail),
         ]
