@@ -34,7 +34,7 @@ from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
-from dealboard.ui.text import notify_plain, plain_line
+from dealboard.ui.text import editable, notify_plain, plain_line
 from dealboard.ui.undoing import undo_or_redo
 
 #: Narrowest a column gets before the board scrolls sideways instead.
@@ -443,7 +443,8 @@ class BoardScreen(Screen[None]):
     def show_filter(self, text: str) -> None:
         """Filter as if `text` were typed after `/` (the box stays open: it says why cards went)."""
         box = self.query_one("#filter", Input)
-        box.value = text
+        with box.prevent(Input.Changed):  # the box shows a login safely; the filter keeps it
+            box.value = editable(text)
         box.display = True
         self._filter_by(text)
         self.set_focus(None)
@@ -489,7 +490,8 @@ class BoardScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.value = self.filter_text
+        if box.value != editable(self.filter_text):
+            box.value = editable(self.filter_text)
         box.focus()
 
     @on(Input.Changed, "#filter")
