@@ -115,8 +115,12 @@ class DealForm(EditorDialog[int]):
             value = self.initial[field.name]
             widget: Widget
             if field.name == "contact_type":
-                options = [(member.value, member.value) for member in ContactType]
-                widget = Select(options, allow_blank=False, value=value, compact=True)
+                widget = Select(
+                    [(member.value, member.value) for member in ContactType],
+                    allow_blank=False,
+                    value=value,
+                    compact=True,
+                )
             else:
                 widget = Input(
                     value,

@@ -34,7 +34,7 @@ from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.templates import actions as templates
-from dealboard.ui.text import notify_plain, plain
+from dealboard.ui.text import notify_plain, plain, plain_line
 from dealboard.ui.undoing import undo_or_redo
 from dealboard.vocabulary import ObjectionStatus
 
@@ -116,7 +116,7 @@ class DealScreen(Screen[None]):
         self.query_one(BantPanel).show(detail.bant)
         tabs = self.query_one(TabbedContent)
         still_open = open_count(detail.objections)
-        tabs.get_tab("objections").label = (
+        tabs.get_tab("objections").label = plain_line(
             f"2 Objections ({still_open} open)" if still_open else "2 Objections"
         )
         self.refresh_bindings()

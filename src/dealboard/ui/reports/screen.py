@@ -133,7 +133,10 @@ class ReportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("Reports: loading…"), id="reports-title")
         yield ReportTabs(
-            *[Tab(f"{n} {name.capitalize()}", id=name) for n, name in enumerate(NAMES, 1)],
+            *[
+                Tab(plain_line(f"{n} {name.capitalize()}"), id=name)
+                for n, name in enumerate(NAMES, 1)
+            ],
             active=self.current,
             id="reports-tabs",
         )
