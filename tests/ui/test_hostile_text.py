@@ -20,6 +20,7 @@ from textual.widgets import Select
 from dealboard.db.engine import build_engine
 from dealboard.domain.board import Board
 from dealboard.ui.app import DealboardApp
+from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.reassigning import ReassignDialog
 from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier, CopyByHand
@@ -114,12 +115,7 @@ async def keys(pilot: Pilot, *pressed: str) -> None:
 
 
 async def open_on(pilot: Pilot, kind: type, *pressed: str) -> None:
-    """Press keys and wait until a screen of `kind` is on top."""
-    await pilot.press(*pressed)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), what=kind.__name__)
-
-
-async def back_to(pilot: Pilot, kind: type, *pressed: str) -> None:
+    """Press keys and wait until a screen of `kind` is on top (a dialog, or back under it)."""
     await pilot.press(*pressed)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), what=kind.__name__)
 
@@ -137,12 +133,15 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
     async with app.run_test(size=(160, 50), notifications=True, tooltips=True) as pilot:
         await settle(pilot)
         assert_safe(pilot, "board", "[/]", "[@click=app.quit]x", "[b]bold[/b]")
+        await pilot.click("#board-title", offset=(6, 0))  # on `[@click=app.quit]x`: no link
+        await pilot.click(CardList, offset=(7, 1))
+        assert_safe(pilot, "clicks on the text")
 
         # The checklist of the first stage: its criteria, then a tick, undone.
         await open_on(pilot, ChecklistGate, "c")
         assert_safe(pilot, "checklist", "[@click=app.quit]x [b]bold[/b]")
         await keys(pilot, "space")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
         await keys(pilot, "u")
         assert_safe(pilot, "undo notification", "Undone")
 
@@ -153,14 +152,14 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
         assert pilot.app.screen.query_one(Select).expanded
         assert_safe(pilot, "reassign owner list", "[@click=app.quit]x [b]bold[/b]")
         await keys(pilot, "escape")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
 
         await open_on(pilot, LostDialog, "x")
         assert_safe(pilot, "lost dialog", "[@click=app.quit]x")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
         await open_on(pilot, ChecklistGate, "w")
         assert_safe(pilot, "gate on won", "[@click=app.quit]x [b]bold[/b]")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
         assert_safe(pilot, "move cancelled", "move cancelled")
 
         await open_on(pilot, DealScreen, "enter")
@@ -171,18 +170,18 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
         await keys(pilot, "y")
         await wait_until(pilot, lambda: bool(copied), what="the template copied")
         assert_safe(pilot, "copied notification", "Copied")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
         await keys(pilot, "Y")
         await wait_until(pilot, lambda: len(copied) == 2, what="the summary copied")
         app.copier = Copier(environ={"DEALBOARD_CLIPBOARD": "off"})
         await open_on(pilot, CopyByHand, "y")
         assert_safe(pilot, "copy by hand", "[@click=app.quit]x [b]bold[/b]")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
 
         # Enter on the SLA screen's first owner filters the board by their login.
         await keys(pilot, "M")
         assert_safe(pilot, "SLA", "[@click=app.quit]x")
-        await back_to(pilot, BoardScreen, "enter")
+        await open_on(pilot, BoardScreen, "enter")
         assert_safe(pilot, "board filtered by a login", "@[/][@click=app.quit]x")
         await keys(pilot, "escape", "escape")
 
@@ -190,11 +189,11 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
             await keys(pilot, key)
             assert not isinstance(pilot.app.screen, BoardScreen), where
             assert_safe(pilot, where)
-            await back_to(pilot, BoardScreen, "escape")
+            await open_on(pilot, BoardScreen, "escape")
 
         await keys(pilot, "p")
         assert_safe(pilot, "pipeline picker", "[@click=app.quit]x [b]bold[/b]")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
 
         await keys(pilot, "R")
         for number in range(1, 8):
@@ -202,20 +201,20 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
             assert_safe(pilot, f"report {number}")
         await keys(pilot, "o")
         assert_safe(pilot, "reports for one owner", "[@click=app.quit]x")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
 
         await keys(pilot, "S")
         for page in range(len(pilot.app.screen.pages)):  # type: ignore[attr-defined]
             assert_safe(pilot, f"stand-up page {page + 1}")
             await keys(pilot, "space")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
 
         await keys(pilot, "ctrl+p")
         assert_safe(pilot, "command palette")
         await keys(pilot, *"theme", "enter")
         assert_safe(pilot, "theme picker")
         await keys(pilot, "escape")
-        await back_to(pilot, BoardScreen, "escape")
+        await open_on(pilot, BoardScreen, "escape")
 
         # The second stage has no criteria; `c` says so by name, `H` moves back out of it.
         await keys(pilot, "l", "c")
@@ -241,9 +240,9 @@ async def deal_screen_panels(pilot: Pilot) -> None:
             await keys(pilot, edit)
             assert not isinstance(pilot.app.screen, DealScreen), f"{edit} on panel {panel}"
             assert_safe(pilot, f"dialog {edit} on panel {panel}", "[@click=app.quit]x")
-            await back_to(pilot, DealScreen, "escape")
+            await open_on(pilot, DealScreen, "escape")
     await keys(pilot, "E")
     assert not isinstance(pilot.app.screen, DealScreen)
     assert_safe(pilot, "deal form", "[@click=app.quit]x")
-    await back_to(pilot, DealScreen, "escape")
-    await back_to(pilot, BoardScreen, "escape")
+    await open_on(pilot, DealScreen, "escape")
+    await open_on(pilot, BoardScreen, "escape")
