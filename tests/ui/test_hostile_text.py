@@ -19,6 +19,7 @@ from textual.widgets import Select
 
 from dealboard.db.engine import build_engine
 from dealboard.domain.board import Board
+from dealboard.domain.text import clipboard_safe
 from dealboard.ui.app import DealboardApp
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.reassigning import ReassignDialog
@@ -246,3 +247,8 @@ async def deal_screen_panels(pilot: Pilot) -> None:
     assert_safe(pilot, "deal form", "[@click=app.quit]x")
     await open_on(pilot, DealScreen, "escape")
     await open_on(pilot, BoardScreen, "escape")
+
+
+def test_copied_text_keeps_its_lines_and_loses_its_control_characters() -> None:
+    copied = clipboard_safe("Hi\r\n\tthere \x1b[31mred\x1b]0;pwned\x07 \x9b\u202e!\n")
+    assert copied == "Hi\n\tthere \ufffd[31mred\ufffd]0;pwned\ufffd \ufffd!\n"
