@@ -138,7 +138,9 @@ def copier_of(app: App[object]) -> Copier:
 def copy_text(node: DOMNode, text: str, what: str) -> None:
     """Copy `text` the first way that works and tell the user which way it was.
 
-    pyperclip runs in a thread: its copy tools are processes that may be slow.
+    pyperclip runs in a thread: its copy tools are processes that may be slow. The
+    text is cleaned first (`clipboard_safe`): an ESC from a stored template would
+    act in whatever it is pasted into.
     """
     app = node.app
     text = clipboard_safe(text)

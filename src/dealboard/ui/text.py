@@ -14,7 +14,7 @@ through `editable`. `tests/ui/test_markup_guard.py` checks the code for strays.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import App
@@ -63,7 +63,7 @@ def editable(value: str) -> str:
 
 
 def notify_plain(
-    node: App[object] | Widget,
+    node: App[Any] | Widget,
     message: str,
     *,
     title: str = "",
