@@ -27,7 +27,7 @@ from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier, CopyByHand
 from dealboard.ui.deal.screen import DealScreen
 from dealboard.ui.gate.checklist import ChecklistGate
-from dealboard.ui.gate.closing import LostDialog
+from dealboard.ui.gate.closing import ConfirmWon, LostDialog
 from dealboard.ui.templates.screen import TemplatesScreen
 
 MARKUP = "[/] [@click=app.quit]x [b]bold[/b]"
@@ -162,6 +162,13 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
         assert_safe(pilot, "gate on won", "[@click=app.quit]x [b]bold[/b]")
         await open_on(pilot, BoardScreen, "escape")
         assert_safe(pilot, "move cancelled", "move cancelled")
+        # A manager overrides the gate: "Mark as won?" names the deal.
+        await open_on(pilot, ChecklistGate, "w")
+        await pilot.click("#gate-override")
+        await pilot.press(*"ok")
+        await open_on(pilot, ConfirmWon, "enter")
+        assert_safe(pilot, "confirm won", "[@click=app.quit]x [b]bold[/b]")
+        await open_on(pilot, BoardScreen, "n")
 
         await open_on(pilot, DealScreen, "enter")
         await deal_screen_panels(pilot)
