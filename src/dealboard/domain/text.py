@@ -72,3 +72,13 @@ def display_safe(value: str) -> str:
 def slug(value: str) -> str:
     """Lower-case, hyphenated form used to match stage and pipeline names loosely."""
     return re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-")
+
+
+def clipboard_safe(value: str) -> str:
+    """Text fit to copy: line breaks and tabs kept, other control characters as U+FFFD.
+
+    A pasted ESC or bidi override would act in whatever receives it (a shell, a
+    chat box, another terminal), so copied text is cleaned the same way as shown
+    text; Windows line endings become plain newlines rather than a stray U+FFFD.
+    """
+    return display_safe(value.replace("\r\n", "\n"))

@@ -19,6 +19,7 @@ from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier
 from dealboard.ui.collector import calm_collector
 from dealboard.ui.live import DatabaseChanged, LiveUpdates
+from dealboard.ui.text import notify_plain
 from dealboard.ui.theme_choice import install_themes
 from dealboard.ui.themes import theme_variable_defaults
 
@@ -73,15 +74,15 @@ class DealboardApp(App[None]):
         try:
             remember_theme(name, self.theme_start.settings_key)
         except OSError as error:
-            self.notify(
+            notify_plain(
+                self,
                 f"theme not saved to {shown(settings_path())}: {error.strerror or error}",
                 severity="warning",
-                markup=False,
             )
 
     def on_mount(self) -> None:
         for problem in self.theme_start.problems:
-            self.notify(problem, title="Themes", severity="warning", markup=False)
+            notify_plain(self, problem, title="Themes", severity="warning")
         self.push_screen(BoardScreen(self.start_pipeline, self._first_view))
         self._first_view = None
         self.live.start()

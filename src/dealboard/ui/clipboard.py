@@ -36,8 +36,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 from textual.widgets.text_area import Selection
 
-from dealboard.domain.text import display_safe
-from dealboard.ui.text import one_line, plain_line
+from dealboard.domain.text import clipboard_safe
+from dealboard.ui.text import editable, notify_plain, one_line, plain, plain_line
 
 #: The environment variable that chooses how to copy.
 SETTING = "DEALBOARD_CLIPBOARD"
@@ -138,9 +138,12 @@ def copier_of(app: App[object]) -> Copier:
 def copy_text(node: DOMNode, text: str, what: str) -> None:
     """Copy `text` the first way that works and tell the user which way it was.
 
-    pyperclip runs in a thread: its copy tools are processes that may be slow.
+    pyperclip runs in a thread: its copy tools are processes that may be slow. The
+    text is cleaned first (`clipboard_safe`): an ESC from a stored template would
+    act in whatever it is pasted into.
     """
     app = node.app
+    text = clipboard_safe(text)
     copier = copier_of(app)
     order = copier.order(app)
     what = one_line(what)
@@ -153,9 +156,7 @@ def copy_text(node: DOMNode, text: str, what: str) -> None:
                 return
             reason = copier.try_system(text)
             if reason is None:
-                app.call_from_thread(
-                    app.notify, SYSTEM_MESSAGE, title=f"Copied: {what}", markup=False
-                )
+                app.call_from_thread(notify_plain, app, SYSTEM_MESSAGE, title=f"Copied: {what}")
                 return
             failures.append(f"pyperclip: {reason}")
         app.call_from_thread(app.push_screen, CopyByHand(text, what, copier.why_none(failures)))
@@ -166,7 +167,7 @@ def copy_text(node: DOMNode, text: str, what: str) -> None:
 def _send_to_terminal(app: App[object], text: str, what: str, copier: Copier) -> None:
     app.copy_to_clipboard(text)
     hint = TMUX_HINT if copier.environ.get("TMUX") else ""
-    app.notify(TERMINAL_MESSAGE + hint, title=f"Sent: {what}", markup=False)
+    notify_plain(app, TERMINAL_MESSAGE + hint, title=f"Sent: {what}")
 
 
 class CopyByHand(ModalScreen[None]):
@@ -184,7 +185,7 @@ class CopyByHand(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-by-hand"):
             yield Static(plain_line(f"Copy by hand: {self.what}", "bold"), id="copy-title")
-            yield Static(Text(self.reason, end=""), id="copy-reason")
+            yield Static(plain(self.reason), id="copy-reason")
             yield Static(
                 Text(
                     "Select the text below with the mouse (hold Shift in most terminals) "
@@ -194,7 +195,7 @@ class CopyByHand(ModalScreen[None]):
                 id="copy-how",
             )
             yield TextArea(
-                display_safe(self.text),
+                editable(self.text),
                 read_only=True,
                 soft_wrap=True,
                 show_line_numbers=False,

@@ -32,6 +32,7 @@ from textual.widget import Widget
 from dealboard.domain.errors import DealboardError
 from dealboard.domain.views.live import Live
 from dealboard.ui.live import live_updates
+from dealboard.ui.text import notify_plain
 from dealboard.ui.worker import first_line, pending_calls
 
 V = TypeVar("V")
@@ -161,13 +162,13 @@ class LiveLoader(Generic[V]):
             if self._refused is not None:
                 self._refused(outcome)
             else:
-                self.node.notify(
-                    str(outcome), title=f"{self.what} not read", severity="warning", markup=False
+                notify_plain(
+                    self.node, str(outcome), title=f"{self.what} not read", severity="warning"
                 )
             return
         if isinstance(outcome, BaseException):
-            self.node.notify(
-                first_line(outcome), title=f"{self.what} not read", severity="error", markup=False
+            notify_plain(
+                self.node, first_line(outcome), title=f"{self.what} not read", severity="error"
             )
             return
         shown, self.live = self.live, outcome

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from dealboard.domain.errors import DealboardError
 from dealboard.domain.undo import UndoResult
 from dealboard.ui.deal.common import board_of
+from dealboard.ui.text import notify_plain
 from dealboard.ui.worker import in_background
 
 
@@ -22,17 +23,15 @@ def undo_or_redo(screen: Screen[object], *, redo: bool, then: Callable[[], None]
 
     def done(result: UndoResult) -> None:
         text = result.description
-        screen.notify(
-            text[:1].upper() + text[1:], title="Redone" if redo else "Undone", markup=False
-        )
+        notify_plain(screen, text[:1].upper() + text[1:], title="Redone" if redo else "Undone")
         then()
 
     def refused(error: DealboardError) -> None:
-        screen.notify(
+        notify_plain(
+            screen,
             str(error),
             title="Not redone" if redo else "Not undone",
             severity="warning",
-            markup=False,
             timeout=10,
         )
 

@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker
 
 from dealboard.domain.errors import DealboardError
+from dealboard.ui.text import notify_plain
 
 T = TypeVar("T")
 
@@ -94,7 +95,7 @@ def in_background(
     app = node.app
 
     def report(error: DealboardError) -> None:
-        app.notify(str(error), title="Not done", severity="warning", markup=False)
+        notify_plain(app, str(error), title="Not done", severity="warning")
 
     pending = pending_calls(node)
     token = pending.begin()
@@ -113,11 +114,11 @@ def in_background(
             return
         except Exception as error:  # a lost connection must not close the board
             app.call_from_thread(
-                app.notify,
+                notify_plain,
+                app,
                 first_line(error),
                 title="Not done: unexpected error",
                 severity="error",
-                markup=False,
             )
             return
         if done is not None:
@@ -125,11 +126,11 @@ def in_background(
                 app.call_from_thread(done, result)
             except Exception as error:  # a bug in the answer's handling: say so, never hide it
                 app.call_from_thread(
-                    app.notify,
+                    notify_plain,
+                    app,
                     f"{type(error).__name__}: {error}",
                     title="Not done: unexpected error",
                     severity="error",
-                    markup=False,
                 )
 
     return node.run_worker(work, thread=True, group=group, exit_on_error=False)

@@ -20,7 +20,7 @@ from dealboard.domain.badges import Tone, deal_badges
 from dealboard.domain.columns import checklist_progress, days_in_stage
 from dealboard.domain.money import format_compact
 from dealboard.domain.records import DealSummary, StageRecord
-from dealboard.ui.text import fitted, one_line
+from dealboard.ui.text import fitted, one_line, plain_line
 
 #: Lines per card: a gap (where a drop slot is drawn) and four of content.
 CARD_HEIGHT = 5
@@ -59,7 +59,7 @@ def card_text(
     meta = fitted(f"{one_line(deal.account) or '—'} · {one_line(deal.owner)}", inner)
     meta.stylize(styles.meta)
     facts = Text(no_wrap=True, end="")
-    facts.append(format_compact(deal.value_minor, deal.currency))
+    facts.append_text(plain_line(format_compact(deal.value_minor, deal.currency)))
     facts.append(f"  {days_in_stage(deal, today)}d", styles.meta)
     progress = checklist_progress(deal)
     if progress:

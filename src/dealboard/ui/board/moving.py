@@ -25,6 +25,7 @@ from dealboard.ui.gate.checklist import (
     items_from_checklist,
 )
 from dealboard.ui.gate.closing import ConfirmWon, LossReport, LostDialog
+from dealboard.ui.text import notify_plain
 from dealboard.ui.worker import in_background
 from dealboard.vocabulary import LossReason, Role, StageKind
 
@@ -119,8 +120,8 @@ class MoveFlow:
         def show(detail: DealDetail) -> None:
             items = items_from_checklist(detail.checklist, deal.stage)
             if not items:
-                self.screen.notify(
-                    f"{deal.stage} has no exit criteria", severity="information", markup=False
+                notify_plain(
+                    self.screen, f"{deal.stage} has no exit criteria", severity="information"
                 )
                 return
             gate = ChecklistGate(
@@ -169,7 +170,7 @@ class MoveFlow:
         self.screen.app.push_screen(LostDialog(deal, self._loss_suggestion(deal)), report)
 
     def _loss_suggestion(self, deal: DealSummary) -> tuple[LossReason, str] | None:
-        """ "No decision", preselected, when the stage's attempts ran out without a reply."""
+        """`No decision`, preselected, when the stage's attempts ran out without a reply."""
         stage = self._stage_of(deal)
         advice = no_reply_advice(deal, stage) if stage is not None else None
         return (SUGGESTED_REASON, advice) if advice is not None else None
@@ -283,5 +284,5 @@ class MoveFlow:
     def _moved(self, deal: DealSummary, stage_name: str) -> None:
         """Follow the card to where it went, so the cursor stays on it."""
         if stage_name != deal.stage:
-            self.screen.notify(f"{deal.title} → {stage_name}", markup=False)
+            notify_plain(self.screen, f"{deal.title} → {stage_name}")
         self.screen.follow_deal(deal.id)

@@ -16,6 +16,7 @@ from textual.widgets import Select
 from dealboard.domain.records import UserRecord
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.editor import EditorDialog, field_row
+from dealboard.ui.text import choices, notify_plain
 from dealboard.ui.worker import in_background
 from dealboard.vocabulary import Role
 
@@ -39,11 +40,11 @@ class ReassignDialog(EditorDialog[object]):
         return Text(f"Reassign {what} to…", style="bold")
 
     def compose_fields(self) -> Iterable[Widget]:
-        choices = [(f"{p.display_name or p.name} ({p.name})", p.name) for p in self.people]
+        people = [(f"{p.display_name or p.name} ({p.name})", p.name) for p in self.people]
         yield field_row(
             "New owner",
             "owner",
-            Select(choices, allow_blank=False, value=self.people[0].name, compact=True),
+            Select(choices(people), allow_blank=False, value=self.people[0].name, compact=True),
         )
 
     def on_mount(self) -> None:
@@ -82,7 +83,7 @@ def reassign(screen: BoardScreen) -> None:
     board = board_of(screen)
 
     def reassigned(count: object) -> None:
-        screen.notify(f"{count} of {len(ids)} reassigned", markup=False)
+        notify_plain(screen, f"{count} of {len(ids)} reassigned")
         screen.marked.clear()
         screen.loader.refresh()
 

@@ -34,7 +34,7 @@ from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import editable, notify_plain, plain_line
 from dealboard.ui.undoing import undo_or_redo
 
 #: Narrowest a column gets before the board scrolls sideways instead.
@@ -253,10 +253,10 @@ class BoardScreen(Screen[None]):
         if column is not None and column.index_of(deal.id) is not None:
             return
         ghost.cancel(self)
-        self.notify(
+        notify_plain(
+            self,
             f"{deal.title} was moved by someone else; the drag is cancelled",
             severity="warning",
-            markup=False,
         )
 
     def visible_columns(self) -> list[StageColumn]:
@@ -411,9 +411,9 @@ class BoardScreen(Screen[None]):
             stage = self.view.stage(result.stage_id) if self.view else None
             advice = no_reply_advice(result, stage) if stage is not None else None
             if advice is None:
-                self.notify(f"Logged on {deal.title}", markup=False)
+                notify_plain(self, f"Logged on {deal.title}")
             else:
-                self.notify(f"{deal.title}: {advice} — press x", severity="warning", markup=False)
+                notify_plain(self, f"{deal.title}: {advice} — press x", severity="warning")
             self.loader.refresh()
 
         self.app.push_screen(ActivityDialog(board.today(), save), logged)
@@ -443,7 +443,8 @@ class BoardScreen(Screen[None]):
     def show_filter(self, text: str) -> None:
         """Filter as if `text` were typed after `/` (the box stays open: it says why cards went)."""
         box = self.query_one("#filter", Input)
-        box.value = text
+        with box.prevent(Input.Changed):  # the box shows a login safely; the filter keeps it
+            box.value = editable(text)
         box.display = True
         self._filter_by(text)
         self.set_focus(None)
@@ -489,7 +490,8 @@ class BoardScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.value = self.filter_text
+        if box.value != editable(self.filter_text):
+            box.value = editable(self.filter_text)
         box.focus()
 
     @on(Input.Changed, "#filter")

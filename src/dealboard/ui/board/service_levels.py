@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealboard.ui.deal.common import board_of
+from dealboard.ui.text import notify_plain
 from dealboard.ui.worker import in_background
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def _carry_out(screen: BoardScreen, request: BoardRequest | None) -> None:
         screen.marked.update(shown)
         screen.redraw_cards()
         what = "1 card" if len(shown) == 1 else f"{len(shown)} cards"
-        screen.notify(f"{what} marked: O reassigns them, esc clears the marks", markup=False)
+        notify_plain(screen, f"{what} marked: O reassigns them, esc clears the marks")
 
     # Every card the filter keeps, not only those read so far.
     in_background(screen, lambda: board.views.open_deal_ids(asked), mark)

@@ -19,7 +19,7 @@ from dealboard.domain.records import BantRecord
 from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.editor import EditorDialog, field_row
 from dealboard.ui.deal.tables import fill_table, highlighted_key
-from dealboard.ui.text import fitted, plain_line
+from dealboard.ui.text import editable, fitted, plain_line
 from dealboard.vocabulary import BantItem, BantState
 
 _QUESTIONS = {
@@ -82,7 +82,7 @@ class BantDialog(EditorDialog[object]):
         super().__init__()
         self.answer = answer
         self.save = save
-        self.initial = BantValues(answer.state.value, answer.note)
+        self.initial = BantValues(answer.state.value, editable(answer.note))
 
     def heading(self) -> Text:
         return Text("Answer ", style="bold") + plain_line(_QUESTIONS[self.answer.item])

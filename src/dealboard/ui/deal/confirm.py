@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from dealboard.ui.text import plain, plain_line
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Answers True only on an explicit yes: throwing away typing or removing a record."""
@@ -28,11 +30,11 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="confirm-dialog"):
-            yield Static(Text(self.question, style="bold"), classes="confirm-question")
+            yield Static(plain(self.question, "bold"), classes="confirm-question")
             if self.detail is not None:
                 yield Static(self.detail, classes="confirm-detail")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", variant="warning", id="confirm-yes")
+                yield Button(plain_line(f"{self.yes} (y)"), variant="warning", id="confirm-yes")
                 yield Button("No (n)", id="confirm-no")
 
     def on_mount(self) -> None:

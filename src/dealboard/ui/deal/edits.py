@@ -33,7 +33,7 @@ from dealboard.ui.deal.objection_dialog import ObjectionDialog, ObjectionValues
 from dealboard.ui.deal.research import ResearchPanel
 from dealboard.ui.deal.stakeholder_dialog import StakeholderDialog, StakeholderValues
 from dealboard.ui.deal.text_prompt import TextPrompt
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import notify_plain, plain_line
 from dealboard.ui.worker import in_background
 from dealboard.vocabulary import ObjectionStatus
 
@@ -94,16 +94,14 @@ class DealEdits:
         refused: Callable[[DealboardError], None] | None = None,
     ) -> None:
         def written(_result: object) -> None:
-            self.screen.notify(message, markup=False)
+            notify_plain(self.screen, message)
             self.screen.loader.refresh()
 
         in_background(self.screen, call, done=written, refused=refused)
 
     def _refused(self, error: DealboardError) -> None:
         """A quick change refused: say why (long enough to read who changed what)."""
-        self.screen.notify(
-            str(error), title="Not done", severity="warning", markup=False, timeout=12
-        )
+        notify_plain(self.screen, str(error), title="Not done", severity="warning", timeout=12)
         self.screen.loader.refresh()
 
     # -- research ---------------------------------------------------------
@@ -115,9 +113,7 @@ class DealEdits:
         def refused(error: DealboardError) -> None:
             if isinstance(error, Conflict) and error.current_version is not None:
                 panel.base_version = error.current_version  # the next ctrl+s is deliberate
-            self.screen.notify(
-                str(error), title="Not saved", severity="warning", markup=False, timeout=12
-            )
+            notify_plain(self.screen, str(error), title="Not saved", severity="warning", timeout=12)
 
         self._write(
             lambda: board.save_research(deal_id, fields, version), "Research notes saved", refused

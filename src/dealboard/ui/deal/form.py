@@ -23,7 +23,7 @@ from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.records import DealSummary, PipelineRecord, StageRecord
 from dealboard.ui.deal.common import board_of, day
 from dealboard.ui.deal.editor import DomainCheck, EditorDialog, field_row
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import editable, plain_line
 from dealboard.vocabulary import ContactType
 
 
@@ -64,7 +64,7 @@ def initial_values(deal: DealSummary | None, actor: str) -> dict[str, str]:
     if deal is None:
         blank = {f.name: "" for f in FIELDS}
         return blank | {"owner": actor, "contact_type": ContactType.SUSPECT.value}
-    return {
+    values = {
         "title": deal.title,
         "value": format_money(deal.value_minor, deal.currency) if deal.value_minor else "",
         "account": deal.account,
@@ -77,6 +77,7 @@ def initial_values(deal: DealSummary | None, actor: str) -> dict[str, str]:
         "next_step_due": day(deal.next_step_due),
         "tags": " ".join(f"#{t}" for t in deal.tags),
     }
+    return {name: editable(value) for name, value in values.items()}
 
 
 class DealForm(EditorDialog[int]):
@@ -114,8 +115,12 @@ class DealForm(EditorDialog[int]):
             value = self.initial[field.name]
             widget: Widget
             if field.name == "contact_type":
-                options = [(member.value, member.value) for member in ContactType]
-                widget = Select(options, allow_blank=False, value=value, compact=True)
+                widget = Select(
+                    [(member.value, member.value) for member in ContactType],
+                    allow_blank=False,
+                    value=value,
+                    compact=True,
+                )
             else:
                 widget = Input(
                     value,

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Select, TextArea
 
 from dealboard.domain.records import ObjectionRecord
 from dealboard.ui.deal.editor import EditorDialog, field_row
+from dealboard.ui.text import editable
 from dealboard.vocabulary import ObjectionCategory
 
 
@@ -28,7 +29,8 @@ class ObjectionValues:
         """The values an objection has now (a new one: an expressed product concern)."""
         if objection is None:
             return cls(ObjectionCategory.PRODUCT.value, False, "", "")
-        return cls(objection.category.value, objection.hidden, objection.text, objection.response)
+        text, response = editable(objection.text), editable(objection.response)
+        return cls(objection.category.value, objection.hidden, text, response)
 
 
 class ObjectionDialog(EditorDialog[object]):

@@ -16,9 +16,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, TextArea
 
 from dealboard.domain.records import ResearchRecord, StakeholderRecord
-from dealboard.domain.text import display_safe
 from dealboard.ui.deal.tables import fill_table, highlighted_key
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import editable, plain_line
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class ResearchPanel(VerticalScroll):
         clashes = []
         for field in NOTE_FIELDS:
             area = self.query_one(f"#note-{field.name}", TextArea)
-            fresh = display_safe(getattr(research, field.name))
+            fresh = editable(getattr(research, field.name))
             typed, before = area.text, self.loaded[field.name]
             if typed == before:
                 if fresh != typed:

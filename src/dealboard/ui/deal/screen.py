@@ -34,7 +34,7 @@ from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.templates import actions as templates
-from dealboard.ui.text import plain
+from dealboard.ui.text import notify_plain, plain, plain_line
 from dealboard.ui.undoing import undo_or_redo
 from dealboard.vocabulary import ObjectionStatus
 
@@ -92,7 +92,7 @@ class DealScreen(Screen[None]):
         self.show(live.content)
 
     def _unreadable(self, error: DealboardError) -> None:
-        self.notify(str(error), title="Deal not shown", severity="warning", markup=False)
+        notify_plain(self, str(error), title="Deal not shown", severity="warning")
         if isinstance(error, NotFound) and self.is_current:
             self.dismiss(None)
 
@@ -103,12 +103,12 @@ class DealScreen(Screen[None]):
         self._draw_header()
         clashes = self.query_one(ResearchPanel).show(detail.research)
         if clashes:
-            self.notify(
+            notify_plain(
+                self,
                 f"Someone else changed {', '.join(clashes)} while you were typing; "
                 "your text is kept, and ctrl+s shows whose change it was before "
                 "anything is replaced.",
                 severity="warning",
-                markup=False,
             )
         self.query_one(ObjectionPanel).show(detail.objections)
         self.query_one(ActivityPanel).show(detail.activities, detail.history, board.now())
@@ -116,7 +116,7 @@ class DealScreen(Screen[None]):
         self.query_one(BantPanel).show(detail.bant)
         tabs = self.query_one(TabbedContent)
         still_open = open_count(detail.objections)
-        tabs.get_tab("objections").label = (
+        tabs.get_tab("objections").label = plain_line(
             f"2 Objections ({still_open} open)" if still_open else "2 Objections"
         )
         self.refresh_bindings()

@@ -11,7 +11,7 @@ from textual.widgets import Input, Select
 
 from dealboard.domain.records import StakeholderRecord
 from dealboard.ui.deal.editor import EditorDialog, field_row
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import editable, plain_line
 from dealboard.vocabulary import Influence, Stance
 
 
@@ -30,7 +30,12 @@ class StakeholderValues:
         if stakeholder is None:
             return cls("", "", Influence.MEDIUM.value, Stance.NEUTRAL.value)
         person = stakeholder
-        return cls(person.name, person.role, person.influence.value, person.stance.value)
+        return cls(
+            editable(person.name),
+            editable(person.role),
+            person.influence.value,
+            person.stance.value,
+        )
 
 
 class StakeholderDialog(EditorDialog[object]):

@@ -93,7 +93,7 @@ class DealHeader(Static):
         return [
             self._title(detail),
             plain_line(who),
-            self._stage(detail, today) + Text(f" · {money}"),
+            self._stage(detail, today) + Text(" · ") + plain_line(money),
             Text("Next: ", self._style("label")) + self._next_step(detail, today),
             self._facts(detail),
         ]
@@ -109,7 +109,7 @@ class DealHeader(Static):
             ("Account", plain(deal.account)),
             ("Contact", plain(contact)),
             ("Stage", self._stage(detail, today)),
-            ("Value", Text(format_money(deal.value_minor, deal.currency))),
+            ("Value", plain(format_money(deal.value_minor, deal.currency))),
             ("Owner", plain(f"{deal.owner_display} ({deal.owner})")),
             ("Close", Text(day(deal.expected_close))),
             ("Source", plain(deal.source)),

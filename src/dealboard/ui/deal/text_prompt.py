@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 
 from dealboard.domain.errors import DealboardError
 from dealboard.ui.deal.editor import EditorDialog, field_row
+from dealboard.ui.text import editable
 
 
 class TextPrompt(EditorDialog[object]):
@@ -26,7 +27,7 @@ class TextPrompt(EditorDialog[object]):
         self._heading = heading
         self.label = label
         self.save = save
-        self.initial = initial
+        self.initial = editable(initial)
 
     def heading(self) -> Text:
         return self._heading

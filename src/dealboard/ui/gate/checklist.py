@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from dealboard.domain.gate import GateCheck
 from dealboard.domain.records import ChecklistItem
-from dealboard.ui.text import plain_line
+from dealboard.ui.text import notify_plain, plain_line
 from dealboard.ui.worker import in_background
 
 
@@ -179,7 +179,7 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
             self.ticked[(item.stage, item.text)] = not checked
             box.set_value(not checked, quietly=True)
             self._update()
-            self.notify(str(error), title="Not saved", severity="warning", markup=False)
+            notify_plain(self, str(error), title="Not saved", severity="warning")
 
         in_background(
             self,

@@ -47,7 +47,7 @@ class ConfirmWon(ModalScreen[bool]):
         with Vertical(classes="closing-dialog"):
             yield Static(Text("Mark as won?", style="bold"))
             yield Static(plain_line(self.deal.title))
-            yield Static(Text(format_money(self.deal.value_minor, self.deal.currency)))
+            yield Static(plain_line(format_money(self.deal.value_minor, self.deal.currency)))
             with Horizontal(classes="closing-buttons"):
                 yield Button("Won (y)", variant="success", id="won-yes")
                 yield Button("Not yet (n)", id="won-no")

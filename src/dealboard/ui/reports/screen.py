@@ -133,7 +133,10 @@ class ReportsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("Reports: loading…"), id="reports-title")
         yield ReportTabs(
-            *[Tab(f"{n} {name.capitalize()}", id=name) for n, name in enumerate(NAMES, 1)],
+            *[
+                Tab(plain_line(f"{n} {name.capitalize()}"), id=name)
+                for n, name in enumerate(NAMES, 1)
+            ],
             active=self.current,
             id="reports-tabs",
         )
@@ -216,7 +219,7 @@ class ReportsScreen(Screen[None]):
                 value, label = tiles[number] if number < len(tiles) else ("", "")
                 tile.display = number < len(tiles)
                 tile.query_one(Digits).update(value)
-                tile.query_one(".reports-label", Static).update(Text(label))
+                tile.query_one(".reports-label", Static).update(plain_line(label))
 
     # -- actions ----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.standup_forecast import parse_target
+from dealboard.ui.text import plain
 
 
 class TargetPrompt(ModalScreen[str | None]):
@@ -43,7 +44,7 @@ class TargetPrompt(ModalScreen[str | None]):
             parse_target(event.value, self.currency)
         except InvalidInput as error:
             problem = self.query_one("#target-problem", Static)
-            problem.update(Text(str(error)))
+            problem.update(plain(str(error)))
             problem.display = True
             return
         self.dismiss(event.value)

@@ -13,6 +13,7 @@ from dealboard.domain.deal_markdown import deal_markdown
 from dealboard.domain.records import DealDetail
 from dealboard.domain.templates import RenderedTemplate, StageTemplates
 from dealboard.ui.clipboard import copy_text
+from dealboard.ui.text import notify_plain
 from dealboard.ui.worker import in_background
 
 #: Said when a stage has no templates: where they come from.
@@ -30,11 +31,11 @@ def copy_template(node: DOMNode, template: RenderedTemplate) -> None:
     """Copy one rendered template, warning about the fields it could not fill."""
     copy_text(node, template.text, template.name)
     if template.missing:
-        node.app.notify(
+        notify_plain(
+            node.app,
             f"{template.missing_text()} (left as {{placeholders}} to fill in)",
             title=template.name,
             severity="warning",
-            markup=False,
         )
 
 
@@ -44,10 +45,10 @@ def copy_first_template(node: DOMNode, deal_id: int) -> None:
 
     def found(result: StageTemplates) -> None:
         if not result.templates:
-            node.app.notify(
+            notify_plain(
+                node.app,
                 f"No templates for stage {result.deal.stage}: {HOW_TO_ADD}",
                 severity="warning",
-                markup=False,
             )
             return
         copy_template(node, result.templates[0])

@@ -29,7 +29,7 @@ from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.templates import actions
-from dealboard.ui.text import one_line, plain, plain_line
+from dealboard.ui.text import notify_plain, one_line, plain, plain_line
 from dealboard.vocabulary import TemplateKind
 
 _KIND_LABELS = {TemplateKind.SCRIPT: "call script", TemplateKind.EMAIL: "email"}
@@ -120,7 +120,7 @@ class TemplatesScreen(ModalScreen[None]):
         return lambda: board.views.templates(deal_id, previous)
 
     def _gone(self, error: DealboardError) -> None:
-        self.notify(str(error), title="No templates shown", severity="warning", markup=False)
+        notify_plain(self, str(error), title="No templates shown", severity="warning")
         if isinstance(error, NotFound) and self.is_attached:
             self.dismiss(None)
 
@@ -248,7 +248,7 @@ class TemplatesScreen(ModalScreen[None]):
         template = self.current
         if template is None:
             if self.found is not None:
-                self.notify(f"No templates for stage {self.found.deal.stage}", markup=False)
+                notify_plain(self, f"No templates for stage {self.found.deal.stage}")
             return
         actions.copy_template(self, template)
 
