@@ -175,7 +175,11 @@ def test_the_login_on_postgresql_is_the_authenticated_role(
             connection.execute(text(f'DROP ROLE "{role}"'))
 
 
-def test_people_starting_an_empty_board_together_make_one_manager(db_url: URL) -> None:
+@pytest.mark.parametrize("schema", ["migrated", "none"])
+def test_people_starting_an_empty_board_together_make_one_manager(
+    db_url: URL, empty_db_url: URL, schema: str
+) -> None:
+    url = db_url if schema == "migrated" else empty_db_url
     people = [f"starter{n}" for n in range(6)]
     ready = threading.Barrier(len(people))
     failures: list[BaseException] = []
@@ -183,7 +187,7 @@ def test_people_starting_an_empty_board_together_make_one_manager(db_url: URL) -
     def start(login: str) -> None:
         ready.wait()
         try:
-            board = open_board(db_url, login)
+            board = open_board(url, login, create=True)
             board.add_deal(DealFields(title=f"First deal of {login}"))
             board.database.dispose()
         except BaseException as exc:  # collected: a thread's exception would vanish
@@ -195,7 +199,7 @@ def test_people_starting_an_empty_board_together_make_one_manager(db_url: URL) -
     for thread in threads:
         thread.join(timeout=120)
     assert failures == []
-    database = Database(db_url)
+    database = Database(url)
     with database.read() as session:
         managers = session.scalar(select(func.count()).where(User.role == Role.MANAGER))
         pipelines = session.scalar(select(func.count(Pipeline.id)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,28 @@ def _prepare_file_on_connect(engine: Engine, path: Path) -> None:
             raise sqlite3.OperationalError(f"cannot create {where}: {exc.strerror}") from exc
 
 
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so): only a new board's first connections switch it.
+
+    Switching needs the file to itself, and SQLite does not wait for that with
+    the busy timeout: several people opening a brand-new board at once would
+    get "database is locked" from one of them. A board already in WAL mode
+    (every board but a new one) is only asked; a switch that collides is tried
+    again for as long as the busy timeout, then reported as the busy error.
+    """
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)  # the other connection's switch takes a moment
+
+
 def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -144,7 +167,7 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _use_wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         finally:
