@@ -90,6 +90,11 @@ class Board:
         self.clock = clock
         self._me: UserRecord | None = None
 
+    @property
+    def user_name(self) -> str:
+        """Whose name this board's changes carry: the teammate acted for, else the login."""
+        return self.acting_for or self.actor_name
+
     # -- time -------------------------------------------------------------
 
     def now(self) -> datetime:
@@ -342,7 +347,7 @@ class Board:
 
         deal_id = parse_deal_id(deal_id)
         with self.database.read() as session:
-            return templates.stage_templates(session, deal_id, self.actor_name)
+            return templates.stage_templates(session, deal_id, self.user_name)
 
     @retried
     def move(
@@ -417,7 +422,7 @@ class Board:
         from dealboard.domain import agenda
 
         with self.database.read() as session:
-            person = users.find_user(session, user or self.actor_name, "user")
+            person = users.find_user(session, user or self.user_name, "user")
             return agenda.agenda(session, person, self.today())
 
     def standup(
@@ -756,7 +761,7 @@ class Board:
         table = exchange.read_table(exchange.decode(data, file), file)
         with self.database.read() as session:
             return exchange.plan_import(
-                session, table, options, actor=self.actor_name, now=self.now()
+                session, table, options, actor=self.user_name, now=self.now()
             )
 
     @retried

@@ -48,7 +48,7 @@ class Views:
         relevant: Callable[[ChangeSet], bool] = lambda changes: changes.any,
     ) -> Live[T]:
         with self.board.database.read() as session:
-            return follow(session, previous, self.board.actor_name, read, relevant)
+            return follow(session, previous, self.board.user_name, read, relevant)
 
     def board_view(
         self, request: BoardRequest, viewport: Viewport, previous: Live[BoardView] | None
@@ -91,7 +91,7 @@ class Views:
         board = self.board
 
         def read(session: Session) -> Agenda:
-            person = users.find_user(session, board.actor_name, "user")
+            person = users.find_user(session, board.user_name, "user")
             return agenda.agenda(session, person, board.today())
 
         return self._follow(previous, read)
@@ -141,7 +141,7 @@ class Views:
         """The deal's stage templates, filled in; read again when the deal changed."""
         from dealboard.domain import templates
 
-        actor = self.board.actor_name
+        actor = self.board.user_name
         return self._follow(
             previous,
             lambda session: templates.stage_templates(session, deal_id, actor),

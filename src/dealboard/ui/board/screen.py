@@ -291,11 +291,12 @@ class BoardScreen(Screen[None]):
         view = self.view
         if view is None:
             return
-        me = view.me
+        me, board = view.me, board_of(self)
+        who = f"{me.display_name or me.name} ({me.role})"
+        if board.acting_for is not None:  # a manager working for a teammate (`--as`)
+            who = f"{board.actor_name} as {who}"
         title = Text.assemble(
-            plain_line(view.pipeline.title, "bold"),
-            "  ",
-            plain_line(f"{me.display_name or me.name} ({me.role})", "italic"),
+            plain_line(view.pipeline.title, "bold"), "  ", plain_line(who, "italic")
         )
         if self.filter_text:
             title.append("   filter: ", "bold")

@@ -110,7 +110,7 @@ class DealForm(EditorDialog[int]):
 
     def compose_fields(self) -> Iterable[Widget]:
         board = board_of(self)
-        self.initial = initial_values(self.deal, board.actor_name)
+        self.initial = initial_values(self.deal, board.user_name)
         for field, parse in zip(FIELDS, self._parsers(), strict=True):
             value = self.initial[field.name]
             widget: Widget
