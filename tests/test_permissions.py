@@ -12,21 +12,7 @@ from dealboard.domain.errors import RuleViolation
 from dealboard.domain.pipeline_spec import parse_pipeline_toml
 from dealboard.domain.research import ResearchFields
 from helpers import row_counts
-
-MINIMAL = """
-name = "renewals"
-title = "Renewals"
-[[stages]]
-name = "Due"
-kind = "open"
-probability = 50
-[[stages]]
-name = "Won"
-kind = "won"
-[[stages]]
-name = "Lost"
-kind = "lost"
-"""
+from test_pipelines import MINIMAL
 
 
 def _changes(
