@@ -48,35 +48,26 @@ def cli(board: Board, db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(db_url, capsys)
 
 
-@pytest.fixture
-def sqlite_board(tmp_path: Path) -> tuple[str, Board]:
-    """A board on SQLite whose manager is maria, not the OS account running the tests."""
-    url = URL.create("sqlite+pysqlite", database=str(tmp_path / "team.sqlite3"))
-    board = open_board(url, "maria", create=True)
-    board.add_user("sam", "Sam Seller", "rep")
-    return url.render_as_string(hide_password=False), board
-
-
-def test_the_environment_cannot_make_anyone_a_manager(sqlite_board: tuple[str, Board]) -> None:
-    if REAL_OS_LOGIN == "maria":
+def test_the_environment_cannot_make_anyone_a_manager(board: Board, db_url: URL) -> None:
+    """A subprocess, so the real login is looked up: the OS account, or the database role."""
+    real = REAL_OS_LOGIN if board.database.is_sqlite else str(db_url.username)
+    if real == "maria":
         pytest.skip("the tests run as an OS account called maria")
-    url, board = sqlite_board
-    pretend = {"USER": "maria", "LOGNAME": "maria", "USERNAME": "maria"}
+    board.add_user("sam", "Sam Seller", "rep")
+    url = db_url.render_as_string(hide_password=False)
+    pretend = {"USER": "maria", "LOGNAME": "maria", "USERNAME": "maria", "PGUSER": "maria"}
     added = dealboard("--db", url, "deal", "add", "--title", "Mine", **pretend)
     assert added.returncode == 0, added.stderr
     deal = board.deal(int(added.stdout)).summary
-    assert deal.owner == REAL_OS_LOGIN  # the uid's account, whatever $USER says
+    assert deal.owner == real  # the uid's account or the server's role, whatever $USER says
     refused = dealboard("--db", url, "user", "role", "sam", "manager", **pretend)
     assert refused.returncode == 3
-    assert refused.stderr == (
-        f"dealboard: only a manager may change roles; {REAL_OS_LOGIN} is a rep\n"
-    )
+    assert refused.stderr == f"dealboard: only a manager may change roles; {real} is a rep\n"
     borrowed = dealboard("--db", url, "--as", "maria", "user", "role", "sam", "manager")
     assert borrowed.returncode == 3
     assert "only a manager may act as someone else" in borrowed.stderr
     roles = {u.name: u.role for u in board.users()}
-    assert roles == {"maria": Role.MANAGER, "sam": Role.REP, REAL_OS_LOGIN: Role.REP}
-    board.database.dispose()
+    assert roles == {"maria": Role.MANAGER, "sam": Role.REP, real: Role.REP}
 
 
 def test_a_manager_acting_for_a_teammate_is_recorded_as_both(cli: Cli, board: Board) -> None:
