@@ -94,7 +94,7 @@ def test_a_rep_cannot_act_for_anyone(cli: Cli, board: Board) -> None:
 def test_as_a_login_nobody_has_is_refused_and_creates_no_user(cli: Cli, board: Board) -> None:
     code, out, err = cli("--as", "mraia", "deal", "list")
     assert (code, out) == (2, "")
-    assert err.startswith("dealboard: as: no as 'mraia'") or "no user" in err
+    assert err.startswith("dealboard: user: no user 'mraia'")
     assert err.count("\n") == 1 and "known users: maria" in err
     assert [u.name for u in board.users()] == ["maria"]
 
@@ -197,3 +197,43 @@ def test_people_starting_an_empty_board_together_make_one_manager(
         users = session.scalar(select(func.count(User.id)))
     database.dispose()
     assert (managers, pipelines, users) == (1, 1, len(people))
+
+
+def test_a_rep_cannot_fill_a_team_board_with_demo_teammates(cli: Cli, board: Board) -> None:
+    board.add_user("sam", "Sam Seller", "rep")
+    code, _, err = cli("init", "--demo", user="sam")
+    assert code == 3 and "only a manager may fill the board with demo deals" in err
+    assert [u.name for u in board.users()] == ["maria", "sam"]
+    assert board.list_deals() == []
+
+
+def test_a_refused_or_dry_run_restore_creates_no_board(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli("deal", "add", "--title", "Kept")
+    _, exported, _ = cli("export")
+    good = tmp_path / "good.json"
+    good.write_text(exported)
+    broken = tmp_path / "broken.json"
+    broken.write_text(exported.replace('"format": "dealboard"', '"format": "other"'))
+    (tmp_path / "new").mkdir()
+    url = URL.create("sqlite+pysqlite", database=str(tmp_path / "new" / "board.sqlite3"))
+    target = Cli(url, capsys)
+    assert target("import", str(broken))[0] == 2
+    code, out, _ = target("import", str(good), "--dry-run")
+    assert code == 0 and "dry run: nothing was written" in out
+    assert list((tmp_path / "new").iterdir()) == []
+    assert target("import", str(good))[0] == 0
+    restored = open_board(url)
+    assert [d.title for d in restored.list_deals()] == ["Kept"]
+    restored.database.dispose()
+
+
+def test_init_as_someone_on_a_new_board_is_refused_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    place = tmp_path / "board.sqlite3"
+    url = URL.create("sqlite+pysqlite", database=str(place))
+    code, _, err = Cli(url, capsys)("--as", "sam", "init")
+    assert code == 2 and "--as: 'sam' is not accepted; a new board has no teammates yet" in err
+    assert not place.exists()

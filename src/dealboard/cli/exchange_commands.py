@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dealboard.cli.output import dumps
 from dealboard.cli.session import board_from
+from dealboard.db.engine import resolve_database_url
 from dealboard.domain.board import Board
 from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import FIELDS
@@ -25,6 +26,8 @@ from dealboard.domain.exchange.csv_plan import CsvOptions, ImportPlan
 from dealboard.domain.exchange.csv_source import MAX_FILE_BYTES as MAX_CSV_BYTES
 from dealboard.domain.exchange.problems import ImportRefused
 from dealboard.domain.exchange.restore import MAX_FILE_BYTES as MAX_JSON_BYTES
+from dealboard.domain.exchange.restore import RestoreResult, checked_export
+from dealboard.domain.presence import NoBoard
 from dealboard.domain.text import display_safe
 
 EXIT_INPUT = 2
@@ -155,14 +158,10 @@ def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
             raise InvalidInput(
                 option, given, "only CSV imports take it; a JSON export is restored whole"
             )
-    board = board_from(args, create=True, first_template=None)  # a whole board: may be new
     try:
-        try:
-            result = board.restore_json(data, name, dry_run=args.dry_run)
-        except ImportRefused as refused:
-            return _refused(refused, name, dry_run=args.dry_run)
-    finally:
-        board.database.dispose()
+        result = _restored(args, data, name)
+    except ImportRefused as refused:
+        return _refused(refused, name, dry_run=args.dry_run)
     counts = result.counts
     parts = [f"{_count(counts.get(t, 0), word)}" for t, word in _RESTORE_SUMMARY]
     scope = f" (pipeline {result.pipeline})" if result.pipeline else ""
@@ -173,6 +172,26 @@ def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
     if args.dry_run:
         print("dry run: nothing was written")
     return 0
+
+
+def _restored(args: argparse.Namespace, data: bytes, name: str) -> RestoreResult:
+    """Restore a whole export, checked before any database is opened.
+
+    A whole board may go where there is none yet: that place becomes a new
+    board, but only once the file passed every check and it is not a dry run.
+    """
+    postgres = resolve_database_url(args.db).get_backend_name() == "postgresql"
+    export = checked_export(data, name, postgres=postgres)
+    try:
+        board = board_from(args)
+    except NoBoard:
+        if args.dry_run:
+            return export.result
+        board = board_from(args, create=True, first_template=None)
+    try:
+        return board.restore_checked(export, dry_run=args.dry_run)
+    finally:
+        board.database.dispose()
 
 
 _RESTORE_SUMMARY = (

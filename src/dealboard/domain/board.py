@@ -795,16 +795,22 @@ class Board:
         """Put a JSON export into this empty database with every id kept (a dry run checks only)."""
         from dealboard.domain.exchange import api as exchange
 
-        document = exchange.load_document(data, file)
-        postgres = self.database.engine.dialect.name == "postgresql"
-        rows = exchange.check_document(document, file, postgres=postgres)
+        postgres = not self.database.is_sqlite
+        return self.restore_checked(exchange.checked_export(data, file, postgres=postgres), dry_run)
+
+    def restore_checked(
+        self, export: exchange.CheckedExport, dry_run: bool = False
+    ) -> exchange.RestoreResult:
+        """Put an already checked export into this empty database (a dry run checks only)."""
+        from dealboard.domain.exchange import api as exchange
+
         if dry_run:
             with self.database.read() as session:
-                exchange.require_empty(session, file)
-            return exchange.result_of(document, rows)
+                exchange.require_empty(session, export.file)
+            return export.result
         with self.database.write() as session:
-            exchange.require_empty(session, file)
-            return exchange.restore(session, document, rows, file)
+            exchange.require_empty(session, export.file)
+            return exchange.restore(session, export.document, export.rows, export.file)
 
 
 def open_board(
@@ -831,6 +837,8 @@ def open_board(
     """
     from dealboard.domain import identity, presence
 
+    if acting_for is not None and create and not presence.board_exists(url):
+        raise InvalidInput("--as", acting_for, "a new board has no teammates yet; leave it out")
     if not create:
         presence.require_board_file(url)
     database = Database(url)

@@ -33,7 +33,7 @@ from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.money import parse_money
 from dealboard.domain.moves import stay_seconds
-from dealboard.domain.users import acting_user
+from dealboard.domain.users import acting_user, find_login, require_manager
 from dealboard.vocabulary import (
     ActivityKind,
     BantState,
@@ -60,7 +60,12 @@ _DEMO_STAGES = (
 
 
 def seed_demo(board: Board, pipeline_name: str) -> int:
-    """Add the demo team and deals to an empty board; returns how many deals were added."""
+    """Add the demo team and deals to an empty board; returns how many deals were added.
+
+    The demo adds teammates (a manager among them) and deals in their names,
+    so it is a manager's act, like adding teammates: a rep on a team board
+    that has no deals yet must not be able to seed one.
+    """
     now = board.now()
     with board.database.write() as session:
         existing = session.scalar(select(func.count(Deal.id)))
@@ -70,6 +75,7 @@ def seed_demo(board: Board, pipeline_name: str) -> int:
                 "into an empty board (try `dealboard demo`)"
             )
         actor = acting_user(session, board.actor_name, now)
+        require_manager(actor, "fill the board with demo deals and teammates")
         team = _team(session, now)
         pipeline = find_pipeline(session, pipeline_name)
         for index, demo in enumerate(DEALS):
@@ -80,7 +86,7 @@ def seed_demo(board: Board, pipeline_name: str) -> int:
 def _team(session: Session, now: datetime) -> dict[str, User]:
     team: dict[str, User] = {}
     for demo_user in USERS:
-        user = session.scalar(select(User).where(User.name == demo_user.name))
+        user = find_login(session, demo_user.name)
         if user is None:
             user = User(
                 name=demo_user.name,

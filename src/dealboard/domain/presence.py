@@ -46,6 +46,20 @@ def require_board_file(url: URL) -> None:
         )
 
 
+def board_exists(url: URL) -> bool:
+    """True if `url` holds a board (looked at without creating a SQLite file)."""
+    try:
+        require_board_file(url)
+        database = Database(url)
+        try:
+            require_board_schema(url, database)
+        finally:
+            database.dispose()
+    except NoBoard:
+        return False
+    return True
+
+
 def require_board_schema(url: URL, database: Database) -> None:
     """Refuse a database that holds no dealboard board (it was never initialised)."""
     with database.engine.connect() as connection:

@@ -63,7 +63,7 @@ def acting_user(
     user = find_login(session, login) or _join(session, login, now)
     if acting_for is None:
         return user
-    target = find_user(session, acting_for, "as")
+    target = find_user(session, acting_for, "user")
     if target.id == user.id:
         return user
     require_manager(user, f"act as someone else (--as {target.name})")

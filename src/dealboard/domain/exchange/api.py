@@ -10,30 +10,28 @@ from dealboard.domain.exchange.csv_source import decode, read_table
 from dealboard.domain.exchange.csv_write import ImportResult, write_plan
 from dealboard.domain.exchange.problems import ImportRefused, Problem
 from dealboard.domain.exchange.restore import (
+    CheckedExport,
     RestoreResult,
-    check_document,
-    load_document,
+    checked_export,
     require_empty,
     restore,
-    result_of,
 )
 
 __all__ = [
+    "CheckedExport",
     "CsvOptions",
     "ImportPlan",
     "ImportRefused",
     "ImportResult",
     "Problem",
     "RestoreResult",
-    "check_document",
+    "checked_export",
     "decode",
     "export_board",
     "export_csv",
-    "load_document",
     "plan_import",
     "read_table",
     "require_empty",
     "restore",
-    "result_of",
     "write_plan",
 ]

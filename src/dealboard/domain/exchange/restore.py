@@ -59,6 +59,29 @@ class RestoreResult:
     exported_at: str | None
 
 
+@dataclass(frozen=True)
+class CheckedExport:
+    """A JSON export that passed every check: what a restore writes, table by table."""
+
+    file: str
+    document: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+
+    @property
+    def result(self) -> RestoreResult:
+        """What restoring it writes (a dry run's answer)."""
+        return result_of(self.document, self.rows)
+
+
+def checked_export(data: bytes, file: str, *, postgres: bool) -> CheckedExport:
+    """Parse and check a whole export before any database is touched (ImportRefused if not).
+
+    Checked first, so a refused file never leaves a new, empty board behind.
+    """
+    document = load_document(data, file)
+    return CheckedExport(file, document, check_document(document, file, postgres=postgres))
+
+
 def load_document(data: bytes, file: str) -> dict[str, Any]:
     """Parse the file as JSON; a syntax error names its line and column."""
     try:
