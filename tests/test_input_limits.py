@@ -110,6 +110,29 @@ def test_a_json_import_is_validated_like_typed_input(
     assert not (tmp_path / "target.sqlite3").exists()  # checked before any board was made
 
 
+def test_a_json_import_keeps_the_shapes_a_pipeline_file_must_have(
+    cli: Cli, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli("deal", "add", "--title", "Fleet rollout")
+    _, exported, _ = cli("export")
+    document = json.loads(exported)
+    won = next(s for s in document["stages"] if s["kind"] == "won")
+    won["kind"] = "open"  # a pipeline that can no longer close a deal as won
+    padded = json.loads(exported)
+    padded["deals"][0]["title"] = "  Fleet rollout  "  # typing it would have trimmed it
+    target = URL.create("sqlite+pysqlite", database=str(tmp_path / "target.sqlite3"))
+    for changed, problem in (
+        (document, "pipelines[0] (seven-step): '0 won stages' is not accepted; exactly one won"),
+        (padded, "deals[0].title: '  Fleet rollout  ' is not accepted; trim the spaces"),
+    ):
+        source = tmp_path / "board.json"
+        source.write_text(json.dumps(changed))
+        code, out, err = Cli(target, capsys)("import", str(source))
+        assert (code, out) == (2, "")
+        assert f"{source}: {problem}" in err
+    assert not (tmp_path / "target.sqlite3").exists()
+
+
 def test_a_million_character_title_on_one_line_is_refused_by_its_length(
     cli: Cli, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -319,13 +320,21 @@ def _template_file(name: str, key: str, folder: Path | None, subject: str) -> tu
 
 
 def _check_stage_set(stages: tuple[StageSpec, ...]) -> None:
+    check_stage_kinds([(s.name, s.kind) for s in stages])
+
+
+def check_stage_kinds(stages: Sequence[tuple[str, StageKind]]) -> None:
+    """A pipeline's stages in order: unique names, open ones first, exactly one won and one lost.
+
+    Shared by pipeline files and JSON restores, so both refuse the same shapes.
+    """
     seen: set[str] = set()
-    for index, stage in enumerate(stages, 1):
-        folded = stage.name.casefold()
+    for index, (name, _kind) in enumerate(stages, 1):
+        folded = name.casefold()
         if folded in seen:
-            raise InvalidInput(f"stages[{index}].name", stage.name, "stage names must be unique")
+            raise InvalidInput(f"stages[{index}].name", name, "stage names must be unique")
         seen.add(folded)
-    kinds = [s.kind for s in stages]
+    kinds = [kind for _name, kind in stages]
     if StageKind.OPEN not in kinds:
         raise InvalidInput("stages", "no open stage", "list at least one open stage")
     for kind in (StageKind.WON, StageKind.LOST):
@@ -337,7 +346,7 @@ def _check_stage_set(stages: tuple[StageSpec, ...]) -> None:
     first_closed = min(i for i, k in enumerate(kinds) if k is not StageKind.OPEN)
     if first_closed < last_open:
         raise InvalidInput(
-            f"stages[{first_closed + 1}]", stages[first_closed].name, "closed stages come last"
+            f"stages[{first_closed + 1}]", stages[first_closed][0], "closed stages come last"
         )
 
 

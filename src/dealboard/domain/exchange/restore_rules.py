@@ -11,6 +11,7 @@ characters and no more than their length.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,15 @@ from dealboard.domain.deals import parse_tag
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.exchange.problems import reason
 from dealboard.domain.money import MAX_MAJOR_UNITS, minor_digits, parse_currency
-from dealboard.domain.pipeline_spec import valid_pipeline_name
+from dealboard.domain.pipeline_spec import (
+    MAX_CRITERIA,
+    MAX_STAGES,
+    MAX_TEMPLATES,
+    check_stage_kinds,
+    valid_pipeline_name,
+)
 from dealboard.domain.users import valid_login
+from dealboard.vocabulary import StageKind
 
 #: Raises InvalidInput when the value would be refused if typed.
 Rule = Callable[[Any], object]
@@ -30,12 +38,25 @@ Rule = Callable[[Any], object]
 MAX_OTHER_TEXT = 100_000
 
 
+def _as_typed(clean: Callable[[str], str]) -> Rule:
+    """The value must be what typing it would have stored: cleaned, trimmed, `\n` line ends."""
+
+    def check(value: str) -> object:
+        if clean(value) != value:
+            raise InvalidInput("", value, "trim the spaces at its ends (and use \\n line ends)")
+        return value
+
+    return check
+
+
 def _line(max_length: int, *, required: bool = False) -> Rule:
-    return lambda value: text.clean_line("", value, max_length=max_length, required=required)
+    return _as_typed(
+        lambda value: text.clean_line("", value, max_length=max_length, required=required)
+    )
 
 
 def _note(max_length: int = 20_000) -> Rule:
-    return lambda value: text.clean_text("", value, max_length=max_length)
+    return _as_typed(lambda value: text.clean_text("", value, max_length=max_length))
 
 
 def _same(parse: Callable[[str], str], accepted: str) -> Rule:
@@ -84,7 +105,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("stage_templates", "name"): _line(120, required=True),
     ("stage_templates", "subject"): _line(200),
     ("stage_templates", "body"): _note(),
-    ("deals", "title"): text.title,
+    ("deals", "title"): _as_typed(text.title),
     ("deals", "account"): _line(200),
     ("deals", "contact"): _line(200),
     ("deals", "source"): _line(200),
@@ -131,6 +152,7 @@ def consistency(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     found += _repeated(rows["users"], "users", "name", lambda row: ())
     found += _repeated(rows["stages"], "stages", "name", lambda row: (row["pipeline_id"],))
+    found += _pipeline_shapes(rows)
     pipeline_of = {stage["id"]: stage["pipeline_id"] for stage in rows["stages"]}
     for index, deal in enumerate(rows["deals"]):
         if pipeline_of.get(deal["stage_id"]) != deal["pipeline_id"]:
@@ -141,6 +163,37 @@ def consistency(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
                 )
             )
     return found
+
+
+def _pipeline_shapes(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """Each pipeline as a pipeline file must shape it: its stages, their criteria and templates.
+
+    A board whose pipeline has no won stage cannot close a deal as won; the
+    limits on criteria and templates are those of a pipeline file.
+    """
+    found: list[tuple[str, str]] = []
+    stages_of: dict[object, list[dict[str, Any]]] = defaultdict(list)
+    for stage in rows["stages"]:
+        stages_of[stage["pipeline_id"]].append(stage)
+    for index, pipeline in enumerate(rows["pipelines"]):
+        stages = sorted(stages_of.get(pipeline["id"], []), key=lambda stage: stage["position"])
+        try:
+            check_stage_kinds([(stage["name"], StageKind(stage["kind"])) for stage in stages])
+            _at_most(len(stages), MAX_STAGES, "stages")
+        except (InvalidInput, ValueError) as error:
+            why = reason(error) if isinstance(error, InvalidInput) else str(error)
+            found.append((f"pipelines[{index}] ({pipeline['name']})", why))
+    for table, limit in (("stage_criteria", MAX_CRITERIA), ("stage_templates", MAX_TEMPLATES)):
+        per_stage = Counter(row["stage_id"] for row in rows[table])
+        for stage_id, count in per_stage.items():
+            if count > limit:
+                found.append((f"{table} of stage {stage_id}", f"{count}; at most {limit}"))
+    return found
+
+
+def _at_most(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise InvalidInput(what, count, f"at most {limit}")
 
 
 def _repeated(
