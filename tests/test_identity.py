@@ -150,20 +150,30 @@ def test_the_login_on_postgresql_is_the_authenticated_role(
 ) -> None:
     if postgres is None:
         pytest.skip("PostgreSQL only")
-    role = f"rep_{uuid.uuid4().hex[:8]}"
+    role, team = f"rep_{uuid.uuid4().hex[:8]}", f"team_{uuid.uuid4().hex[:8]}"
     schema = db_url.query["options"].split("=", 1)[1]
     with postgres.admin.begin() as connection:
-        connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        connection.execute(text(f'CREATE ROLE "{team}" NOLOGIN'))
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN IN ROLE "{team}"'))
         connection.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"'))
         connection.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'))
-    database = Database(db_url.set(username=role))
+    plain = Database(db_url.set(username=role))
+    # A member switching to its group role on connecting is still the member who logged in.
+    switched = Database(
+        db_url.set(username=role).update_query_dict(
+            {"options": f"-csearch_path={schema} -crole={team}"}
+        )
+    )
     try:
-        assert REAL_LOGIN_FOR(database) == role
+        assert REAL_LOGIN_FOR(plain) == role
+        assert REAL_LOGIN_FOR(switched) == role
     finally:
-        database.dispose()
+        plain.dispose()
+        switched.dispose()
         with postgres.admin.begin() as connection:
-            connection.execute(text(f'DROP OWNED BY "{role}"'))
-            connection.execute(text(f'DROP ROLE "{role}"'))
+            for name in (role, team):
+                connection.execute(text(f'DROP OWNED BY "{name}"'))
+                connection.execute(text(f'DROP ROLE "{name}"'))
 
 
 @pytest.mark.parametrize("schema", ["migrated", "none"])

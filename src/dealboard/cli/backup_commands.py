@@ -17,9 +17,8 @@ from dealboard.cli.session import board_from
 from dealboard.db import backup as backups
 from dealboard.db import leftovers
 from dealboard.db.engine import resolve_database_url, sqlite_file
-from dealboard.domain.errors import DealboardError, RuleViolation
+from dealboard.domain.errors import DealboardError
 from dealboard.domain.text import display_safe
-from dealboard.vocabulary import Role
 
 
 def backup_arguments(backup: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -111,14 +110,9 @@ def _require_manager(args: argparse.Namespace) -> None:
         return
     board = board_from(args)
     try:
-        me = board.whoami()
+        board.require_manager("restore a backup over this board")
     finally:
         board.database.dispose()
-    if me.role is not Role.MANAGER:
-        raise RuleViolation(
-            f"only a manager may restore a backup over this board; {display_safe(me.name)} is a "
-            f"{me.role}"
-        )
 
 
 def _confirm(plan: backups.RestorePlan, yes: bool) -> bool:

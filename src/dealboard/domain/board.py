@@ -185,6 +185,11 @@ class Board:
             self._me = known or self._join()
         return self._me
 
+    def require_manager(self, what: str) -> None:
+        """Refuse unless the acting user is a manager, for acts outside the board's own
+        transactions (replacing the whole board with a backup)."""
+        users.require_manager(self.whoami(), what)
+
     @retried
     def _join(self) -> UserRecord:
         with self._writing() as (_session, actor):

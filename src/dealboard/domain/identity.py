@@ -4,7 +4,7 @@ Environment variables (`$USER`, `$LOGNAME`) are not identity: anyone can set
 them, so `USER=boss dealboard …` must not make anyone a manager. On SQLite the
 acting user is the OS account the process runs as (its uid, looked up in the
 password database); on PostgreSQL it is the role the server authenticated
-(`current_user`), so a team across machines is told apart by the server, not
+(`session_user`), so a team across machines is told apart by the server, not
 by each client's say-so.
 """
 
@@ -35,9 +35,13 @@ def os_login() -> str:
 
 
 def database_login(database: Database) -> str:
-    """The role the PostgreSQL server authenticated for this connection."""
+    """The role the PostgreSQL server authenticated for this connection.
+
+    `session_user`, not `current_user`: a member of a group role could switch
+    to it (`options=-c role=sales` in the URL) and `current_user` would follow.
+    """
     with database.read() as session:
-        return str(session.scalar(select(func.current_user())))
+        return str(session.scalar(select(func.session_user())))
 
 
 def login_for(database: Database) -> str:

@@ -152,7 +152,7 @@ def parse_role(text: str) -> Role:
         raise InvalidInput("role", text, "use rep or manager") from exc
 
 
-def require_manager(actor: User, what: str) -> None:
-    """Refuse unless the actor is a manager."""
+def require_manager(actor: User | UserRecord, what: str) -> None:
+    """Refuse unless the actor is a manager: the one check for every manager-only act."""
     if actor.role is not Role.MANAGER:
         raise RuleViolation(f"only a manager may {what}; {actor.name} is a {actor.role}")
