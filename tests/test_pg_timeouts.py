@@ -21,9 +21,11 @@ from dealboard.db.engine import POSTGRES_LOCK_TIMEOUT_MS, build_engine
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import Busy
+from dealboard.domain.retry import DEADLINE_SECONDS
 
-#: Seven lock waits (the first try and six retries) plus the back-off, with room for a busy CI.
-BUSY_WITHIN_SECONDS = 7 * POSTGRES_LOCK_TIMEOUT_MS / 1000 + 3.2 + 3.0
+#: The retry deadline, the last attempt's lock wait and its pause, and room for a busy CI:
+#: the README promises "busy" within about 5 s.
+BUSY_WITHIN_SECONDS = DEADLINE_SECONDS + POSTGRES_LOCK_TIMEOUT_MS / 1000 + 1.6 + 1.0
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +71,7 @@ def test_a_write_to_a_row_a_stuck_session_holds_fails_busy_in_seconds(
     with pytest.raises(Busy, match=r"^the database is busy: .*nothing was saved, try again"):
         board.edit_deal(deal_id, DealFields(title="Never saved"))
     waited = time.monotonic() - started
-    assert 7 * POSTGRES_LOCK_TIMEOUT_MS / 1000 <= waited < BUSY_WITHIN_SECONDS
+    assert DEADLINE_SECONDS - 1.6 <= waited < BUSY_WITHIN_SECONDS  # it did wait and retry
     stuck_session.rollback()
     assert board.deal(deal_id).summary.title == "Acme renewal"
 
@@ -83,7 +85,7 @@ def test_the_cli_says_busy_in_one_line_and_exits_1(
 ) -> None:
     db = db_url.render_as_string(hide_password=False)
     started = time.monotonic()
-    code = main(["--db", db, "--as", "maria", "deal", "edit", str(deal_id), "--title", "Nope"])
+    code = main(["--db", db, "deal", "edit", str(deal_id), "--title", "Nope"])
     waited = time.monotonic() - started
     captured = capsys.readouterr()
     assert (code, captured.out) == (1, "")

@@ -26,8 +26,8 @@ DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
 #: How long a SQLite writer waits for another writer, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 2000
 #: How long a PostgreSQL statement waits for a row or table lock, in milliseconds. Short,
-#: because `domain.retry` runs a write up to 7 times: 7 waits plus its back-off
-#: (1.6-3.1 s) keep a write stuck behind a lock to about 5-7 s before "busy".
+#: because `domain.retry` runs a write again until its deadline (`DEADLINE_SECONDS`):
+#: several short waits, so a write stuck behind a lock is "busy" within about 5 s.
 POSTGRES_LOCK_TIMEOUT_MS = 500
 #: The longest any PostgreSQL statement may run, in milliseconds: far above the slowest
 #: report at 100,000 deals, low enough that a runaway query does not hold a connection.

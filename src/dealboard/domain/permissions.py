@@ -48,7 +48,10 @@ def deal_to_change(session: Session, actor: User, deal_id: int, what: str) -> De
 
 def require_deal_access(session: Session, actor: User, deal_id: int, what: str) -> None:
     """NotFound unless the deal exists; refused unless the actor may change it."""
-    owner_id = session.execute(select(Deal.owner_id).where(Deal.id == deal_id)).first()
+    # Locked like `deal_to_change`: a reassignment cannot slip in between check and write.
+    owner_id = session.execute(
+        select(Deal.owner_id).where(Deal.id == deal_id).with_for_update()
+    ).first()
     if owner_id is None:
         raise NotFound("deal", deal_id)
     require_owner_or_manager(session, actor, deal_id, owner_id[0], what)

@@ -23,10 +23,11 @@ R = TypeVar("R")
 
 #: Pauses between attempts, in seconds (each gets up to as much again of jitter).
 BACKOFF = (0.02, 0.05, 0.1, 0.2, 0.4, 0.8)
-#: No new attempt starts this many seconds after the first: each attempt already
-#: waits for the lock (SQLite's busy timeout, PostgreSQL's lock_timeout), so
-#: without a deadline a stuck writer would keep the user waiting some 16 s.
-DEADLINE_SECONDS = 5.0
+#: No new attempt starts this many seconds after the first. Each attempt already
+#: waits for the lock (SQLite's 2 s busy timeout, PostgreSQL's 0.5 s lock_timeout),
+#: so the last one may end up to that much later: "busy" comes within about 5 s,
+#: where retrying without a deadline kept a stuck writer's user waiting some 16 s.
+DEADLINE_SECONDS = 3.5
 
 
 def retried(write: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
