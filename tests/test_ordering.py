@@ -66,3 +66,11 @@ def test_move_with_a_position_lands_in_that_slot(board: Board, column: dict[str,
     assert _titles(board, "Qualify") == ["Q1", "B", "Q2"]
     board.move(column["B"], "Prospect", position=0)
     assert _titles(board) == ["B", "A", "C", "D"]
+
+
+def test_a_move_into_its_own_column_with_a_spot_reorders(
+    board: Board, column: dict[str, int]
+) -> None:
+    result = board.move(column["D"], "Prospect", before=column["B"])
+    assert not result.moved
+    assert _titles(board) == ["A", "D", "B", "C"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from dealboard.db.engine import DATABASE_URL_ENV, resolve_database_url, sqlite_file
+from dealboard.db.engine import DATABASE_URL_ENV, resolve_database_url
+from dealboard.domain import presence
 from dealboard.domain.board import Board, open_board
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE
 
@@ -40,9 +41,7 @@ def on_default_location(args: argparse.Namespace) -> bool:
 
 def where(args: argparse.Namespace) -> str:
     """Where the board lives, for messages: a file path, or the URL without its password."""
-    url = resolve_database_url(args.db)
-    path = sqlite_file(url)
-    return str(path) if path is not None else url.render_as_string(hide_password=True)
+    return presence.where(resolve_database_url(args.db))
 
 
 def show_board(args: argparse.Namespace) -> int:

@@ -379,8 +379,12 @@ class Board:
             result = moves.move_deal(
                 session, actor, deal_id, stage, override=override, now=self.now()
             )
-            if result.moved and spot != ordering.LAST:
-                ordering.place(session, load_deal(session, deal_id), spot)
+            if spot != ordering.LAST:  # a "move" to its own column is a reorder
+                deal = load_deal(session, deal_id)
+                if result.moved:
+                    ordering.place(session, deal, spot)
+                else:
+                    ordering.reorder(session, actor, deal, spot, self.now())
             return result
 
     @retried

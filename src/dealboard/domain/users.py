@@ -32,10 +32,15 @@ def to_record(user: User) -> UserRecord:
     return UserRecord(user.id, user.name, user.display_name, user.role)
 
 
+def _named(session: Session, login: str) -> User | None:
+    """The user with this login, whatever its case (logins are looked up as typed after `@`)."""
+    return session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+
+
 def find_user(session: Session, name: str, field: str = "user") -> User:
     """The user with this login (case-insensitive), or NotFound naming the known ones."""
     login = valid_login(name, field)
-    user = session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+    user = _named(session, login)
     if user is None:
         known = session.scalars(select(User.name).order_by(User.name).limit(12)).all()
         raise NotFound(field, login, "known users: " + (", ".join(known) or "none yet"))
@@ -45,7 +50,7 @@ def find_user(session: Session, name: str, field: str = "user") -> User:
 def find_login(session: Session, name: str) -> User | None:
     """The user with this login (case-insensitive), or None: a first-time login."""
     login = valid_login(name, "login")
-    return session.scalar(select(User).where(func.lower(User.name) == login.lower()))
+    return _named(session, login)
 
 
 def acting_user(
@@ -104,7 +109,7 @@ def add_user(
     """A new teammate: managers build the team (a login joins by itself as a rep anyway)."""
     require_manager(actor, "add teammates")
     login = valid_login(name, "name")
-    if session.scalar(select(User).where(func.lower(User.name) == login.lower())):
+    if _named(session, login):
         raise InvalidInput("name", login, "that user exists already")
     chosen = parse_role(role)
     shown = clean_line("display name", display_name or login, max_length=120, required=True)
