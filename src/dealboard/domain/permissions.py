@@ -4,9 +4,11 @@ A sales team shares one board: everyone reads every deal (a rep covering for
 a colleague must see where things stand), but only the deal's owner or a
 manager may change it, from a typo fix to closing it lost. Set-up is the
 managers' too: pipelines, teammates and roles, imports and restores (see
-`users.require_manager`). Every operation that changes a deal or one of its
-parts (ticks, BANT, objections, research, touches) goes through here, in the
-domain, so the board, the command line and undo all follow the same rule.
+`users.require_manager`, also for seeding a demo). Every operation that
+changes an existing deal or one of its parts (ticks, BANT, objections,
+research, touches) goes through here, in the domain, so the board, the
+command line and undo all follow the same rule; a new deal is the creator's
+own unless a manager gives it to someone (`deals.create_deal`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Whether a board is where the user pointed: only `init` may make one that is not.
+"""Whether a board is where the user pointed: no command makes one by accident.
+
+Only `dealboard init`, the board UI on the user's default location, and the
+restore of a whole JSON export (once the file passed every check) may create
+a board (`open_board(create=True)`); every other command is refused here.
 
 SQLite creates a file on first connect, and the migrations would then fill
 it with an empty board: a mistyped `--db` on `deal list` or `report` used to
