@@ -24,6 +24,7 @@ from dealboard.domain.deals import DealFields
 from dealboard.domain.views import board_read
 from dealboard.ui.app import DealboardApp
 from dealboard.ui.board.cards import CARD_HEIGHT
+from dealboard.ui.board.column import ClosedSummary
 from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.gate.checklist import ChecklistGate, CriterionBox
 from dealboard.ui.gate.closing import ConfirmWon, LostDialog
@@ -332,6 +333,33 @@ async def test_dropping_a_card_with_open_criteria_opens_the_same_gate(demo_board
         await pilot.mouse_up(qualify, offset=(5, 6))
         await settle(pilot)
         assert isinstance(pilot.app.screen, ChecklistGate)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert deal_titled(demo_board, "Fleet telematics rollout").stage == "Prospect"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_a_card_dropped_on_the_won_lost_panel_asks_to_close_it(
+    demo_board: Board, size: tuple[int, int]
+) -> None:
+    async with DealboardApp(demo_board).run_test(size=size) as pilot:
+        await settle(pilot)
+        prospect = column_named(pilot, "Prospect").cards
+        summary = pilot.app.screen.query_one(ClosedSummary)
+        lost_line = ClosedSummary.LINES_PER_STAGE + 1
+        await pilot.mouse_down(prospect, offset=(3, 2))
+        await pilot.hover(summary, offset=(3, lost_line))
+        assert summary.has_class("-drop-target")
+        await pilot.mouse_up(summary, offset=(3, lost_line))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, LostDialog)  # not a silent nothing
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.mouse_down(prospect, offset=(3, 2))
+        await pilot.hover(summary, offset=(3, 1))
+        await pilot.mouse_up(summary, offset=(3, 1))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ChecklistGate | ConfirmWon)  # winning asks first
         await pilot.press("escape")
         await settle(pilot)
     assert deal_titled(demo_board, "Fleet telematics rollout").stage == "Prospect"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -75,9 +76,21 @@ class ClosedSummary(Static):
     """Won and lost at a glance, at the right edge of the board."""
 
     ALLOW_SELECT = False
+    #: Lines each outcome takes: its name, count, total and a gap.
+    LINES_PER_STAGE = 4
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stages: list[StageRecord] = []
+
+    def stage_at(self, y: int) -> StageRecord | None:
+        """The outcome drawn on line `y` of the panel: a card dropped there closes as it."""
+        index = y // self.LINES_PER_STAGE
+        return self.stages[index] if 0 <= index < len(self.stages) else None
 
     def show(self, won: ColumnView | None, lost: ColumnView | None, showing_cards: bool) -> None:
         parts = []
+        self.stages = [column.stage for column in (won, lost) if column is not None]
         for column in (won, lost):
             if column is None:
                 continue

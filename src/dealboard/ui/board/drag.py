@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.ui.board.card_list import CardList
-from dealboard.ui.board.column import StageColumn
+from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.text import fitted
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ class DropTarget:
     """
 
     stage: StageRecord
-    column: StageColumn
+    #: None when the card is over the won/lost panel (closed cards hidden): it closes.
+    column: StageColumn | None
     slot: int
     before: int | None
     after: int | None
@@ -48,8 +49,11 @@ def drop_target(screen: BoardScreen, at: Offset, deal: DealSummary) -> DropTarge
     except Exception:
         return None
     node = widget
-    while node is not None and not isinstance(node, StageColumn):
+    while node is not None and not isinstance(node, StageColumn | ClosedSummary):
         node = node.parent
+    if isinstance(node, ClosedSummary):
+        outcome = node.stage_at(at.y - node.region.y)
+        return DropTarget(outcome, None, 0, None, None) if outcome is not None else None
     if not isinstance(node, StageColumn) or not node.display:
         return None
     cards = node.cards
@@ -107,6 +111,8 @@ class DragGhost(Static):
             hit = target is not None and target.column is column
             column.set_class(hit, "-drop-target")
             column.cards.drop_slot = target.slot if hit and target else None
+        closing = target is not None and target.column is None
+        screen.query_one(ClosedSummary).set_class(closing, "-drop-target")
 
     def finish(self, screen: BoardScreen) -> None:
         """Hide the ghost and every highlight."""
@@ -118,6 +124,7 @@ class DragGhost(Static):
             column.cards.drop_slot = None
             column.cards.dragged_id = None
             column.cards.redraw()
+        screen.query_one(ClosedSummary).set_class(False, "-drop-target")
 
     def cancel(self, screen: BoardScreen) -> bool:
         """Esc while dragging: the card stays where it was. True if a drag was cancelled."""
