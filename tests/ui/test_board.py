@@ -346,7 +346,7 @@ async def test_a_card_dropped_on_the_won_lost_panel_asks_to_close_it(
         await settle(pilot)
         prospect = column_named(pilot, "Prospect").cards
         summary = pilot.app.screen.query_one(ClosedSummary)
-        lost_line = ClosedSummary.LINES_PER_STAGE + 1
+        lost_line = summary.first_line_of("lost") + 1
         await pilot.mouse_down(prospect, offset=(3, 2))
         await pilot.hover(summary, offset=(3, lost_line))
         assert summary.has_class("-drop-target")

@@ -48,9 +48,18 @@ class Column:
         return join_money(self.weighted)
 
 
-def join_money(amounts: Sequence[Money]) -> str:
-    """`$12k + €3k`: one compact amount per currency."""
-    return " + ".join(m.compact() for m in amounts)
+def join_money(amounts: Sequence[Money], width: int | None = None) -> str:
+    """`$12k + €3k`: one compact amount per currency, abbreviated to fit `width` cells.
+
+    A total is never cut (`$667.7k + €1…` reads as a different number): it is
+    rounded to fewer significant digits instead, `$668k + €12k`.
+    """
+    shown = " + ".join(m.compact() for m in amounts)
+    for digits in (3, 2):  # one digit ($700k for $667.7k) would mislead
+        if width is None or len(shown) <= width:
+            break
+        shown = " + ".join(format_compact(m.minor, m.currency, digits) for m in amounts)
+    return shown
 
 
 def sum_by_currency(

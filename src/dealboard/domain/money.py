@@ -88,14 +88,32 @@ def format_money(minor: int, currency: str) -> str:
     return f"{currency} {major:,.{digits}f}"
 
 
-def format_compact(minor: int, currency: str) -> str:
-    """`$12.5k`-style short form for cards and column headers."""
+def format_compact(minor: int, currency: str, digits: int | None = None) -> str:
+    """`$12.5k`-style short form for cards and column headers.
+
+    `digits` rounds to that many significant digits (`$667.7k` → `$668k` with
+    3): a total that does not fit its space is abbreviated, never cut.
+    """
     major = Decimal(minor).scaleb(-minor_digits(currency))
     symbol = next((s for s, code in _SYMBOLS.items() if code == currency), None)
     prefix = symbol if symbol else f"{currency} "
-    for threshold, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
-        if abs(major) >= threshold:
-            scaled = (major / threshold).quantize(Decimal("0.1"))
-            shown = f"{scaled:f}".rstrip("0").rstrip(".")
-            return f"{prefix}{shown}{suffix}"
+    scales = ((10**9, "B"), (10**6, "M"), (10**3, "k"), (1, ""))
+    for index, (threshold, suffix) in enumerate(scales):
+        if abs(major) < threshold and threshold > 1:
+            continue
+        scaled = major / threshold
+        if digits is not None and scaled:
+            exponent = scaled.copy_abs().adjusted() + 1 - digits
+            scaled = scaled.quantize(Decimal(1).scaleb(exponent))
+            if abs(scaled) >= 1000 and index > 0:  # 999.7k rounds up to the next unit
+                bigger, bigger_suffix = scales[index - 1]
+                scaled = (major / bigger).quantize(Decimal("0.1"))
+                suffix = bigger_suffix
+        elif threshold > 1:
+            scaled = scaled.quantize(Decimal("0.1"))
+        if threshold == 1 and digits is None:
+            return f"{prefix}{major:,.0f}"
+        shown = f"{scaled:f}"
+        shown = shown.rstrip("0").rstrip(".") if "." in shown else shown
+        return f"{prefix}{shown}{suffix}"
     return f"{prefix}{major:,.0f}"

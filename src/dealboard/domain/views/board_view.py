@@ -105,11 +105,13 @@ class ColumnView:
         wanted_end = min(window.end, self.count)
         return (window.start >= self.start and wanted_end <= self.end) or self.count == 0
 
-    def totals_text(self) -> str:
-        return join_money(self.totals)
+    def totals_text(self, width: int | None = None) -> str:
+        """The column's total, abbreviated (never cut) to `width` cells."""
+        return join_money(self.totals, width)
 
-    def weighted_text(self) -> str:
-        return join_money(self.weighted)
+    def weighted_text(self, width: int | None = None) -> str:
+        """The probability-weighted total, abbreviated (never cut) to `width` cells."""
+        return join_money(self.weighted, width)
 
 
 @dataclass(frozen=True)

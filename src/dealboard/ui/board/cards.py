@@ -10,9 +10,11 @@ them, so a board of thousands of deals draws only the cards on screen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
@@ -39,6 +41,24 @@ class CardStyles:
     done: Style
 
 
+def account_and_owner(account: str, owner: str, width: int) -> Text:
+    """`Account · owner` in `width` cells: the account is cut first, the owner never.
+
+    Whose deal it is decides who to ask, so a narrow card keeps the login and
+    gives up the account; narrower still, the login's initials (`rh` for
+    richard.hendricks) rather than half a name.
+    """
+    who = one_line(owner)
+    if cell_len(who) + 4 > width:
+        who = "".join(part[0] for part in re.split(r"[._@-]+", who) if part) or who[:2]
+    room = width - cell_len(who) - 3
+    if room < 2:
+        return fitted(who, width)
+    line = fitted(one_line(account) or "—", room)
+    line.append(f" · {who}")
+    return line
+
+
 def card_text(
     deal: DealSummary,
     stage: StageRecord,
@@ -56,7 +76,7 @@ def card_text(
     today = now.astimezone().date()
     title = fitted(deal.title, inner, "")
     title.stylize(styles.title)
-    meta = fitted(f"{one_line(deal.account) or '—'} · {one_line(deal.owner)}", inner)
+    meta = account_and_owner(deal.account, deal.owner, inner)
     meta.stylize(styles.meta)
     facts = Text(no_wrap=True, end="")
     facts.append_text(plain_line(format_compact(deal.value_minor, deal.currency)))

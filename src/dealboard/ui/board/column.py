@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from dealboard.domain.columns import join_money
 from dealboard.domain.records import StageRecord
 from dealboard.domain.views.board_view import ColumnView
 from dealboard.ui.board.card_list import CardList
@@ -28,9 +29,12 @@ class ColumnHeader(Static):
         name = fitted(f"{prefix}{stage.name}", inner - 4, "bold")
         count = Text(f" {column.count}", style="bold")
         line1 = Text.assemble(name, count)
-        line2 = fitted(column.totals_text(), inner)
+        line2 = fitted(column.totals_text(inner), inner)
         if column.is_open:
-            line3 = fitted(f"wtd {column.weighted_text()} · {stage.probability}%", inner)
+            # The money is never cut: the probability, then "wtd", give way first.
+            weighted = column.weighted_text(inner - 4)
+            choices = (f"wtd {weighted} · {stage.probability}%", f"wtd {weighted}", weighted)
+            line3 = fitted(next((c for c in choices if len(c) <= inner), weighted), inner)
         else:
             line3 = Text("closed", style="italic")
         # Its size is set in CSS: new text needs no layout of the screen (the costly part).
@@ -72,31 +76,51 @@ class StageColumn(Vertical):
             self.header.show(self.column, self.number, self.size.width)
 
 
+#: Cells inside the won/lost panel (its width, 18 in board.tcss, less its padding).
+SUMMARY_INNER = 16
+
+
 class ClosedSummary(Static):
     """Won and lost at a glance, at the right edge of the board."""
 
     ALLOW_SELECT = False
-    #: Lines each outcome takes: its name, count, total and a gap.
-    LINES_PER_STAGE = 4
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The outcomes shown, and the line each one's block starts on.
         self.stages: list[StageRecord] = []
+        self._first_lines: list[int] = []
 
     def stage_at(self, y: int) -> StageRecord | None:
         """The outcome drawn on line `y` of the panel: a card dropped there closes as it."""
-        index = y // self.LINES_PER_STAGE
-        return self.stages[index] if 0 <= index < len(self.stages) else None
+        found = [
+            stage for stage, first in zip(self.stages, self._first_lines, strict=True) if y >= first
+        ]
+        return found[-1] if found and y >= 0 else None
+
+    def first_line_of(self, kind: str) -> int:
+        """Where the won or lost block starts (for tests that drop a card on it)."""
+        return next(
+            first
+            for stage, first in zip(self.stages, self._first_lines, strict=True)
+            if stage.kind.value == kind
+        )
 
     def show(self, won: ColumnView | None, lost: ColumnView | None, showing_cards: bool) -> None:
-        parts = []
-        self.stages = [column.stage for column in (won, lost) if column is not None]
+        parts: list[Text] = []
+        self.stages, self._first_lines = [], []
         for column in (won, lost):
             if column is None:
                 continue
-            parts.append(fitted(column.stage.name, 14, "bold"))
+            self.stages.append(column.stage)
+            self._first_lines.append(len(parts))
+            parts.append(fitted(column.stage.name, SUMMARY_INNER, "bold"))
             parts.append(Text(f"{column.count} deals"))
-            parts.append(fitted(column.totals_text(), 14))
+            total = column.totals_text(SUMMARY_INNER)
+            if len(total) <= SUMMARY_INNER:
+                parts.append(Text(total))
+            else:  # one currency a line rather than a cut total
+                parts.extend(Text(join_money([money], SUMMARY_INNER)) for money in column.totals)
             parts.append(Text(""))
         hint = "o hide cards" if showing_cards else "o show cards"
         parts.append(Text(hint, style="italic"))

@@ -37,8 +37,11 @@ from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import editable, notify_plain, plain_line
 from dealboard.ui.undoing import undo_or_redo
 
-#: Narrowest a column gets before the board scrolls sideways instead.
-MIN_COLUMN_WIDTH = 26
+#: A column's width when there is room: most deal titles whole, an account beside its
+#: owner, a column's totals without abbreviating them. Extra width makes columns wider.
+COLUMN_WIDTH = 34
+#: Narrowest a column gets, so that even an 80-column terminal shows two stages.
+MIN_COLUMN_WIDTH = 28
 #: How long a card changed by someone else stays highlighted.
 FLASH_SECONDS = 1.5
 
@@ -111,6 +114,8 @@ class BoardScreen(Screen[None]):
         self.columns: list[StageColumn] = []
         #: Cards marked for reassigning, by deal id.
         self.marked: set[int] = set()
+        #: Whole columns side by side, their width, and the leftmost one on screen.
+        self._fitting, self._column_width, self._first_shown = 1, MIN_COLUMN_WIDTH, 0
         self.loader: LiveLoader[BoardView] = LiveLoader(self, self._read, self._show, what="Board")
 
     # -- layout -----------------------------------------------------------
@@ -271,11 +276,40 @@ class BoardScreen(Screen[None]):
         summary = self.query_one(ClosedSummary)
         summary.display = not self.show_closed and not self.zoomed
         available = self.size.width - (summary.outer_size.width if summary.display else 0)
-        fitting = max(1, min(len(columns), available // MIN_COLUMN_WIDTH))
-        width = max(MIN_COLUMN_WIDTH, available // fitting)
+        fitting = max(available // COLUMN_WIDTH, min(2, available // MIN_COLUMN_WIDTH), 1)
+        fitting = min(len(columns), fitting)
+        width = max(available // fitting, 1)
+        self._column_width, self._fitting = width, fitting
         for column in columns:
             if column.styles.width is None or column.styles.width.value != width:
                 column.styles.width = width  # (a new width lays the whole screen out again)
+        strip = self.query_one("#columns", ColumnsStrip)
+        if strip.styles.width is None or strip.styles.width.value != fitting * width:
+            strip.styles.width = fitting * width  # whole columns only, never a sliver
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        """Scroll by whole columns so the cursor's column is on screen, and say what is not."""
+        visible = [c for c in self.visible_columns() if c.display]
+        fitting = min(self._fitting, len(visible)) or 1
+        first = min(max(self._first_shown, self.cursor.column - fitting + 1), self.cursor.column)
+        self._first_shown = max(0, min(first, len(visible) - fitting))
+        self.query_one("#columns", ColumnsStrip).scroll_to(
+            x=self._first_shown * self._column_width, animate=False, immediate=True
+        )
+        self._update_title()
+
+    def _offscreen(self) -> Text:
+        """`◂ 2 stages · 3 stages ▸`: how many columns lie beyond each edge of the screen."""
+        visible = [c for c in self.visible_columns() if c.display]
+        left = self._first_shown
+        right = max(len(visible) - left - min(self._fitting, len(visible)), 0)
+        parts = []
+        if left:
+            parts.append(f"◂ {left} stage{'s' if left > 1 else ''}")
+        if right:
+            parts.append(f"{right} stage{'s' if right > 1 else ''} ▸")
+        return Text(f"   {' · '.join(parts)}" if parts else "", style="bold")
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit_columns)
@@ -306,6 +340,7 @@ class BoardScreen(Screen[None]):
             title.append(f"   p: {len(view.pipelines)} pipelines", "italic")
         if self.marked:
             title.append(f"   {len(self.marked)} marked (O reassigns, esc clears)", "bold")
+        title.append_text(self._offscreen())
         self.query_one("#board-title", Static).update(title, layout=False)
 
     def flash(self, deal_ids: Iterable[int]) -> None:
@@ -346,9 +381,7 @@ class BoardScreen(Screen[None]):
             column.set_class(active, "-focused")
         focused = columns[self.cursor.column]
         if focused.display:
-            self.query_one("#columns", ColumnsStrip).scroll_to_widget(
-                focused, animate=False, immediate=True
-            )
+            self._scroll_to_cursor()
         if remember:  # a redraw must not forget which deal the user was on
             self.cursor.remember(focused)
 
