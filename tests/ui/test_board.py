@@ -550,7 +550,10 @@ async def test_marked_cards_are_reassigned_by_a_manager(demo_board: Board, clock
         second = screen.focused_deal
         assert screen.marked == {first.id, second.id}
         assert "2 marked" in str(screen.query_one("#board-title").render())
-        assert "◆" in shown_text(pilot, "Prospect")
+        shown = shown_text(pilot, "Prospect").splitlines()
+        marks = [i for i, line in enumerate(shown) if line.startswith("◆")]
+        assert len(marks) == 2  # the second is under the cursor too: its bar stays visible
+        assert shown[marks[1] + 1].startswith("▌") and not shown[marks[0] + 1].startswith("▌")
         await pilot.press("O")
         await settle(pilot)
         pilot.app.screen.query_one("#field-owner").value = "lena"

@@ -321,8 +321,11 @@ class CardList(ScrollView, can_focus=False):
     ) -> list[list[Segment]]:
         """Segments straight from Rich (no `Strip`s: a board draws ~80 cards at a time)."""
         style = self._card_background(look)
-        marker = "◆" if marked else "▌" if look == "selected" else " "
-        lines = card_text(deal, self.stage, self.now, width, self._styles(), marker)
+        bar = "▌" if look == "selected" else " "
+        # A mark takes the first line only: the cursor's bar still shows on the others.
+        lines = card_text(
+            deal, self.stage, self.now, width, self._styles(), bar, first="◆" if marked else bar
+        )
         console = self.app.console
         return [
             list(

@@ -66,11 +66,14 @@ def card_text(
     width: int,
     styles: CardStyles,
     marker: str = " ",
+    first: str | None = None,
 ) -> list[Text]:
     """The four content lines of a card, each cut to `width` cells.
 
     `marker` starts each line: the selected card gets a bar, so the cursor is
     visible even without colour (NO_COLOR, a projector, a screen reader's dump).
+    `first`, if given, starts the first line instead: a marked card's `◆` there
+    leaves the cursor's bar on the other three.
     """
     inner = max(width - 2, 1)
     today = now.astimezone().date()
@@ -95,4 +98,8 @@ def card_text(
         todo.append(badge.text, tones.get(badge.tone, styles.meta))
     todo.truncate(inner, overflow="ellipsis")
     lines = (title, meta, facts, todo)
-    return [Text(marker, style=styles.title, end="") + line for line in lines]
+    markers = (first if first is not None else marker, marker, marker, marker)
+    return [
+        Text(sign, style=styles.title, end="") + line
+        for sign, line in zip(markers, lines, strict=True)
+    ]
