@@ -143,6 +143,16 @@ async def test_n_puts_the_cursor_on_the_new_card_even_far_down_a_long_column(boa
         assert "Brand new lead" in "\n".join(
             cards.render_line(y).text for y in range(cards.size.height)
         )
+        new_id = screen.focused_deal.id
+        assert f"Deal #{new_id} added" in [str(n.message) for n in pilot.app._notifications]
+        await pilot.press("r")
+        await wait_until(
+            pilot,
+            lambda: (
+                "Reloaded: 121 open deals" in [str(n.message) for n in pilot.app._notifications]
+            ),
+            what="the reload's word",
+        )
 
 
 async def test_scrolling_a_long_column_reads_the_cards_it_comes_to(board: Board) -> None:

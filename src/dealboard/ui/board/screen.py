@@ -116,6 +116,8 @@ class BoardScreen(Screen[None]):
         self.marked: set[int] = set()
         #: Whole columns side by side, their width, and the leftmost one on screen.
         self._fitting, self._column_width, self._first_shown = 1, MIN_COLUMN_WIDTH, 0
+        #: `r` was pressed: the next read on screen says so.
+        self._announce_reload = False
         self.loader: LiveLoader[BoardView] = LiveLoader(self, self._read, self._show, what="Board")
 
     # -- layout -----------------------------------------------------------
@@ -192,6 +194,10 @@ class BoardScreen(Screen[None]):
         if shown:
             self.flash(shown)
         self._cancel_drag_if_gone(view)
+        if self._announce_reload:
+            self._announce_reload = False
+            open_deals = sum(c.count for c in view.columns if c.is_open)
+            notify_plain(self, f"Reloaded: {open_deals} open deals", timeout=2)
 
     def _stages_shown(self) -> tuple[object, ...]:
         return tuple(c.stage for c in self.columns)
@@ -424,6 +430,7 @@ class BoardScreen(Screen[None]):
         self._redraw()
 
     def action_reload(self) -> None:
+        self._announce_reload = True  # said once the new read is on screen
         self.loader.reload()
 
     def action_log_activity(self) -> None:
@@ -593,7 +600,13 @@ class BoardScreen(Screen[None]):
 
         column = self.focused_column
         stage = column.stage if column is not None and column.stage.kind.value == "open" else None
-        self.app.push_screen(DealForm(None, self.view.pipeline, stage), self._saved)
+        self.app.push_screen(DealForm(None, self.view.pipeline, stage), self._added)
+
+    def _added(self, deal_id: int | None) -> None:
+        """A new deal: said, and the cursor goes to its card."""
+        if deal_id is not None:
+            notify_plain(self, f"Deal #{deal_id} added", timeout=2)
+        self._saved(deal_id)
 
     def action_edit(self) -> None:
         deal = self.focused_deal
