@@ -236,9 +236,12 @@ async def test_filter_by_owner_tag_and_words_then_escape(demo_board: Board) -> N
         await settle(pilot)
         titles = [d.title for c in screen.visible_columns() for d in c.cards.deals]
         assert titles and all("clinic" in t.lower() or "Clinic" in t for t in titles)
+        shown = screen.visible_columns()
+        assert all(c.cards.deals for c in shown) and len(shown) < 7  # no empty columns
         await pilot.press("escape")
         await settle(pilot)
         assert len(column_named(pilot, "Prospect").cards.deals) == 6
+        assert len(screen.visible_columns()) == 7
 
 
 async def test_filter_quiet_keeps_the_deals_gone_quiet(demo_board: Board) -> None:

@@ -271,8 +271,17 @@ class BoardScreen(Screen[None]):
         )
 
     def visible_columns(self) -> list[StageColumn]:
-        """The columns the cursor can visit, left to right (won/lost only when shown)."""
-        return [c for c in self.columns if c.stage.kind.value == "open" or self.show_closed]
+        """The columns the cursor can visit, left to right (won/lost only when shown).
+
+        Under a filter, a stage with no matching deal is left out: the screen
+        is for the deals asked for (`L`/`H` still move through every stage).
+        """
+        columns = [c for c in self.columns if c.stage.kind.value == "open" or self.show_closed]
+        view = self.view
+        if not self.filter_text or view is None:
+            return columns
+        matching = [c for c in columns if (found := view.column(c.stage.id)) and found.count]
+        return matching or columns
 
     def _fit_columns(self) -> None:
         """As many whole columns as fit side by side; the rest are a sideways scroll away."""
@@ -315,7 +324,7 @@ class BoardScreen(Screen[None]):
             parts.append(f"◂ {left} stage{'s' if left > 1 else ''}")
         if right:
             parts.append(f"{right} stage{'s' if right > 1 else ''} ▸")
-        return Text(f"   {' · '.join(parts)}" if parts else "", style="bold")
+        return Text(f"  {' · '.join(parts)}" if parts else "", style="bold")
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit_columns)
@@ -336,7 +345,10 @@ class BoardScreen(Screen[None]):
         if board.acting_for is not None:  # a manager working for a teammate (`--as`)
             who = f"{board.actor_name} as {who}"
         title = Text.assemble(
-            plain_line(view.pipeline.title, "bold"), "  ", plain_line(who, "italic")
+            plain_line(view.pipeline.title, "bold"),
+            self._offscreen(),  # before the rest: a narrow title must not lose it
+            "  ",
+            plain_line(who, "italic"),
         )
         if self.filter_text:
             title.append("   filter: ", "bold")
@@ -346,7 +358,6 @@ class BoardScreen(Screen[None]):
             title.append(f"   p: {len(view.pipelines)} pipelines", "italic")
         if self.marked:
             title.append(f"   {len(self.marked)} marked (O reassigns, esc clears)", "bold")
-        title.append_text(self._offscreen())
         self.query_one("#board-title", Static).update(title, layout=False)
 
     def flash(self, deal_ids: Iterable[int]) -> None:
