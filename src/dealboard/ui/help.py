@@ -11,6 +11,9 @@ from textual.widgets import Static
 
 from dealboard.ui.keymap import effective_keymap, keys_of
 
+#: The longest line that fits an 80-column terminal inside the help box.
+_NARROW_LINE = 72
+
 
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of the keys of the screen it was opened over."""
@@ -58,7 +61,9 @@ class HelpScreen(ModalScreen[None]):
             lines.append(keys.ljust(width + 2), style="bold")
             lines.append(description)
             if binding_id:
-                lines.append(f"  {binding_id}", style="dim")
+                fits = width + 2 + len(description) + 2 + len(binding_id) <= _NARROW_LINE
+                gap = "  " if fits else "\n" + " " * (width + 2)  # under its description
+                lines.append(f"{gap}{binding_id}", style="dim")
             lines.append("\n")
         lines.rstrip()
         return lines
