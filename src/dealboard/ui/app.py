@@ -18,6 +18,7 @@ from dealboard.settings import remember_theme, settings_path, shown
 from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier
 from dealboard.ui.collector import calm_collector
+from dealboard.ui.keymap import load_keymap
 from dealboard.ui.live import DatabaseChanged, LiveUpdates
 from dealboard.ui.text import notify_plain
 from dealboard.ui.theme_choice import install_themes
@@ -30,8 +31,8 @@ class DealboardApp(App[None]):
     TITLE = "dealboard"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "quit", "Quit", show=False, id="quit"),
-        Binding("question_mark", "help", "Keys", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
     ]
 
     def __init__(
@@ -83,9 +84,18 @@ class DealboardApp(App[None]):
     def on_mount(self) -> None:
         for problem in self.theme_start.problems:
             notify_plain(self, problem, title="Themes", severity="warning")
+        self._use_keymap()
         self.push_screen(BoardScreen(self.start_pipeline, self._first_view))
         self._first_view = None
         self.live.start()
+
+    def _use_keymap(self) -> None:
+        """The user's own keys from `keymap.toml`; a file that cannot be used changes nothing."""
+        keymap = load_keymap()
+        if keymap.problem is not None:
+            notify_plain(self, keymap.problem, title="Keymap", severity="warning")
+        elif keymap.keymap:
+            self.set_keymap(keymap.keymap)
 
     def on_unmount(self) -> None:
         self.live.stop()

@@ -1,4 +1,4 @@
-"""`?`: every key of the screen underneath, with what it does."""
+"""`?`: every key of the screen underneath, with what it does and its id for a keymap."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from dealboard.ui.keymap import effective_keymap, keys_of
+
+#: The longest line that fits an 80-column terminal inside the help box.
+_NARROW_LINE = 72
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,33 +34,37 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Esc closes this list", style="italic"))
 
     def _key_lines(self) -> Text:
-        """One line per action: its keys, then what it does."""
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        screen_keys = {
-            key for b in self.over.BINDINGS if isinstance(b, Binding) for key in b.key.split(",")
-        }
+        """One line per binding: its keys now (remapped ones too), what it does, its id.
+
+        The id is what a keymap file names, so this list is where people find it.
+        """
+        keymap = effective_keymap(self.app)
+        screen_bindings = [b for b in self.over.BINDINGS if isinstance(b, Binding)]
+        screen_keys = {key for b in screen_bindings for key in keys_of(b, keymap)}
         app_bindings = [
             b
             for b in self.app.BINDINGS
-            if isinstance(b, Binding) and not screen_keys & set(b.key.split(","))
+            if isinstance(b, Binding) and not screen_keys & set(keys_of(b, keymap))
         ]  # a key the screen uses itself (q = Back on a deal) is not the app's there
-        for binding in [*self.over.BINDINGS, *app_bindings]:
-            if not isinstance(binding, Binding) or not binding.description:
+        rows: list[tuple[str, str, str]] = []
+        for binding in [*screen_bindings, *app_bindings]:
+            if not binding.description:
                 continue
-            if binding.description in seen:
-                continue
-            seen.add(binding.description)
             keys = " ".join(
-                self.app.get_key_display(Binding(key, "")) for key in binding.key.split(",")
+                self.app.get_key_display(Binding(key, "")) for key in keys_of(binding, keymap)
             )
-            rows.append((keys, binding.description))
-        rows.append(("ctrl+p", "Command palette: every action by name"))
-        width = max(len(keys) for keys, _ in rows)
+            rows.append((keys, binding.description, binding.id or ""))
+        rows.append(("ctrl+p", "Command palette: every action by name", ""))
+        width = max(len(keys) for keys, _, _ in rows)
         lines = Text()
-        for keys, description in rows:
+        for keys, description, binding_id in rows:
             lines.append(keys.ljust(width + 2), style="bold")
-            lines.append(description + "\n")
+            lines.append(description)
+            if binding_id:
+                fits = width + 2 + len(description) + 2 + len(binding_id) <= _NARROW_LINE
+                gap = "  " if fits else "\n" + " " * (width + 2)  # under its description
+                lines.append(f"{gap}{binding_id}", style="dim")
+            lines.append("\n")
         lines.rstrip()
         return lines
 

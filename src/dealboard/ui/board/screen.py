@@ -50,8 +50,15 @@ class ColumnsStrip(HorizontalScroll, can_focus=False):
     """The row of columns; it scrolls sideways but never takes the arrow keys from the board."""
 
 
-def _binding(key: str, action: str, description: str, show: bool = False, **kw) -> Binding:
-    return Binding(key, action, description, show=show, id=f"board.{action.split('(')[0]}", **kw)
+def _binding(
+    name: str, key: str, action: str, description: str, show: bool = False, **kw: object
+) -> Binding:
+    """A board key whose id (`board.<name>`) is its name in a user's keymap.
+
+    The name is given, not derived from the action: `move(1)` and `move(-1)`
+    are two keys a user may remap separately.
+    """
+    return Binding(key, action, description, show=show, id=f"board.{name}", **kw)  # type: ignore[arg-type]
 
 
 class BoardScreen(Screen[None]):
@@ -62,41 +69,44 @@ class BoardScreen(Screen[None]):
     badge_refresh_seconds = 60.0
     AUTO_FOCUS = ""
     BINDINGS = [
-        _binding("left,h", "column(-1)", "Previous column"),
-        _binding("right,l", "column(1)", "Next column"),
-        _binding("up,k", "card(-1)", "Previous card"),
-        _binding("down,j", "card(1)", "Next card"),
-        _binding("g,home", "card_edge(0)", "First card"),
-        _binding("G,end", "card_edge(1)", "Last card"),
-        _binding("enter", "open", "Open deal"),
-        _binding("L,shift+right", "move(1)", "Move on", show=True, key_display="L"),
-        _binding("H,shift+left", "move(-1)", "Move back", key_display="H"),
-        _binding("J,shift+down", "reorder(1)", "Move down in column"),
-        _binding("K,shift+up", "reorder(-1)", "Move up in column"),
-        _binding("c", "checklist", "Checklist", show=True),
-        _binding("n", "new", "New", show=True),
-        _binding("e", "edit", "Edit"),
-        _binding("w", "win", "Won", show=True),
-        _binding("x", "lose", "Lost", show=True),
-        _binding("slash", "filter", "Filter", show=True, key_display="/"),
-        _binding("escape", "escape", "Clear filter / cancel"),
-        _binding("p", "pipeline", "Switch pipeline"),
-        _binding("o", "toggle_closed", "Show won/lost cards (outcomes)"),
-        _binding("z", "zoom", "Zoom column"),
-        _binding("r", "reload", "Reload"),
-        _binding("a", "log_activity", "Log a touch (call, email, meeting…)"),
-        _binding("A", "agenda", "Agenda: what to do next"),
-        _binding("t", "templates", "Stage templates (call scripts, emails)"),
-        _binding("y", "copy_template", "Copy the stage template, filled in"),
-        _binding("Y", "copy_summary", "Copy a Markdown summary of the deal"),
-        _binding("M", "service_levels", "Manager view: SLAs per owner"),
-        _binding("S", "standup", "Stand-up mode: full screen, paged, for the projector"),
-        _binding("R", "reports", "Reports: funnel, stages, velocity, forecast, losses…"),
-        _binding("space,v", "toggle_mark", "Mark / unmark the card", key_display="space"),
-        _binding("O", "reassign", "Reassign marked cards (managers)"),
-        _binding("u", "undo", "Undo my last change"),
-        _binding("U", "redo", "Redo what I undid"),
-        *[_binding(str(n), f"jump({n - 1})", "Jump to column 1–9") for n in range(1, 10)],
+        _binding("column-previous", "left,h", "column(-1)", "Previous column"),
+        _binding("column-next", "right,l", "column(1)", "Next column"),
+        _binding("card-previous", "up,k", "card(-1)", "Previous card"),
+        _binding("card-next", "down,j", "card(1)", "Next card"),
+        _binding("card-first", "g,home", "card_edge(0)", "First card"),
+        _binding("card-last", "G,end", "card_edge(1)", "Last card"),
+        _binding("open", "enter", "open", "Open deal"),
+        _binding("move-on", "L,shift+right", "move(1)", "Move on", show=True, key_display="L"),
+        _binding("move-back", "H,shift+left", "move(-1)", "Move back", key_display="H"),
+        _binding("card-down", "J,shift+down", "reorder(1)", "Move down in column"),
+        _binding("card-up", "K,shift+up", "reorder(-1)", "Move up in column"),
+        _binding("checklist", "c", "checklist", "Checklist", show=True),
+        _binding("new", "n", "new", "New", show=True),
+        _binding("edit", "e", "edit", "Edit"),
+        _binding("won", "w", "win", "Won", show=True),
+        _binding("lost", "x", "lose", "Lost", show=True),
+        _binding("filter", "slash", "filter", "Filter", show=True, key_display="/"),
+        _binding("escape", "escape", "escape", "Clear filter / cancel"),
+        _binding("pipeline", "p", "pipeline", "Switch pipeline"),
+        _binding("outcomes", "o", "toggle_closed", "Show won/lost cards (outcomes)"),
+        _binding("zoom", "z", "zoom", "Zoom column"),
+        _binding("reload", "r", "reload", "Reload"),
+        _binding("log-activity", "a", "log_activity", "Log a touch (call, email, meeting…)"),
+        _binding("agenda", "A", "agenda", "Agenda: what to do next"),
+        _binding("templates", "t", "templates", "Stage templates (call scripts, emails)"),
+        _binding("copy-template", "y", "copy_template", "Copy the stage template, filled in"),
+        _binding("copy-summary", "Y", "copy_summary", "Copy a Markdown summary of the deal"),
+        _binding("service-levels", "M", "service_levels", "Manager view: SLAs per owner"),
+        _binding("standup", "S", "standup", "Stand-up mode: full screen, paged, for the projector"),
+        _binding("reports", "R", "reports", "Reports: funnel, stages, velocity, forecast, losses…"),
+        _binding("mark", "space,v", "toggle_mark", "Mark / unmark the card", key_display="space"),
+        _binding("reassign", "O", "reassign", "Reassign marked cards (managers)"),
+        _binding("undo", "u", "undo", "Undo my last change"),
+        _binding("redo", "U", "redo", "Redo what I undid"),
+        *[
+            _binding(f"jump-{n}", str(n), f"jump({n - 1})", f"Jump to column {n}")
+            for n in range(1, 10)
+        ],
     ]
 
     def __init__(self, pipeline: str | None = None, first: Live[BoardView] | None = None) -> None:

@@ -71,11 +71,13 @@ class ReasonList(Static, can_focus=True):
 
     ALLOW_SELECT = False
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Previous reason", show=False, id="lost.reason.up"),
-        Binding("down,j", "cursor(1)", "Next reason", show=False, id="lost.reason.down"),
-        Binding("space,enter", "choose", "Choose reason", id="lost.reason.choose"),
+        Binding("up,k", "cursor(-1)", "Previous reason", show=False, id="lost.reason-previous"),
+        Binding("down,j", "cursor(1)", "Next reason", show=False, id="lost.reason-next"),
+        Binding("space,enter", "choose", "Choose reason", id="lost.reason-choose"),
         *[
-            Binding(str(n), f"choose({n - 1})", "Choose reason", show=False, id=f"lost.reason.{n}")
+            Binding(
+                str(n), f"choose({n - 1})", f"Choose reason {n}", show=False, id=f"lost.reason-{n}"
+            )
             for n in range(1, len(CHOOSABLE_LOSS_REASONS) + 1)
         ],
     ]

@@ -67,8 +67,8 @@ _COUNTS = {
 }
 
 
-def _binding(key: str, action: str, description: str, name: str = "", **kw: object) -> Binding:
-    name = name or action.split("(")[0]
+def _binding(name: str, key: str, action: str, description: str, **kw: object) -> Binding:
+    """A reports key whose id (`reports.<name>`) is its name in a user's keymap."""
     return Binding(key, action, description, id=f"reports.{name}", **kw)  # type: ignore[arg-type]
 
 
@@ -80,12 +80,12 @@ class ReportBody(VerticalScroll, inherit_bindings=False):
     """Scrolls with up/down and the page keys; left and right stay the screen's."""
 
     BINDINGS = [
-        Binding("up,k", "scroll_up", "Scroll up", show=False, id="reports.scroll_up"),
-        Binding("down,j", "scroll_down", "Scroll down", show=False, id="reports.scroll_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="reports.page_up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="reports.page_down"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="reports.scroll_home"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="reports.scroll_end"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="reports.scroll-up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="reports.scroll-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="reports.page-up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="reports.page-down"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="reports.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="reports.bottom"),
     ]
 
 
@@ -96,13 +96,20 @@ class ReportsScreen(Screen[None]):
     AUTO_FOCUS = "#reports-body"
     BINDINGS = [
         *[
-            _binding(str(n), f"show('{name}')", f"Report: {REPORTS[name].title}", name, show=False)
+            _binding(name, str(n), f"show('{name}')", f"Report: {REPORTS[name].title}", show=False)
             for n, name in enumerate(NAMES, start=1)
         ],
         _binding(
-            "right,l,tab", "step(1)", "Next", show=True, key_display="→", tooltip="Next report"
+            "next",
+            "right,l,tab",
+            "step(1)",
+            "Next",
+            show=True,
+            key_display="→",
+            tooltip="Next report",
         ),
         _binding(
+            "previous",
             "left,h,shift+tab",
             "step(-1)",
             "Previous",
@@ -111,14 +118,34 @@ class ReportsScreen(Screen[None]):
             tooltip="Previous report",
         ),
         _binding(
-            "w", "window", "Window", show=True, tooltip="Window: all time, last 90 days, this year"
+            "window",
+            "w",
+            "window",
+            "Window",
+            show=True,
+            tooltip="Window: all time, last 90 days, this year",
         ),
-        _binding("o", "owner", "Owner", show=True, tooltip="Owner: everyone, then each person"),
-        _binding("p", "pipeline", "Pipeline", show=True, tooltip="Pipeline: another one's reports"),
         _binding(
-            "escape,q,R", "back", "Back", show=True, key_display="esc", tooltip="Back to the board"
+            "owner", "o", "owner", "Owner", show=True, tooltip="Owner: everyone, then each person"
         ),
-        _binding("ctrl+r", "reload", "Reload", show=False),
+        _binding(
+            "pipeline",
+            "p",
+            "pipeline",
+            "Pipeline",
+            show=True,
+            tooltip="Pipeline: another one's reports",
+        ),
+        _binding(
+            "back",
+            "escape,q,R",
+            "back",
+            "Back",
+            show=True,
+            key_display="esc",
+            tooltip="Back to the board",
+        ),
+        _binding("reload", "ctrl+r", "reload", "Reload", show=False),
     ]
 
     def __init__(self, pipeline: str | None = None, report: str = NAMES[0]) -> None:

@@ -43,8 +43,9 @@ MAX_WIDTH = 120
 _STYLES = ("name", "stage", "dim", "good", "warn", "bad")
 
 
-def _binding(key: str, action: str, description: str, **kw: object) -> Binding:
-    return Binding(key, action, description, id=f"standup.{action.split('(')[0]}", **kw)  # type: ignore[arg-type]
+def _binding(name: str, key: str, action: str, description: str, **kw: object) -> Binding:
+    """A stand-up key whose id (`standup.<name>`) is its name in a user's keymap."""
+    return Binding(key, action, description, id=f"standup.{name}", **kw)  # type: ignore[arg-type]
 
 
 class StandupScreen(Screen[None]):
@@ -54,13 +55,17 @@ class StandupScreen(Screen[None]):
     COMPONENT_CLASSES = {f"standup--{name}" for name in _STYLES}
     AUTO_FOCUS = ""
     BINDINGS = [
-        _binding("space,right,l,pagedown", "page(1)", "Next page", key_display="space"),
-        _binding("left,h,backspace,pageup", "page(-1)", "Previous page", key_display="←"),
-        _binding("home,g", "first_page", "First page"),
-        _binding("t", "target", "Type a monthly target (for this session)"),
-        _binding("y", "copy", "Copy the stand-up as Markdown (for chat)"),
-        _binding("escape,q,S", "back", "Back to the board", key_display="esc"),
-        _binding("ctrl+r", "reload", "Reload", show=False),
+        _binding(
+            "page-next", "space,right,l,pagedown", "page(1)", "Next page", key_display="space"
+        ),
+        _binding(
+            "page-previous", "left,h,backspace,pageup", "page(-1)", "Previous page", key_display="←"
+        ),
+        _binding("page-first", "home,g", "first_page", "First page"),
+        _binding("target", "t", "target", "Type a monthly target (for this session)"),
+        _binding("copy", "y", "copy", "Copy the stand-up as Markdown (for chat)"),
+        _binding("back", "escape,q,S", "back", "Back to the board", key_display="esc"),
+        _binding("reload", "ctrl+r", "reload", "Reload", show=False),
     ]
 
     def __init__(

@@ -72,7 +72,7 @@ class TemplatesScreen(ModalScreen[None]):
             "Scroll",
             key_display="PgDn",
             priority=True,
-            id="templates.scroll_down",
+            id="templates.scroll-down",
         ),
         Binding(
             "pageup",
@@ -80,7 +80,7 @@ class TemplatesScreen(ModalScreen[None]):
             "Scroll up",
             show=False,
             priority=True,
-            id="templates.scroll_up",
+            id="templates.scroll-up",
         ),
     ]
 
