@@ -277,7 +277,7 @@ async def test_zoom_and_closed_cards_and_pipeline_switch(demo_board: Board) -> N
         assert column_named(pilot, "Won").cards.deals
         await pilot.press("p")
         await settle(pilot)
-        await pilot.press("down", "enter")
+        await pilot.press("G", "k", "j", "enter")  # the picker walks like the board
         await settle(pilot)
         assert screen.view is not None and screen.view.pipeline.name == "milestones"
         assert next(c.stage.name for c in screen.visible_columns()) == "Engage"

@@ -90,6 +90,25 @@ async def test_enter_on_an_owner_filters_the_board_to_their_breaches(
         assert "⚠ no touch 1h" in shown_text(pilot, "Prospect")
 
 
+async def test_the_sla_table_walks_like_the_board_and_shows_its_row_without_colour(
+    board: Board, waiting: int
+) -> None:
+    async with app_opened_with(board, "M", (80, 24)) as pilot:
+        table = pilot.app.screen.query_one("#sla-table", DataTable)
+        await press_and_settle(pilot, "j")
+        assert table.cursor_row == 1
+        await press_and_settle(pilot, "G")
+        assert table.cursor_row == 2
+        await press_and_settle(pilot, "k", "k")
+        assert table.cursor_row == 0
+        await press_and_settle(pilot, "j", "g")
+        assert table.cursor_row == 0
+        cursor = table.get_component_rich_style("datatable--cursor")
+        assert cursor.bold and cursor.underline  # seen on a projector or with NO_COLOR
+        screen = await _press_on_ricks_row(pilot, "enter")  # `down` and `j` are the same
+        assert screen.filter_text == "@rick breach"
+
+
 def test_the_sla_screen_on_the_demo_board_at_80_by_24(demo_board: Board, snap_compare) -> None:
     assert snap_compare(
         DealboardApp(demo_board),

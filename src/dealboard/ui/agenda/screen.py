@@ -20,6 +20,7 @@ from dealboard.domain.views import Live
 from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import fitted, plain_line
@@ -47,7 +48,7 @@ class AgendaScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Agenda: loading…"), id="agenda-title")
-        table: DataTable[object] = DataTable(id="agenda-table", cursor_type="row")
+        table: DataTable[object] = RecordTable(id="agenda-table", cursor_type="row")
         table.add_columns("When", "Due", "Kind", "Deal", "Stage", "To do")
         yield table
         yield Footer()

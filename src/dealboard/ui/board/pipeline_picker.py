@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealboard.domain.records import PipelineRecord
+from dealboard.ui.lists import RecordOptions
 from dealboard.ui.text import plain_line
 
 
@@ -32,7 +33,7 @@ class PipelinePicker(ModalScreen[str | None]):
                 Option(plain_line(f"{p.title} ({p.name}) · {len(p.open_stages)} stages"), id=p.name)
                 for p in self.pipelines
             ]
-            yield OptionList(*options)
+            yield RecordOptions(*options)
 
     def on_mount(self) -> None:
         names = [p.name for p in self.pipelines]

@@ -18,6 +18,7 @@ from dealboard.domain.activities import due_day
 from dealboard.domain.records import ActivityRecord, TransitionRecord
 from dealboard.ui.deal.common import day, when
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.text import fitted, plain, plain_line
 
 #: Cells the fixed columns take (when, kind, status, by, padding); subject and outcome share
@@ -36,12 +37,12 @@ class ActivityPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Activities", id="activity-count", classes="panel-heading")
-        activities: DataTable[object] = DataTable(id="activity-table", cursor_type="row")
+        activities: DataTable[object] = RecordTable(id="activity-table", cursor_type="row")
         activities.add_columns("When", "Kind", "Subject", "Status", "Outcome", "By")
         yield activities
         yield Static(id="activity-detail")
         yield Label("Stage history", classes="panel-heading")
-        history: DataTable[object] = DataTable(id="history-table", cursor_type="row")
+        history: DataTable[object] = RecordTable(id="history-table", cursor_type="row")
         history.add_columns("When", "Move", "By", "Override reason")
         yield history
 

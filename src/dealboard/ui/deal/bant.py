@@ -19,6 +19,7 @@ from dealboard.domain.records import BantRecord
 from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.editor import EditorDialog, field_row
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.text import editable, fitted, plain_line
 from dealboard.vocabulary import BantItem, BantState
 
@@ -41,7 +42,7 @@ class BantPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Qualification (BANT)", classes="panel-heading")
-        table: DataTable[object] = DataTable(id="bant-table", cursor_type="row")
+        table: DataTable[object] = RecordTable(id="bant-table", cursor_type="row")
         table.add_columns("Question", "Answer", "Note")
         yield table
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label
 from dealboard.domain.records import AuditRecord
 from dealboard.ui.deal.common import when
 from dealboard.ui.deal.tables import fill_table
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.text import fitted, plain_line
 
 #: Cells the fixed columns take (when, by, padding); what and change share the rest.
@@ -30,7 +31,7 @@ class HistoryPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("History", id="history-count", classes="panel-heading")
-        table: DataTable[object] = DataTable(id="audit-table", cursor_type="row")
+        table: DataTable[object] = RecordTable(id="audit-table", cursor_type="row")
         table.add_columns("When", "By", "What", "Change")
         yield table
 

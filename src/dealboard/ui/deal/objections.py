@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Label, Static
 
 from dealboard.domain.records import ObjectionRecord
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.text import fitted, plain, plain_line
 from dealboard.vocabulary import ObjectionStatus
 
@@ -38,7 +39,7 @@ class ObjectionPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("No objections logged yet", id="objection-count", classes="panel-heading")
-        table: DataTable[object] = DataTable(id="objection-table", cursor_type="row")
+        table: DataTable[object] = RecordTable(id="objection-table", cursor_type="row")
         table.add_columns("Category", "Kind", "Status", "Objection")
         yield table
         yield Static(id="objection-detail")

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Label, TextArea
 
 from dealboard.domain.records import ResearchRecord, StakeholderRecord
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.text import editable, plain_line
 
 
@@ -51,7 +52,7 @@ class ResearchPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Stakeholders", classes="panel-heading")
-        table: DataTable[object] = DataTable(id="stakeholder-table", cursor_type="row")
+        table: DataTable[object] = RecordTable(id="stakeholder-table", cursor_type="row")
         table.add_columns("Name", "Role", "Influence", "Stance")
         yield table
         for field in NOTE_FIELDS:

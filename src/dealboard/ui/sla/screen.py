@@ -31,6 +31,7 @@ from dealboard.domain.views import Live
 from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.deal.tables import fill_table, highlighted_key
+from dealboard.ui.lists import RecordTable
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.text import fitted, plain_line
@@ -85,7 +86,7 @@ class SlaScreen(Screen[BoardRequest | None]):
                 with Vertical(classes="sla-tile", id=f"tile-{name}"):
                     yield Digits("-", id=f"digits-{name}")
                     yield Static(classes="sla-label", id=f"label-{name}")
-        table: DataTable[object] = DataTable(id="sla-table", cursor_type="row", cell_padding=1)
+        table: DataTable[object] = RecordTable(id="sla-table", cursor_type="row", cell_padding=1)
         table.add_columns(*_COLUMNS)
         with Center(id="sla-body"):
             yield table

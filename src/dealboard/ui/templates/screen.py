@@ -27,6 +27,7 @@ from dealboard.domain.templates import PLACEHOLDERS, RenderedTemplate, StageTemp
 from dealboard.domain.views import Live
 from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.common import board_of
+from dealboard.ui.lists import RecordOptions
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.templates import actions
 from dealboard.ui.text import notify_plain, one_line, plain, plain_line
@@ -99,7 +100,7 @@ class TemplatesScreen(ModalScreen[None]):
                 plain_line(f"Templates for deal #{self.deal_id}: loading…"), id="tpl-title"
             )
             with Horizontal(id="tpl-body"):
-                yield OptionList(id="tpl-list")
+                yield RecordOptions(id="tpl-list")
                 with VerticalScroll(id="tpl-preview"):
                     yield Static(id="tpl-text")
             yield Static(id="tpl-status")
