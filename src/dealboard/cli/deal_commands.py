@@ -29,7 +29,11 @@ def deal_arguments(deal: argparse.ArgumentParser, common: argparse.ArgumentParse
     edit.add_argument("--title")
     _field_options(edit)
     edit.add_argument("--next-step", metavar="TEXT", help="the next step ('' clears it)")
-    edit.add_argument("--due", metavar="D", help="due date of the next step")
+    edit.add_argument(
+        "--due",
+        metavar="D",
+        help="due date of the next step (today, +2d, fri, next mon, 2026-12-31)",
+    )
     edit.add_argument("--tag", action="append", default=[], metavar="T", help="add a tag")
     edit.add_argument("--untag", action="append", default=[], metavar="T", help="remove a tag")
     edit.add_argument(
@@ -60,7 +64,9 @@ def _field_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contact", metavar="C", help="primary contact")
     parser.add_argument("--contact-type", metavar="T", help="Suspect, Prospect, Lead or Customer")
     parser.add_argument("--owner", metavar="U")
-    parser.add_argument("--close-date", metavar="D", help="2026-12-31, today, +14d, +2w")
+    parser.add_argument(
+        "--close-date", metavar="D", help="2026-12-31, today, +14d, +2w, fri, next mon"
+    )
     parser.add_argument("--source", metavar="S", help="where the lead came from")
 
 
