@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from dealboard.db.models import AuditEntry, User
 from dealboard.domain.errors import Conflict
+from dealboard.domain.times import when
+
+__all__ = ["check_version", "refuse_stale", "when"]
 
 
 def check_version(
@@ -74,9 +77,3 @@ def refuse_stale(
         at=at,
         current_version=current,
     )
-
-
-def when(at: datetime, now: datetime) -> str:
-    """`14:32` today, `Nov 21 14:32` on another day, in the user's local time."""
-    local, today = at.astimezone(), now.astimezone().date()
-    return local.strftime("%H:%M") if local.date() == today else local.strftime("%b %d %H:%M")
