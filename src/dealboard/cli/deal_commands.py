@@ -7,6 +7,7 @@ import argparse
 from dealboard.cli.output import deal_json, deals_table, detail_json, dumps
 from dealboard.cli.render_deal import deal_text
 from dealboard.cli.session import board_from
+from dealboard.cli.table_widths import terminal_columns
 from dealboard.domain.deals import DealFields
 
 
@@ -108,7 +109,7 @@ def list_deals(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dumps([deal_json(d) for d in deals]))
     elif deals:
-        print(deals_table(deals))
+        print(deals_table(deals, terminal_columns()))
     else:
         print("no deals match")
     return 0
