@@ -53,3 +53,12 @@ async def test_a_cancelled_move_mentions_ticks_only_when_some_were_made(demo_boa
         await pilot.press("escape")
         await settle(pilot)
         assert toasts(pilot)[-1] == "move cancelled; your ticks are saved"
+
+
+async def test_help_names_the_same_objection_mark_the_cards_show(demo_board: Board) -> None:
+    async with DealboardApp(demo_board).run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        marks = seen(pilot.app.screen.query_one("#help-marks"))
+        assert "✋2   open objections" in marks and "⚑" not in marks
