@@ -236,7 +236,7 @@ class MoveFlow:
             if decision is None:
                 ticked = any(gate.ticked[(i.stage, i.text)] != i.checked for i in gate.items)
                 said = "move cancelled; your ticks are saved" if ticked else "move cancelled"
-                self.screen.notify(said, severity="information")
+                notify_plain(self.screen, said, severity="information")
                 self._refresh()
                 return
             self._after_gate(deal, target, decision.override, spot)
