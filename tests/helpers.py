@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
+from clock import FixedClock
 from dealboard.db.models import AuditEntry, ChecklistTick, Deal, StageTransition
 from dealboard.domain.board import Board
+from dealboard.domain.deals import DealFields
 
 
 def row_counts(board: Board) -> dict[str, int]:
@@ -23,3 +28,12 @@ def tick_all(board: Board, deal_id: int, stage: str) -> None:
     criteria = next(s for s in pipeline.stages if s.name == stage).criteria
     for number in range(1, len(criteria) + 1):
         board.set_check(deal_id, str(number), stage=stage)
+
+
+def win_in_berlin(board: Board, clock: FixedClock, zone: Callable[[str], None]) -> int:
+    """A deal won at 15:00 UTC, read by someone in Berlin (16:00 there)."""
+    zone("Europe/Berlin")
+    clock.now = datetime(2026, 11, 20, 15, 0, 30, 123456, tzinfo=UTC)
+    deal_id = board.add_deal(DealFields(title="Fleet telematics", value="48000"))
+    board.win(deal_id, override="Signed early")
+    return deal_id

@@ -198,7 +198,8 @@ def test_deal_edit_changes_fields_and_guards_versions(cli: Cli) -> None:
     )
     assert code == 0 and "version 2" in out
     code, _, err = cli("deal", "edit", deal_id, "--title", "Other", "--if-version", "1")
-    assert code == 4 and "while you were editing; nothing was overwritten" in err
+    assert code == 4 and "since the version you gave; nothing was overwritten" in err
+    assert "--if-version 2" in err and "Your text is kept" not in err
     _, out, _ = cli("deal", "show", deal_id, "--format", "json")
     data = json.loads(out)
     assert (data["title"], data["value"], data["next_step"]) == ("Pilot", 1_250_000, "Call CFO")

@@ -54,7 +54,7 @@ async def test_the_summary_shows_the_deal_and_research_is_open(demo_board: Board
             "USD 138,000.00",
             "Next: Call with their compliance officer",
             "☑ 0/2",
-            "⚑ 1 open",
+            "✋ 1 open",
             "#healthcare",
         ):
             assert fact in header
@@ -99,7 +99,7 @@ async def test_an_objection_is_logged_answered_resolved_and_reopened(demo_board:
         assert "1 objection · 1 open" in seen(pilot.app.screen.query_one("#objection-count"))
         tab = pilot.app.screen.query_one(TabbedContent).get_tab("objections")
         assert tab.label.plain == "2 Objections (1 open)"
-        assert "⚑ 1 open" in seen(pilot.app.screen.query_one(DealHeader))
+        assert "✋ 1 open" in seen(pilot.app.screen.query_one(DealHeader))
         [objection] = demo_board.deal(deal.id).objections
         assert (objection.text, objection.status) == (
             "Kiosks cost more than tablets",
@@ -124,7 +124,7 @@ async def test_an_objection_is_logged_answered_resolved_and_reopened(demo_board:
         await settle(pilot)
         assert demo_board.deal(deal.id).objections[0].status is ObjectionStatus.RESOLVED
         assert rows(pilot, "objection-table")[0][2] == "resolved"
-        assert "⚑" not in seen(pilot.app.screen.query_one(DealHeader))
+        assert "✋" not in seen(pilot.app.screen.query_one(DealHeader))
 
         await pilot.press("o")
         await settle(pilot)

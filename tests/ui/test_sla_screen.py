@@ -125,6 +125,8 @@ async def test_m_on_an_owner_marks_their_breached_cards_for_reassigning(
         screen = await _press_on_ricks_row(pilot, "m")
         assert screen.marked == {waiting}
         assert "1 marked (O reassigns" in seen(screen.query_one("#board-title"))
+        toasts = [str(n.message) for n in screen.app._notifications]
+        assert "1 card marked: O reassigns it, esc clears the mark" in toasts
 
 
 @pytest.mark.usefixtures("waiting")

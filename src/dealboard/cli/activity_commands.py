@@ -30,7 +30,11 @@ def touch_arguments(touch: argparse.ArgumentParser, common: argparse.ArgumentPar
         help="schedule it for DATE instead of logging it as done (today, +3d, 2026-12-01…)",
     )
     touch.add_argument("--next-step", default="", metavar="TEXT", help="the deal's next step")
-    touch.add_argument("--due", metavar="DATE", help="the next step's due date")
+    touch.add_argument(
+        "--due",
+        metavar="DATE",
+        help="the next step's due date (today, +2d, fri, next mon, 2026-12-31)",
+    )
     touch.set_defaults(handler=log_touch)
 
 

@@ -232,7 +232,7 @@ def pipeline_list(args: argparse.Namespace) -> int:
     rows = [
         [p.name, p.title, str(len(p.open_stages)), p.currency] for p in board_from(args).pipelines()
     ]
-    print(table(["NAME", "TITLE", "OPEN STAGES", "CURRENCY"], rows, [16, 40, 11, 8]))
+    print(table(["NAME", "TITLE", "OPEN STAGES", "CURRENCY"], rows, [16, 40, 11, 8], whole=(0,)))
     return 0
 
 
@@ -256,7 +256,7 @@ def pipeline_import(args: argparse.Namespace) -> int:
 
 def user_list(args: argparse.Namespace) -> int:
     rows = [[u.name, u.display_name, u.role.value] for u in board_from(args).users()]
-    print(table(["LOGIN", "NAME", "ROLE"], rows, [16, 30, 8]))
+    print(table(["LOGIN", "NAME", "ROLE"], rows, [16, 30, 8], whole=(0,)))
     return 0
 
 

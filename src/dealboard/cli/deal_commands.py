@@ -7,6 +7,7 @@ import argparse
 from dealboard.cli.output import deal_json, deals_table, detail_json, dumps
 from dealboard.cli.render_deal import deal_text
 from dealboard.cli.session import board_from
+from dealboard.cli.table_widths import terminal_columns
 from dealboard.domain.deals import DealFields
 
 
@@ -29,7 +30,11 @@ def deal_arguments(deal: argparse.ArgumentParser, common: argparse.ArgumentParse
     edit.add_argument("--title")
     _field_options(edit)
     edit.add_argument("--next-step", metavar="TEXT", help="the next step ('' clears it)")
-    edit.add_argument("--due", metavar="D", help="due date of the next step")
+    edit.add_argument(
+        "--due",
+        metavar="D",
+        help="due date of the next step (today, +2d, fri, next mon, 2026-12-31)",
+    )
     edit.add_argument("--tag", action="append", default=[], metavar="T", help="add a tag")
     edit.add_argument("--untag", action="append", default=[], metavar="T", help="remove a tag")
     edit.add_argument(
@@ -60,7 +65,9 @@ def _field_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contact", metavar="C", help="primary contact")
     parser.add_argument("--contact-type", metavar="T", help="Suspect, Prospect, Lead or Customer")
     parser.add_argument("--owner", metavar="U")
-    parser.add_argument("--close-date", metavar="D", help="2026-12-31, today, +14d, +2w")
+    parser.add_argument(
+        "--close-date", metavar="D", help="2026-12-31, today, +14d, +2w, fri, next mon"
+    )
     parser.add_argument("--source", metavar="S", help="where the lead came from")
 
 
@@ -102,7 +109,7 @@ def list_deals(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(dumps([deal_json(d) for d in deals]))
     elif deals:
-        print(deals_table(deals))
+        print(deals_table(deals, terminal_columns()))
     else:
         print("no deals match")
     return 0

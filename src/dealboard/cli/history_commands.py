@@ -9,6 +9,7 @@ from dealboard.cli.output import dumps, fit
 from dealboard.cli.session import board_from
 from dealboard.domain.history import DEFAULT_LIMIT, HistoryEntry
 from dealboard.domain.text import display_safe
+from dealboard.domain.times import local_minute, readable_value
 from dealboard.domain.undo import UndoResult
 
 
@@ -54,7 +55,7 @@ def show_log(args: argparse.Namespace) -> int:
 
 def log_line(entry: HistoryEntry) -> str:
     """`2026-11-20 15:00  maria     deal 12 Lab results portal · stage: Qualify → Research`."""
-    when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = local_minute(entry.at)
     subject = (
         f"deal {entry.deal_id} {display_safe(entry.deal_title or '')}".rstrip()
         if entry.deal_id is not None
@@ -72,7 +73,7 @@ def log_line(entry: HistoryEntry) -> str:
 def _shown(value: str | None) -> str:
     if value is None or value == "":
         return "—"
-    text = display_safe(value).replace("\n", " ")
+    text = display_safe(readable_value(value) or "").replace("\n", " ")
     return text if len(text) <= 60 else text[:59] + "…"
 
 

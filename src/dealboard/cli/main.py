@@ -85,7 +85,9 @@ def refused(error: Exception) -> tuple[str, int] | None:
     if isinstance(error, RuleViolation):
         return str(error), EXIT_RULE
     if isinstance(error, Conflict):
-        return str(error), EXIT_CONFLICT
+        from dealboard.domain.conflicts import command_line_message
+
+        return command_line_message(error), EXIT_CONFLICT
     if isinstance(error, Busy):
         return str(error), EXIT_ENVIRONMENT
     if isinstance(error, DealboardError):

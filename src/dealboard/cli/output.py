@@ -10,12 +10,12 @@ script still reads the exact value.
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from dealboard.cli.table_widths import cell_width, grown_to_fit, shrunk_to
 from dealboard.domain.badges import deal_badges
 from dealboard.domain.columns import board_columns, checklist_progress, days_in_stage
 from dealboard.domain.exchange.json_text import json_text
@@ -213,14 +213,6 @@ def safe_streams() -> Iterator[None]:
         sys.stdout, sys.stderr = out, err
 
 
-def cell_width(text: str) -> int:
-    """Terminal columns a string takes: wide East Asian characters and emoji take two."""
-    return sum(
-        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
-        for c in text
-    )
-
-
 def fit(text: str, width: int) -> str:
     """Cut to `width` terminal columns with an ellipsis, then pad."""
     text = display_safe(text).replace("\n", " ")
@@ -236,17 +228,31 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - cell_width(text))
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[int]) -> str:
-    """A plain aligned table; the last column is not padded."""
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    widths: Sequence[int],
+    *,
+    whole: Sequence[int] = (),
+) -> str:
+    """A plain aligned table; the last column is not padded; columns in `whole` are never cut."""
+    body = list(rows)
+    widths = grown_to_fit(headers, body, widths, set(whole))
     lines = []
-    for row in [headers, *rows]:
+    for row in [headers, *body]:
         cells = [fit(c, w) for c, w in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
-def deals_table(deals: Sequence[DealSummary]) -> str:
-    """`deal list` for people."""
+#: `deal list` columns never cut: id, owner and value (what is typed back or trusted).
+_WHOLE_DEAL_COLUMNS = {0, 4, 5}
+#: How far the title and account give way on a narrow terminal, before the stage does.
+_NARROWEST_DEAL_PROSE = {1: 10, 2: 7}
+
+
+def deals_table(deals: Sequence[DealSummary], columns: int | None = None) -> str:
+    """`deal list` for people, within `columns` cells when given (see `table_widths`)."""
     rows = [
         [
             str(d.id),
@@ -261,7 +267,12 @@ def deals_table(deals: Sequence[DealSummary]) -> str:
         for d in deals
     ]
     headers = ["ID", "TITLE", "ACCOUNT", "STAGE", "OWNER", "VALUE", "CLOSE", "CHECK"]
-    return table(headers, rows, [5, 34, 20, 19, 10, 17, 10, 5])
+    widths = grown_to_fit(headers, rows, [5, 34, 20, 19, 10, 17, 10, 5], _WHOLE_DEAL_COLUMNS)
+    content = grown_to_fit(headers, rows, [0] * len(headers), set(range(len(headers))))
+    padding = dict(enumerate(content))  # first drop blank padding, which cuts nothing
+    prose = {i: min(least, content[i]) for i, least in _NARROWEST_DEAL_PROSE.items()}
+    stage = {3: min(8, content[3])}
+    return table(headers, rows, shrunk_to(widths, columns, [padding, prose, stage]))
 
 
 def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], now: datetime) -> str:

@@ -8,11 +8,12 @@ from dealboard.domain.activities import due_day
 from dealboard.domain.money import format_money
 from dealboard.domain.records import DealDetail
 from dealboard.domain.text import display_safe
+from dealboard.domain.times import local_minute
 from dealboard.vocabulary import StageKind
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+    return local_minute(value) if value else ""
 
 
 def deal_text(detail: DealDetail, today: date) -> str:

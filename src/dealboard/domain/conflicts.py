@@ -15,6 +15,15 @@ from sqlalchemy.orm import Session
 
 from dealboard.db.models import AuditEntry, User
 from dealboard.domain.errors import Conflict
+from dealboard.domain.times import when
+
+__all__ = ["check_version", "command_line_message", "refuse_stale", "when"]
+
+#: How a refusal ends in a form or dialog, where the typed text is still on screen.
+FORM_TAIL = (
+    " while you were editing; nothing was overwritten. "
+    "Your text is kept: check theirs, then save again to replace it"
+)
 
 
 def check_version(
@@ -46,11 +55,7 @@ def refuse_stale(
         .limit(1)
     ).first()
     if latest is None:
-        raise Conflict(
-            f"{what} was changed by someone else while you were editing; nothing was "
-            "overwritten. Your text is kept: check theirs, then save again to replace it",
-            current_version=current,
-        )
+        raise Conflict(f"{what} was changed by someone else{FORM_TAIL}", current_version=current)
     change_id, at, display_name, name = latest
     fields = (
         session.scalars(
@@ -68,15 +73,19 @@ def refuse_stale(
     who = display_name or name
     changed = f" ({', '.join(f.replace('_', ' ') for f in fields)})" if fields else ""
     raise Conflict(
-        f"{who} changed {what}{changed} at {when(at, now)} while you were editing; nothing "
-        "was overwritten. Your text is kept: check theirs, then save again to replace it",
+        f"{who} changed {what}{changed} at {when(at, now)}{FORM_TAIL}",
         by=name,
         at=at,
         current_version=current,
     )
 
 
-def when(at: datetime, now: datetime) -> str:
-    """`14:32` today, `Nov 21 14:32` on another day, in the user's local time."""
-    local, today = at.astimezone(), now.astimezone().date()
-    return local.strftime("%H:%M") if local.date() == today else local.strftime("%b %d %H:%M")
+def command_line_message(conflict: Conflict) -> str:
+    """The refusal as the command line says it: no text was kept, a command is run again."""
+    tail = (
+        " since the version you gave; nothing was overwritten. "
+        "Check theirs with dealboard deal show"
+    )
+    if conflict.current_version is not None:
+        tail += f", then run the command again with --if-version {conflict.current_version}"
+    return str(conflict).replace(FORM_TAIL, tail)

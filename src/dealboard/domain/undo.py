@@ -42,6 +42,7 @@ from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.moves import stay_seconds
 from dealboard.domain.permissions import require_deal_access
+from dealboard.domain.times import readable_value
 from dealboard.domain.users import find_user
 from dealboard.vocabulary import (
     BantItem,
@@ -178,7 +179,9 @@ def _describe(session: Session, target: Change, rows: list[AuditEntry], verb: st
         title = session.scalar(select(Deal.title).where(Deal.id == target.deal_id)) or ""
     shown = [r for r in reversed(rows) if r.field not in _SKIPPED_FIELDS][:3]
     parts = ", ".join(
-        f"{r.field.replace('_', ' ')} {r.new_value or '—'} → {r.old_value or '—'}" for r in shown
+        f"{r.field.replace('_', ' ')} {readable_value(r.new_value) or '—'} → "
+        f"{readable_value(r.old_value) or '—'}"
+        for r in shown
     )
     done = "undid" if verb == "undo" else "redid"
     subject = f"deal {target.deal_id} {title!r}" if title else f"change #{target.id}"

@@ -9,10 +9,19 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from dealboard.ui.board.cards import OBJECTION_MARK
 from dealboard.ui.keymap import effective_keymap, keys_of
 
 #: The longest line that fits an 80-column terminal inside the help box.
 _NARROW_LINE = 72
+
+#: What the symbols on a card and the deal screen mean (README "The board" says more).
+MARKS = (
+    f"☑2/4  checklist of the stage ticked\n"
+    f"{OBJECTION_MARK}2   open objections\n"
+    f"⚠     a service level missed (no touch, follow-up late)\n"
+    f"→     the next step and when it is due"
+)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -31,6 +40,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(self._key_lines(), id="help-keys")
+            yield Static(Text("Marks on a card", style="bold"), id="help-marks-title")
+            yield Static(Text(MARKS), id="help-marks")
             yield Static(Text("Esc closes this list", style="italic"))
 
     def _key_lines(self) -> Text:

@@ -24,6 +24,9 @@ from dealboard.domain.money import format_compact
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.ui.text import fitted, one_line, plain_line
 
+#: Open objections, on the card, the deal screen and in help alike.
+OBJECTION_MARK = "✋"
+
 #: Lines per card: a gap (where a drop slot is drawn) and four of content.
 CARD_HEIGHT = 5
 
@@ -89,7 +92,7 @@ def card_text(
         complete = deal.checklist_done == deal.checklist_total
         facts.append(f"  ☑{progress}", styles.done if complete else styles.meta)
     if deal.open_objections:
-        facts.append(f"  ✋{deal.open_objections}", styles.objection)
+        facts.append(f"  {OBJECTION_MARK}{deal.open_objections}", styles.objection)
     facts.truncate(inner, overflow="ellipsis")
     tones = {Tone.ALERT: styles.late, Tone.WARN: styles.stale, Tone.GOOD: styles.done}
     todo = Text(no_wrap=True, end="")

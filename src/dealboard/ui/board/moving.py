@@ -234,7 +234,9 @@ class MoveFlow:
 
         def decided(decision: GateDecision | None) -> None:
             if decision is None:
-                self.screen.notify("move cancelled; your ticks are saved", severity="information")
+                ticked = any(gate.ticked[(i.stage, i.text)] != i.checked for i in gate.items)
+                said = "move cancelled; your ticks are saved" if ticked else "move cancelled"
+                notify_plain(self.screen, said, severity="information")
                 self._refresh()
                 return
             self._after_gate(deal, target, decision.override, spot)

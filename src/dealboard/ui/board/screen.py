@@ -363,7 +363,7 @@ class BoardScreen(Screen[None]):
         if self.filter_text:
             title.append("   filter: ", "bold")
             title.append_text(plain_line(self.filter_text))
-            title.append(f"  ({view.matching} match)")
+            title.append(f"  ({view.matching} {'match' if view.matching == 1 else 'matches'})")
         if len(view.pipelines) > 1:
             title.append(f"   p: {len(view.pipelines)} pipelines", "italic")
         if self.marked:

@@ -36,8 +36,11 @@ def _carry_out(screen: BoardScreen, request: BoardRequest | None) -> None:
     def mark(shown: list[int]) -> None:
         screen.marked.update(shown)
         screen.redraw_cards()
-        what = "1 card" if len(shown) == 1 else f"{len(shown)} cards"
-        notify_plain(screen, f"{what} marked: O reassigns them, esc clears the marks")
+        if len(shown) == 1:
+            said = "1 card marked: O reassigns it, esc clears the mark"
+        else:
+            said = f"{len(shown)} cards marked: O reassigns them, esc clears the marks"
+        notify_plain(screen, said)
 
     # Every card the filter keeps, not only those read so far.
     in_background(screen, lambda: board.views.open_deal_ids(asked), mark)

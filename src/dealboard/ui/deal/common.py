@@ -7,6 +7,7 @@ from datetime import date, datetime
 from textual.dom import DOMNode
 
 from dealboard.domain.board import Board
+from dealboard.domain.times import local_minute
 
 
 def board_of(node: DOMNode) -> Board:
@@ -16,7 +17,7 @@ def board_of(node: DOMNode) -> Board:
 
 def when(value: datetime | None) -> str:
     """A recorded instant in the user's local time, to the minute (as the CLI shows it)."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+    return local_minute(value) if value else ""
 
 
 def day(value: date | None) -> str:

@@ -44,9 +44,9 @@ FIELDS = (
     FormField("owner", "Owner", "login of the rep who owns it"),
     FormField("contact_type", "Contact type", ""),
     FormField("source", "Source", "where the lead came from"),
-    FormField("close_date", "Expected close", "2026-12-31, tomorrow, +14d (empty: none)"),
+    FormField("close_date", "Expected close", "2026-12-31, tomorrow, +14d, fri (empty: none)"),
     FormField("next_step", "Next step", "the next thing to do"),
-    FormField("next_step_due", "Next step due", "today, +2d, 2026-12-01 (empty: none)"),
+    FormField("next_step_due", "Next step due", "today, +2d, fri, next mon (empty: none)"),
     FormField("tags", "Tags", "#q4 #expansion"),
 )
 

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label
 
 from dealboard.domain.records import AuditRecord
+from dealboard.domain.times import readable_value
 from dealboard.ui.deal.common import when
 from dealboard.ui.deal.tables import fill_table
 from dealboard.ui.lists import RecordTable
@@ -53,7 +54,7 @@ def _cells(entry: AuditRecord, widths: tuple[int, int]) -> tuple[Text, ...]:
     marker = _ACTION_WORDS.get(entry.kind) or _ACTION_WORDS.get(entry.action)
     if marker:
         what = f"{what} ({marker})"
-    old, new = entry.old_value, entry.new_value
+    old, new = readable_value(entry.old_value), readable_value(entry.new_value)
     change = new or "—" if old is None else f"{old or '—'} → {new or '—'}"
     return (
         Text(when(entry.at)),

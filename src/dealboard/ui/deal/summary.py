@@ -17,6 +17,7 @@ from textual.widgets import Static
 from dealboard.domain.columns import checklist_progress, days_in_stage, next_step_overdue
 from dealboard.domain.money import format_money
 from dealboard.domain.records import DealDetail
+from dealboard.ui.board.cards import OBJECTION_MARK
 from dealboard.ui.deal.common import day
 from dealboard.ui.text import plain, plain_line
 from dealboard.vocabulary import StageKind
@@ -81,7 +82,8 @@ class DealHeader(Static):
             done = deal.checklist_done == deal.checklist_total
             parts.append(Text(f"☑ {progress}", self._style("done") if done else ""))
         if deal.open_objections:
-            parts.append(Text(f"⚑ {deal.open_objections} open", self._style("objection")))
+            objections = f"{OBJECTION_MARK} {deal.open_objections} open"
+            parts.append(Text(objections, self._style("objection")))
         if deal.tags:
             parts.append(plain_line(" ".join(f"#{t}" for t in deal.tags)))
         return Text("  ", end="").join(parts)

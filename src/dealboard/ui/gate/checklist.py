@@ -50,6 +50,10 @@ def items_from_checklist(checklist: tuple[ChecklistItem, ...], stage: str) -> li
     return [GateItem(i.stage, i.text, i.checked) for i in checklist if i.stage == stage]
 
 
+#: The verb a button label stands for, where lower-casing it does not read ("to won").
+_VERBS = {"Won": "win"}
+
+
 class CriterionBox(Static, can_focus=True):
     """A tickable criterion: `[x]` or `[ ]` then its text, shown literally.
 
@@ -160,7 +164,8 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
         done = sum(self.ticked.values())
         status = Text(f"{done}/{len(self.ticked)} done")
         if self.action_label and not self.complete:
-            status.append(f" — tick every item to {self.action_label.lower()}", "italic")
+            verb = _VERBS.get(self.action_label, self.action_label.lower())
+            status.append(f" — tick every item to {verb}", "italic")
         self.query_one("#gate-status", Static).update(status)
         if self.action_label:
             self.query_one("#gate-move", Button).disabled = not self.complete
