@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time
 
 import pytest
 
@@ -10,6 +11,7 @@ from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import InvalidInput
+from dealboard.domain.history import parse_since
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
 
 
@@ -75,3 +77,13 @@ def test_undo_and_redo_from_the_command_line(cli: Cli) -> None:  # noqa: F811
     assert code == 3 and "changed deal 1" in err and "nothing was changed" in err
     _, out, _ = cli("log", "--deal", "1", "--format", "json")
     assert [e["kind"] for e in json.loads(out)].count("undo") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("fri", date(2026, 11, 20)), ("thu", date(2026, 11, 19)), ("sat", date(2026, 11, 14))],
+)
+def test_a_weekday_in_since_looks_back_to_the_latest_one(text: str, expected: date) -> None:
+    friday = datetime(2026, 11, 20, 15, 0).astimezone()  # a Friday afternoon, here
+    since = parse_since(text, friday)
+    assert since.date() == expected and since.timetz().replace(tzinfo=None) == time.min

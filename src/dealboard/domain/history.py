@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dealboard.db.models import AuditEntry, Change, Deal, User
 from dealboard.domain import audit
-from dealboard.domain.dates import parse_date
+from dealboard.domain.dates import WEEKDAYS, parse_date
 from dealboard.domain.errors import InvalidInput
 
 _AGO = re.compile(r"(?P<count>\d+)\s*(?P<unit>m|min|h|d|w)")
@@ -43,12 +43,15 @@ class HistoryEntry:
 
 
 def parse_since(text: str, now: datetime) -> datetime:
-    """`30m`, `24h`, `7d`, `2w` ago, or a day (`2026-11-20`, `yesterday`) from its start."""
+    """`30m`, `24h`, `7d`, `2w` ago, or a day (`2026-11-20`, `yesterday`, `fri`) from its start."""
     raw = text.strip().lower()
     ago = _AGO.fullmatch(raw)
     if ago:
         return now - timedelta(seconds=int(ago["count"]) * _UNIT_SECONDS[ago["unit"]])
     local_today = now.astimezone().date()
+    if raw in WEEKDAYS:  # looking back, `fri` is the latest Friday (today, on a Friday)
+        back = (local_today.weekday() - WEEKDAYS[raw]) % 7
+        return datetime.combine(local_today - timedelta(days=back), time.min).astimezone()
     try:
         day = parse_date(raw, local_today, "since")
     except InvalidInput:
