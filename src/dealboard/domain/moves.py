@@ -250,7 +250,11 @@ def _enter(
             stay_seconds=stay_seconds(deal.stage_entered_at, now),
         )
     )
+    # Where the card sat and since when: undo puts both back exactly (see undo._Reverter).
     changes: dict[str, tuple[object, object]] = {"stage": (source.name, target.name)}
+    position = next_position(session, target.id)
+    changes["position"] = (deal.position, position)
+    changes["stage_entered_at"] = (deal.stage_entered_at, now)
     closing = target.kind is not StageKind.OPEN
     if closing != (deal.closed_at is not None):
         changes["closed_at"] = (deal.closed_at, now if closing else None)
@@ -262,7 +266,7 @@ def _enter(
         changes["gate override"] = (None, reason)
     deal.stage_id = target.id
     deal.stage = target
-    deal.position = next_position(session, target.id)
+    deal.position = position
     deal.stage_entered_at = now
     deal.updated_at = now
     audit.record(
