@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import ChecklistTick, Deal, Stage, StageCriterion, StageTransition, User
-from dealboard.domain import audit, bant
+from dealboard.domain import audit, bant, ties
 from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import GateClosed, InvalidInput, RuleViolation
 from dealboard.domain.gate import GateCheck, check_move
@@ -46,6 +46,7 @@ def set_check(
     if stage.kind is not StageKind.OPEN:
         raise InvalidInput("stage", stage.name, "only open stages have exit criteria")
     criterion = find_criterion(stage, item)
+    ties.refuse_hand_tick(session, deal.id, criterion, checked)
     tick = session.scalar(
         select(ChecklistTick).where(
             ChecklistTick.deal_id == deal.id, ChecklistTick.criterion_id == criterion.id

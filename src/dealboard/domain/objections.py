@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Objection, User
-from dealboard.domain import audit
+from dealboard.domain import audit, ties
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.errors import InvalidInput
@@ -59,6 +59,7 @@ def add_objection(
         "status": (None, objection.status),
     }
     audit.record_part(session, actor, "objection", objection, "create", changes, now)
+    ties.sync(session, actor, deal_id, now)
     return objection.id
 
 
@@ -107,6 +108,7 @@ def edit_objection(
     for key, value in new.items():
         setattr(objection, key, value)
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+    ties.sync(session, actor, objection.deal_id, now)
 
 
 def _status_for_response(status: ObjectionStatus, response: str) -> ObjectionStatus:
@@ -138,6 +140,7 @@ def answer_objection(
         changes["status"] = (objection.status, ObjectionStatus.ANSWERED)
         objection.status = ObjectionStatus.ANSWERED
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+    ties.sync(session, actor, objection.deal_id, now)
 
 
 def set_objection_status(
@@ -160,6 +163,7 @@ def set_objection_status(
     changes["resolved_at"] = (objection.resolved_at, resolved_at)
     objection.status, objection.resolved_at = new, resolved_at
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+    ties.sync(session, actor, objection.deal_id, now)
 
 
 def _check(
