@@ -111,7 +111,7 @@ def create_deal(
         at=now,
         changes=created,
     )
-    ties.sync(session, actor, deal.id, now, audited=False)  # none unresolved from the start
+    ties.sync(session, actor, deal.id, now)  # "no objection unresolved" holds from the start
     return deal
 
 

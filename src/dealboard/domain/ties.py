@@ -112,13 +112,11 @@ def refuse_hand_tick(session: Session, deal_id: int, criterion: StageCriterion, 
     )
 
 
-def sync(
-    session: Session, actor: User, deal_id: int, now: datetime, *, audited: bool = True
-) -> None:
+def sync(session: Session, actor: User, deal_id: int, now: datetime) -> None:
     """Tick or untick every tied criterion of the deal's pipeline to match its data.
 
-    A new deal's ticks are not audited: they are part of its creation, which the
-    log records already, and they follow from data it has not been given yet.
+    Every tick it writes or removes is audited like a hand tick, so the log
+    always accounts for the ticks a deal holds (a new deal's included).
     """
     session.flush()
     pipeline_id = session.scalar(select(Deal.pipeline_id).where(Deal.id == deal_id))
@@ -148,8 +146,6 @@ def sync(
         elif not met and tick is not None:
             session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
         else:
-            continue
-        if not audited:
             continue
         audit.record(
             session,
