@@ -50,6 +50,37 @@ def test_an_objection_is_logged_answered_resolved_and_counted(
     assert {a.field for a in audit if a.entity == "objection"} >= {"status", "text", "response"}
 
 
+def test_an_objection_logged_with_a_response_is_answered(board: Board, deal_id: int) -> None:
+    answered = board.add_objection(
+        deal_id, category="cost", text="Too expensive", response="Phased rollout"
+    )
+    board.add_objection(deal_id, category="timing", text="Next year", response="   ")
+    statuses = {o.id: o.status for o in board.deal(deal_id).objections}
+    assert statuses[answered] is ObjectionStatus.ANSWERED
+    assert sorted(statuses.values()) == [ObjectionStatus.ANSWERED, ObjectionStatus.OPEN]
+    assert board.list_deals()[0].open_objections == 1
+    created = [a for a in board.deal(deal_id).audit if a.entity == "objection"]
+    assert ("status", None, "answered") in [(a.field, a.old_value, a.new_value) for a in created]
+
+
+def test_a_response_edited_into_an_open_objection_answers_it_and_emptying_it_reopens(
+    board: Board, deal_id: int
+) -> None:
+    objection_id = board.add_objection(deal_id, category="cost", text="Too expensive")
+    board.edit_objection(objection_id, response="Phased rollout halves year-one cost")
+    assert board.deal(deal_id).objections[0].status is ObjectionStatus.ANSWERED
+    board.edit_objection(objection_id, response="")
+    assert board.deal(deal_id).objections[0].status is ObjectionStatus.OPEN
+    board.edit_objection(objection_id, response="Phased rollout")
+    board.set_objection_status(objection_id, "resolved")
+    board.edit_objection(objection_id, response="")
+    assert board.deal(deal_id).objections[0].status is ObjectionStatus.RESOLVED
+    board.undo()  # the emptying, then the edit that answered it, come back one by one
+    board.undo()
+    board.undo()
+    assert board.deal(deal_id).objections[0].status is ObjectionStatus.OPEN
+
+
 def test_bad_objection_input_names_the_field_and_writes_nothing(board: Board, deal_id: int) -> None:
     counts = row_counts(board)
     with pytest.raises(InvalidInput, match="objection category: 'money' is not accepted; use"):

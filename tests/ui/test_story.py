@@ -1,12 +1,14 @@
 """The issue's "done means", as one keyboard-only pipeline review at 80×24.
 
-Review the demo board, open a deal, log an objection, tick the criteria, move
-the deal two stages on, and close another deal as lost with a reason.
+Review the demo board, open a deal, log an objection, tick the criteria, write
+the research notes its next criteria follow, move the deal two stages on, and
+close another deal as lost with a reason.
 """
 
 from __future__ import annotations
 
 from pilot_helpers import board_screen, deal_titled, settle
+from textual.widgets import TextArea
 
 from dealboard.domain.board import Board
 from dealboard.ui.app import DealboardApp
@@ -48,11 +50,16 @@ async def test_a_keyboard_only_review_at_80_by_24(demo_board: Board) -> None:
         await settle(pilot)
         assert deal_titled(demo_board, DEAL).stage == "Research"
 
-        await pilot.press("c")  # the Research checklist, ticked without moving
+        await pilot.press("enter", "1", "a")  # Research's criteria follow its notes: write them
         await settle(pilot)
-        for _ in range(4):
-            await pilot.press("space", "down")
-            await settle(pilot)
+        await pilot.press(*"Dana Lee")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        for note in ("buying_process", "pain_points", "key_objectives"):
+            pilot.app.screen.query_one(f"#note-{note}", TextArea).focus()
+            await pilot.press(*"From the call.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("L")  # nothing open: it moves at once

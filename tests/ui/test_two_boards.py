@@ -115,7 +115,7 @@ async def test_u_undoes_my_move_and_shift_u_redoes_it_but_not_over_a_colleague(
         await settle(pilot)
         assert MOVED in card_titles(pilot, "Research")
         moved = next(d for d in demo_board.list_deals() if d.title == MOVED)
-        lena.set_check(moved.id, "1", stage="Research")  # a colleague works on it
+        lena.add_stakeholder(moved.id, name="Dana Lee")  # a colleague works on it
         await pilot.press("u")
         await settle(pilot)
         assert MOVED in card_titles(pilot, "Research")

@@ -117,6 +117,8 @@ class StageCriterion(Base):
     text: Mapped[str] = mapped_column(String(200))
     #: Met by the deal's BANT answer being `yes`, not by a tick.
     bant_item: Mapped[BantItem | None] = mapped_column(vocabulary(BantItem, "bant_item"))
+    #: Met by the deal's data, not by a tick: `research:<field>` or `objections:resolved`.
+    tie: Mapped[str | None] = mapped_column(String(40))
 
     stage: Mapped[Stage] = relationship(back_populates="criteria")
 

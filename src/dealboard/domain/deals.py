@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, DealTag, StageTransition, User
-from dealboard.domain import audit, text
+from dealboard.domain import audit, text, ties
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.dates import parse_date
 from dealboard.domain.errors import InvalidInput, RuleViolation
@@ -111,6 +111,7 @@ def create_deal(
         at=now,
         changes=created,
     )
+    ties.sync(session, actor, deal.id, now)  # "no objection unresolved" holds from the start
     return deal
 
 

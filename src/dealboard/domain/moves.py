@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import ChecklistTick, Deal, Stage, StageCriterion, StageTransition, User
-from dealboard.domain import audit, bant
+from dealboard.domain import audit, bant, ties
 from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import GateClosed, InvalidInput, RuleViolation
 from dealboard.domain.gate import GateCheck, check_move
@@ -46,6 +46,7 @@ def set_check(
     if stage.kind is not StageKind.OPEN:
         raise InvalidInput("stage", stage.name, "only open stages have exit criteria")
     criterion = find_criterion(stage, item)
+    ties.refuse_hand_tick(session, deal.id, criterion, checked)
     tick = session.scalar(
         select(ChecklistTick).where(
             ChecklistTick.deal_id == deal.id, ChecklistTick.criterion_id == criterion.id
@@ -250,7 +251,11 @@ def _enter(
             stay_seconds=stay_seconds(deal.stage_entered_at, now),
         )
     )
+    # Where the card sat and since when: undo puts both back exactly (see undo._Reverter).
     changes: dict[str, tuple[object, object]] = {"stage": (source.name, target.name)}
+    position = next_position(session, target.id)
+    changes["position"] = (deal.position, position)
+    changes["stage_entered_at"] = (deal.stage_entered_at, now)
     closing = target.kind is not StageKind.OPEN
     if closing != (deal.closed_at is not None):
         changes["closed_at"] = (deal.closed_at, now if closing else None)
@@ -262,7 +267,7 @@ def _enter(
         changes["gate override"] = (None, reason)
     deal.stage_id = target.id
     deal.stage = target
-    deal.position = next_position(session, target.id)
+    deal.position = position
     deal.stage_entered_at = now
     deal.updated_at = now
     audit.record(

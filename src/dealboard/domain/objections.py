@@ -1,8 +1,11 @@
 """The objection log: what the buyer worries about, and how far each worry is answered.
 
 Open objections count against a deal on its card; Overcome Objections asks
-for every one to be resolved. Objections stay editable on closed deals too:
-the log is part of the history a team learns from.
+for every one to be resolved. A response given is an answer, however it was
+typed (logged with the objection, edited in, or answered): the status follows,
+so the card's count of open objections says what the log says. Objections
+stay editable on closed deals too: the log is part of the history a team
+learns from.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Objection, User
-from dealboard.domain import audit
+from dealboard.domain import audit, ties
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.errors import InvalidInput
@@ -33,15 +36,16 @@ def add_objection(
     response: str,
     now: datetime,
 ) -> int:
-    """Log a new, open objection; returns its id."""
+    """Log a new objection, `answered` if it comes with a response, else open; returns its id."""
     require_deal_access(session, actor, deal_id, "log an objection on")
+    cleaned = clean_text("objection response", response)
     objection = Objection(
         deal_id=deal_id,
         category=parse_choice(ObjectionCategory, category, "objection category"),
         text=_required_text(text),
         hidden=hidden,
-        response=clean_text("objection response", response),
-        status=ObjectionStatus.OPEN,
+        response=cleaned,
+        status=ObjectionStatus.ANSWERED if cleaned.strip() else ObjectionStatus.OPEN,
         created_by_id=actor.id,
         created_at=now,
     )
@@ -51,8 +55,11 @@ def add_objection(
         "category": (None, objection.category),
         "text": (None, objection.text),
         "hidden": (None, hidden),
+        "response": (None, objection.response or None),
+        "status": (None, objection.status),
     }
     audit.record_part(session, actor, "objection", objection, "create", changes, now)
+    ties.sync(session, actor, deal_id, now)
     return objection.id
 
 
@@ -75,7 +82,11 @@ def edit_objection(
     now: datetime,
     expected_version: int | None = None,
 ) -> None:
-    """Change any of the objection's fields; None leaves a field as it is."""
+    """Change any of the objection's fields; None leaves a field as it is.
+
+    A response typed into an open objection answers it; emptying the response
+    of an answered one opens it again (a resolved one stays resolved).
+    """
     objection = load_row(session, Objection, objection_id, "objection")
     require_deal_access(session, actor, objection.deal_id, "change an objection on")
     _check(session, objection, expected_version, now)
@@ -90,9 +101,22 @@ def edit_objection(
         else objection.response,
     }
     changes = {k: (getattr(objection, k), v) for k, v in new.items() if getattr(objection, k) != v}
+    if "response" in changes:
+        new["status"] = _status_for_response(objection.status, str(new["response"]))
+        if new["status"] is not objection.status:
+            changes["status"] = (objection.status, new["status"])
     for key, value in new.items():
         setattr(objection, key, value)
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+    ties.sync(session, actor, objection.deal_id, now)
+
+
+def _status_for_response(status: ObjectionStatus, response: str) -> ObjectionStatus:
+    if status is ObjectionStatus.OPEN and response.strip():
+        return ObjectionStatus.ANSWERED
+    if status is ObjectionStatus.ANSWERED and not response.strip():
+        return ObjectionStatus.OPEN
+    return status
 
 
 def answer_objection(
@@ -116,6 +140,7 @@ def answer_objection(
         changes["status"] = (objection.status, ObjectionStatus.ANSWERED)
         objection.status = ObjectionStatus.ANSWERED
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+    ties.sync(session, actor, objection.deal_id, now)
 
 
 def set_objection_status(
@@ -138,6 +163,7 @@ def set_objection_status(
     changes["resolved_at"] = (objection.resolved_at, resolved_at)
     objection.status, objection.resolved_at = new, resolved_at
     audit.record_part(session, actor, "objection", objection, "update", changes, now)
+    ties.sync(session, actor, objection.deal_id, now)
 
 
 def _check(

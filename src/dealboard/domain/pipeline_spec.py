@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dealboard.domain import ties
 from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.money import parse_currency
@@ -27,7 +28,7 @@ _STAGE_KEYS = {
 }  # fmt: skip
 _SLA_KEYS = {"speed_to_lead_minutes", "follow_up_attempts", "follow_up_days"}
 _CADENCE_KEYS = {"attempts", "days"}
-_CRITERION_KEYS = {"text", "bant"}
+_CRITERION_KEYS = {"text", "bant", "research", "objections"}
 _TEMPLATE_KEYS = {"name", "kind", "subject", "body", "file"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DEFAULT_TEMPLATE = "seven-step"
@@ -77,6 +78,8 @@ class StageSpec:
     templates: tuple[TemplateSpec, ...] = ()
     #: What the stage is for, in a sentence or two (the playbook's "what it is for").
     purpose: str = ""
+    #: Criteria met by the deal's data (see `ties`): (criterion text, `research:…`/`objections:…`).
+    ties: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,12 +239,20 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
     criteria: list[str] = []
     seen: set[str] = set()
     bant: list[tuple[str, BantItem]] = []
+    tied: list[tuple[str, str]] = []
     for index, item in enumerate(criteria_raw, 1):
         item_key = f"{key}.criteria[{index}]"
-        bant_name = None
+        bant_name = tie = None
         if isinstance(item, dict):
             _reject_unknown(item, _CRITERION_KEYS, item_key + ".")
             bant_name = _optional(item, "bant", str, None, item_key)
+            tie = ties.parse_tie(
+                _optional(item, "research", str, None, item_key),
+                _optional(item, "objections", str, None, item_key),
+                item_key,
+            )
+            if tie is not None and bant_name is not None:
+                raise InvalidInput(item_key, tie, "tie a criterion to one thing")
             item = _require(item, "text", str, item_key)
         if not isinstance(item, str):
             raise InvalidInput(item_key, item, 'each criterion is a string or { text = "…" }')
@@ -250,6 +261,8 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
             raise InvalidInput(item_key, text, "each criterion of a stage must be different")
         seen.add(text)
         criteria.append(text)
+        if tie is not None:
+            tied.append((text, tie))
         if bant_name is not None:
             try:
                 bant.append((text, BantItem(bant_name)))
@@ -267,7 +280,16 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
         _template(item, f"{key}.templates[{i}]", folder) for i, item in enumerate(templates_raw, 1)
     )
     return StageSpec(
-        name, kind, probability, rot_days, tuple(criteria), cadence, tuple(bant), templates, purpose
+        name,
+        kind,
+        probability,
+        rot_days,
+        tuple(criteria),
+        cadence,
+        tuple(bant),
+        templates,
+        purpose,
+        tuple(tied),
     )
 
 
@@ -418,11 +440,16 @@ def to_toml(spec: PipelineSpec) -> str:
                 f"cadence = {{ attempts = {stage.cadence.attempts}, days = {stage.cadence.days} }}"
             )
         if stage.criteria:
-            bant = dict(stage.bant)
+            bant, tied = dict(stage.bant), dict(stage.ties)
             lines.append("criteria = [")
             for text in stage.criteria:
                 if text in bant:
                     lines.append(f"  {{ text = {_string(text)}, bant = {_string(bant[text])} }},")
+                elif text in tied:
+                    tie_key, _, tie_value = tied[text].partition(":")
+                    lines.append(
+                        f"  {{ text = {_string(text)}, {tie_key} = {_string(tie_value)} }},"
+                    )
                 else:
                     lines.append(f"  {_string(text)},")
             lines.append("]")

@@ -61,6 +61,7 @@ def _stage_spec(stage: Stage) -> StageSpec:
         tuple((c.text, c.bant_item) for c in stage.criteria if c.bant_item is not None),
         tuple(TemplateSpec(t.name, t.kind, t.body, t.subject) for t in stage.templates),
         stage.purpose,
+        tuple((c.text, c.tie) for c in stage.criteria if c.tie is not None),
     )
 
 
@@ -138,9 +139,9 @@ def _stage_columns(spec: StageSpec) -> dict[str, object]:
 
 def _new_stage(spec: StageSpec, position: int) -> Stage:
     stage = Stage(position=position, **_stage_columns(spec))
-    bant = dict(spec.bant)
+    bant, tied = dict(spec.bant), dict(spec.ties)
     stage.criteria = [
-        StageCriterion(position=i, text=t, bant_item=bant.get(t))
+        StageCriterion(position=i, text=t, bant_item=bant.get(t), tie=tied.get(t))
         for i, t in enumerate(spec.criteria, 1)
     ]
     stage.templates = _templates(spec)
@@ -220,7 +221,7 @@ def _update_stage(
             changes[f"{stage.name}.{field}"] = (old, new)
             setattr(stage, field, new)
     by_text = {c.text.casefold(): c for c in stage.criteria}
-    bant = dict(spec.bant)
+    bant, tied = dict(spec.bant), dict(spec.ties)
     criteria: list[StageCriterion] = []
     for index, text in enumerate(spec.criteria, 1):
         criterion = by_text.pop(text.casefold(), None)
@@ -229,8 +230,11 @@ def _update_stage(
             changes[f"{stage.name} criterion"] = (None, text)
         elif criterion.bant_item != bant.get(text):
             changes[f"{stage.name} criterion {text} bant"] = (criterion.bant_item, bant.get(text))
+        elif criterion.tie != tied.get(text):
+            changes[f"{stage.name} criterion {text} tie"] = (criterion.tie, tied.get(text))
         criterion.position, criterion.text = index, text
         criterion.bant_item = bant.get(text)
+        criterion.tie = tied.get(text)
         criteria.append(criterion)
     for removed in by_text.values():
         changes[f"{stage.name} criterion removed"] = (removed.text, None)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import ResearchNotes, Stakeholder, User
-from dealboard.domain import audit
+from dealboard.domain import audit, ties
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.lookup import load_row
@@ -83,6 +83,7 @@ def save_research(
         at=now,
         changes=changes,
     )
+    ties.sync(session, actor, deal_id, now)
 
 
 def add_stakeholder(
@@ -114,6 +115,7 @@ def add_stakeholder(
         "stance": (None, person.stance),
     }
     audit.record_part(session, actor, "stakeholder", person, "create", changes, now)
+    ties.sync(session, actor, deal_id, now)
     return person.id
 
 
@@ -163,6 +165,7 @@ def remove_stakeholder(
         session, actor, "stakeholder", person, "delete", {"name": (person.name, None)}, now
     )
     session.delete(person)
+    ties.sync(session, actor, person.deal_id, now)
 
 
 def _check(

@@ -7,6 +7,14 @@ reverting of an undo. It refuses, and writes nothing, when someone else has
 changed that deal since, or when the deal no longer holds what the change
 left there: undoing must never overwrite a colleague's work.
 
+A move is put back exactly: the card returns to the stage it left, to the
+same spot in that column, with the same stage-entry time, so "days in stage",
+quiet badges and SLA windows read as if the move never happened. Its stage
+transition is removed rather than answered by a transition back: the
+time-in-stage report counts each stay once, and an undone stay is not one.
+The audit log keeps the move and its undo; a redo writes the transition
+again with the moment and stay of the original move.
+
 Creating and deleting (a new deal, a removed stakeholder) are not undone:
 the issue asks for moves, edits, ticks and closes, and deleting a deal
 others may already have worked on is not a keystroke to hide behind `u`.
@@ -18,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from dealboard.db.models import (
@@ -41,6 +49,7 @@ from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.moves import stay_seconds
+from dealboard.domain.ordering import lock_pipeline_of
 from dealboard.domain.permissions import require_deal_access
 from dealboard.domain.times import readable_value
 from dealboard.domain.users import find_user
@@ -128,9 +137,12 @@ def _revert(
     if target.deal_id is not None:
         require_deal_access(session, actor, target.deal_id, f"{verb} your change to")
         _refuse_if_changed_since(session, actor, target, verb, now)
+    if target.deal_id is not None and any(r.field == "stage" for r in rows):
+        lock_pipeline_of(session, target.deal_id)  # a restored spot may shift its column
     revert = _Reverter(session, actor, now, verb)
-    for row in rows:
+    for row in _stage_first(rows):
         revert.row(row)
+    revert.finish()
     change = audit.begin_change(
         session, actor, at=now, deal_id=target.deal_id, kind=kind, reverts_id=target.id
     )
@@ -153,6 +165,11 @@ def _revert(
         )
     session.flush()
     return UndoResult(target.deal_id, kind, _describe(session, target, rows, verb))
+
+
+def _stage_first(rows: list[AuditEntry]) -> list[AuditEntry]:
+    """The stage goes back before the spot and entry time it carried are put back over it."""
+    return sorted(rows, key=lambda r: not (r.entity == "deal" and r.field == "stage"))
 
 
 def _refuse_if_changed_since(
@@ -196,6 +213,7 @@ class _Reverter:
         self.actor = actor
         self.now = now
         self.verb = verb
+        self._redone_move: tuple[Deal, int, datetime] | None = None
 
     def row(self, row: AuditEntry) -> None:
         if row.action in ("create", "delete"):
@@ -241,16 +259,18 @@ class _Reverter:
             "source": _text,
             "next_step": _text,
             "loss_note": _text,
-            "position": lambda v: int(v or 0),
             "closed_at": lambda v: datetime.fromisoformat(v) if v else None,
+            "stage_entered_at": lambda v: datetime.fromisoformat(v) if v else self.now,
             "loss_reason": lambda v: LossReason(v) if v else None,
             "contact_type": lambda v: ContactType(v or ContactType.SUSPECT.value),
             "expected_close": _day,
             "next_step_due": _day,
         }
-        if row.field not in ("position", "closed_at"):  # bookkeeping, not what users typed
+        if row.field not in ("position", "closed_at", "stage_entered_at"):  # bookkeeping
             self._moved_on(row, self._shown(deal, row.field))
-        if row.field in simple:
+        if row.field == "position":
+            self._restore_position(deal, int(old or 0))
+        elif row.field in simple:
             setattr(deal, row.field, simple[row.field](old))
         elif row.field == "value":
             money = parse_money(old or "0", deal.currency)
@@ -280,21 +300,74 @@ class _Reverter:
         target = next((s for s in deal.pipeline.stages if s.name == stage_name), None)
         if target is None:
             raise RuleViolation(f"cannot {self.verb}: stage {stage_name!r} no longer exists")
-        self.session.add(
-            StageTransition(
-                deal_id=deal.id,
-                from_stage_id=deal.stage_id,
-                to_stage_id=target.id,
-                user_id=self.actor.id,
-                at=self.now,
-                override_reason=f"{self.verb} of an earlier move",
-                stay_seconds=stay_seconds(deal.stage_entered_at, self.now),
-            )
-        )
+        if self.verb == "undo":
+            self._drop_transition(deal, target.id)
+        else:
+            self._redone_move = (deal, deal.stage_id, deal.stage_entered_at)
         deal.stage_id, deal.stage = target.id, target
         deal.position = next_position(self.session, target.id)
         deal.stage_entered_at = self.now
         deal.updated_at = self.now
+
+    def _drop_transition(self, deal: Deal, back_to: int) -> None:
+        """Remove the undone move's transition: the newest one out of the stage it goes back to.
+
+        Moves recorded before undo kept entry times have one too; nobody else has
+        moved the deal since (checked before), so the newest one is this move's.
+        """
+        last = self.session.scalar(
+            select(StageTransition.id)
+            .where(
+                StageTransition.deal_id == deal.id,
+                StageTransition.from_stage_id == back_to,
+                StageTransition.to_stage_id == deal.stage_id,
+            )
+            .order_by(StageTransition.id.desc())
+            .limit(1)
+        )
+        if last is not None:
+            self.session.execute(delete(StageTransition).where(StageTransition.id == last))
+
+    def _restore_position(self, deal: Deal, position: int) -> None:
+        """Back to its old spot; if a card holds it now, just after that card.
+
+        Positions only grow when cards shift, so a card found on the spot was in
+        front of this one before (or was dropped there): it keeps its place.
+        """
+        taken = self.session.scalar(
+            select(
+                exists().where(
+                    Deal.stage_id == deal.stage_id, Deal.id != deal.id, Deal.position == position
+                )
+            )
+        )
+        if taken:
+            position += 1
+            self.session.execute(
+                update(Deal)
+                .where(
+                    Deal.stage_id == deal.stage_id, Deal.id != deal.id, Deal.position >= position
+                )
+                .values(position=Deal.position + 1)
+            )
+        deal.position = position
+
+    def finish(self) -> None:
+        """A redone move records its transition again, at the moment and with the stay it had."""
+        if self._redone_move is None:
+            return
+        deal, from_stage_id, entered = self._redone_move
+        self.session.add(
+            StageTransition(
+                deal_id=deal.id,
+                from_stage_id=from_stage_id,
+                to_stage_id=deal.stage_id,
+                user_id=self.actor.id,
+                at=deal.stage_entered_at,
+                override_reason=None,
+                stay_seconds=stay_seconds(entered, deal.stage_entered_at),
+            )
+        )
 
     # -- checklist, objections, stakeholders, research ------------------------
 

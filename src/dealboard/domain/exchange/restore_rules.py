@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from dealboard.domain import text
+from dealboard.domain import text, ties
 from dealboard.domain.deals import parse_tag
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.exchange.problems import reason
@@ -102,6 +102,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("stages", "cadence_attempts"): _between(1, 100),
     ("stages", "cadence_days"): _between(1, 365),
     ("stage_criteria", "text"): _line(200, required=True),
+    ("stage_criteria", "tie"): ties.check_tie,
     ("stage_templates", "name"): _line(120, required=True),
     ("stage_templates", "subject"): _line(200),
     ("stage_templates", "body"): _note(),

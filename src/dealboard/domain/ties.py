@@ -1,0 +1,165 @@
+"""Criteria tied to a deal's data: ticked by the research notes or the objection log, not by hand.
+
+"Buying process described" is true when the buying process is written down,
+and "Every logged objection resolved" when none is left unresolved. A
+pipeline file ties such a criterion to its data (`research = "buying_process"`,
+`objections = "resolved"`); the tick then follows the data whenever the notes,
+the stakeholders or the objections change, and a hand tick against the data is
+refused, so the gate's one rule (every criterion ticked) cannot be talked past.
+
+BANT ties (`bant.py`) differ on purpose: a hand tick there *is* an answer
+(yes), whereas no tick can write a buying process or settle an objection.
+
+Stored in `stage_criteria.tie` as `research:<field>` or `objections:resolved`.
+An objection counts as resolved only with the status `resolved`: `answered`
+means we replied, not that the buyer accepted it. A deal with no objections
+logged has none unresolved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session
+
+from dealboard.db.models import (
+    ChecklistTick,
+    Deal,
+    Objection,
+    ResearchNotes,
+    StageCriterion,
+    Stakeholder,
+    User,
+)
+from dealboard.domain import audit
+from dealboard.domain.errors import InvalidInput, RuleViolation
+from dealboard.vocabulary import ObjectionStatus
+
+#: Research fields a criterion may follow, with how the refusal names them.
+RESEARCH_FIELDS = {
+    "stakeholders": "list a key stakeholder",
+    "interests": "write the stakeholders' interests",
+    "buying_process": "describe the buying process",
+    "key_objectives": "write the key objectives",
+    "decision_timing": "write when decisions are made",
+    "pain_points": "write the pain points",
+}
+#: What an `objections` tie may ask for.
+OBJECTION_RULES = {"resolved": "resolve every objection"}
+#: Every value `stage_criteria.tie` may hold.
+TIES = frozenset(
+    [f"research:{f}" for f in RESEARCH_FIELDS] + [f"objections:{r}" for r in OBJECTION_RULES]
+)
+
+
+def parse_tie(research: object, objections: object, key: str) -> str | None:
+    """The stored tie for a pipeline file's `research`/`objections` keys (at most one)."""
+    if research is not None and objections is not None:
+        raise InvalidInput(key, "research and objections", "tie a criterion to one thing")
+    if research is not None:
+        if research not in RESEARCH_FIELDS:
+            raise InvalidInput(f"{key}.research", research, "use " + ", ".join(RESEARCH_FIELDS))
+        return f"research:{research}"
+    if objections is not None:
+        if objections not in OBJECTION_RULES:
+            raise InvalidInput(f"{key}.objections", objections, "use resolved")
+        return f"objections:{objections}"
+    return None
+
+
+def check_tie(value: object) -> None:
+    """Refuse a stored tie the board does not know (a restored file may carry anything)."""
+    if value is not None and value not in TIES:
+        raise InvalidInput("tie", value, "use " + ", ".join(sorted(TIES)) + " or nothing")
+
+
+def is_met(session: Session, deal_id: int, tie: str) -> bool:
+    """Whether the deal's data satisfies the tie right now."""
+    kind, _, what = tie.partition(":")
+    if kind == "objections":
+        return not session.scalar(
+            select(
+                exists().where(
+                    Objection.deal_id == deal_id, Objection.status != ObjectionStatus.RESOLVED
+                )
+            )
+        )
+    if what == "stakeholders":
+        count = session.scalar(
+            select(func.count()).select_from(Stakeholder).where(Stakeholder.deal_id == deal_id)
+        )
+        return bool(count)
+    notes = session.get(ResearchNotes, deal_id)
+    return notes is not None and bool(str(getattr(notes, what, "") or "").strip())
+
+
+def refuse_hand_tick(session: Session, deal_id: int, criterion: StageCriterion, tick: bool) -> None:
+    """A tick by hand must agree with the data the criterion follows."""
+    if criterion.tie is None or is_met(session, deal_id, criterion.tie) == tick:
+        return
+    kind, _, what = criterion.tie.partition(":")
+    todo = RESEARCH_FIELDS[what] if kind == "research" else OBJECTION_RULES[what]
+    source = "research notes" if kind == "research" else "objection log"
+    if tick:
+        raise RuleViolation(
+            f"{criterion.text!r} follows the deal's {source}: {todo} (deal screen, "
+            f"{'research' if kind == 'research' else 'objections'} tab) and it ticks itself"
+        )
+    raise RuleViolation(
+        f"{criterion.text!r} follows the deal's {source}, which satisfies it; "
+        f"change the {source} to untick it"
+    )
+
+
+def sync(session: Session, actor: User, deal_id: int, now: datetime) -> None:
+    """Tick or untick every tied criterion of the deal's pipeline to match its data.
+
+    Every tick it writes or removes is audited like a hand tick, so the log
+    always accounts for the ticks a deal holds (a new deal's included).
+    """
+    session.flush()
+    pipeline_id = session.scalar(select(Deal.pipeline_id).where(Deal.id == deal_id))
+    tied = session.scalars(
+        select(StageCriterion).where(
+            StageCriterion.tie.is_not(None),
+            StageCriterion.stage.has(pipeline_id=pipeline_id),
+        )
+    ).all()
+    for criterion in tied:
+        assert criterion.tie is not None
+        met = is_met(session, deal_id, criterion.tie)
+        tick = session.scalar(
+            select(ChecklistTick).where(
+                ChecklistTick.deal_id == deal_id, ChecklistTick.criterion_id == criterion.id
+            )
+        )
+        if met and tick is None:
+            session.add(
+                ChecklistTick(
+                    deal_id=deal_id,
+                    criterion_id=criterion.id,
+                    checked_by_id=actor.id,
+                    checked_at=now,
+                )
+            )
+        elif not met and tick is not None:
+            session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
+        else:
+            continue
+        audit.record(
+            session,
+            actor,
+            action="update",
+            entity="checklist",
+            entity_id=criterion.id,
+            deal_id=deal_id,
+            at=now,
+            changes={
+                f"{criterion.stage.name}: {criterion.text}": (
+                    "open" if met else "done",
+                    "done" if met else "open",
+                )
+            },
+        )
+    session.flush()
