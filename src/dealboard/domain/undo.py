@@ -67,6 +67,9 @@ from dealboard.vocabulary import (
 
 #: Fields whose audit rows are bookkeeping, reverted together with the row that caused them.
 _SKIPPED_FIELDS = frozenset({"gate override"})
+#: Put back like any field, but not worth a word in the message: where the card sat
+#: and when it entered its stage follow from the stage itself.
+_UNSAID_FIELDS = frozenset({"position", "stage_entered_at"})
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,8 @@ def _describe(session: Session, target: Change, rows: list[AuditEntry], verb: st
     title = ""
     if target.deal_id is not None:
         title = session.scalar(select(Deal.title).where(Deal.id == target.deal_id)) or ""
-    shown = [r for r in reversed(rows) if r.field not in _SKIPPED_FIELDS][:3]
+    said = [r for r in reversed(rows) if r.field not in _SKIPPED_FIELDS | _UNSAID_FIELDS]
+    shown = said[:3]
     parts = ", ".join(
         f"{r.field.replace('_', ' ')} {readable_value(r.new_value) or '—'} → "
         f"{readable_value(r.old_value) or '—'}"
