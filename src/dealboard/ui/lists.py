@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, OptionList
 
@@ -30,6 +31,20 @@ class RecordTable(DataTable[object]):
         Binding("g", "scroll_top", "First row", show=False, id="list.table-first"),
         Binding("G", "scroll_bottom", "Last row", show=False, id="list.table-last"),
     ]
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        """Measure new rows as `DataTable` does, then draw every line again if widths changed.
+
+        Textual re-measures columns when idle but keeps the lines it drew before,
+        so a header drawn between `clear()` and the refill keeps the old, narrow
+        widths above rows drawn at the new ones (seen when a live read refills a
+        table that is on screen).
+        """
+        before = [column.content_width for column in self.columns.values()]
+        await super()._on_idle(event)
+        if [column.content_width for column in self.columns.values()] != before:
+            self._clear_caches()
+            self.refresh()
 
 
 class RecordOptions(OptionList):
