@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import BantAnswer, ChecklistTick, Deal, StageCriterion, User
+from dealboard.db.models import BantAnswer, Deal, StageCriterion, User
 from dealboard.domain import audit
 from dealboard.domain.choices import parse_choice
 from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.text import clean_text
+from dealboard.domain.ties import follow_data
 from dealboard.vocabulary import BantItem, BantState
 
 #: The compact mark on a card: a letter per item, its case and sign saying how far it is.
@@ -74,39 +75,7 @@ def sync_ticks(
         )
     ).all()
     for criterion in tied:
-        tick = session.scalar(
-            select(ChecklistTick).where(
-                ChecklistTick.deal_id == deal.id, ChecklistTick.criterion_id == criterion.id
-            )
-        )
-        if yes and tick is None:
-            session.add(
-                ChecklistTick(
-                    deal_id=deal.id,
-                    criterion_id=criterion.id,
-                    checked_by_id=actor.id,
-                    checked_at=now,
-                )
-            )
-        elif not yes and tick is not None:
-            session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
-        else:
-            continue
-        audit.record(
-            session,
-            actor,
-            action="update",
-            entity="checklist",
-            entity_id=criterion.id,
-            deal_id=deal.id,
-            at=now,
-            changes={
-                f"{criterion.stage.name}: {criterion.text}": (
-                    "open" if yes else "done",
-                    "done" if yes else "open",
-                )
-            },
-        )
+        follow_data(session, actor, deal.id, criterion, yes, now)
 
 
 def answer_from_tick(

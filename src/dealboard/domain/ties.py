@@ -129,37 +129,50 @@ def sync(session: Session, actor: User, deal_id: int, now: datetime) -> None:
     for criterion in tied:
         assert criterion.tie is not None
         met = is_met(session, deal_id, criterion.tie)
-        tick = session.scalar(
-            select(ChecklistTick).where(
-                ChecklistTick.deal_id == deal_id, ChecklistTick.criterion_id == criterion.id
-            )
-        )
-        if met and tick is None:
-            session.add(
-                ChecklistTick(
-                    deal_id=deal_id,
-                    criterion_id=criterion.id,
-                    checked_by_id=actor.id,
-                    checked_at=now,
-                )
-            )
-        elif not met and tick is not None:
-            session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
-        else:
-            continue
-        audit.record(
-            session,
-            actor,
-            action="update",
-            entity="checklist",
-            entity_id=criterion.id,
-            deal_id=deal_id,
-            at=now,
-            changes={
-                f"{criterion.stage.name}: {criterion.text}": (
-                    "open" if met else "done",
-                    "done" if met else "open",
-                )
-            },
-        )
+        follow_data(session, actor, deal_id, criterion, met, now)
     session.flush()
+
+
+def follow_data(
+    session: Session,
+    actor: User,
+    deal_id: int,
+    criterion: StageCriterion,
+    met: bool,
+    now: datetime,
+) -> None:
+    """Tick or untick one criterion that follows data (BANT, research, objections), audited.
+
+    Audited like a hand tick, so undo and the log account for it; nothing is
+    written when the tick already agrees with the data.
+    """
+    tick = session.scalar(
+        select(ChecklistTick).where(
+            ChecklistTick.deal_id == deal_id, ChecklistTick.criterion_id == criterion.id
+        )
+    )
+    if met and tick is None:
+        session.add(
+            ChecklistTick(
+                deal_id=deal_id, criterion_id=criterion.id, checked_by_id=actor.id, checked_at=now
+            )
+        )
+    elif not met and tick is not None:
+        session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
+    else:
+        return
+    audit.record(
+        session,
+        actor,
+        action="update",
+        entity="checklist",
+        entity_id=criterion.id,
+        deal_id=deal_id,
+        at=now,
+        changes={
+            f"{criterion.stage.name}: {criterion.text}": (
+                "open" if met else "done",
+                "done" if met else "open",
+            )
+        },
+    )
