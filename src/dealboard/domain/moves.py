@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import ChecklistTick, Deal, Stage, StageCriterion, StageTransition, User
@@ -47,33 +47,14 @@ def set_check(
         raise InvalidInput("stage", stage.name, "only open stages have exit criteria")
     criterion = find_criterion(stage, item)
     ties.refuse_hand_tick(session, deal.id, criterion, checked)
+    if ties.follow_data(session, actor, deal.id, criterion, checked, now):
+        bant.answer_from_tick(session, actor, deal, criterion, checked, now)
+        session.flush()
     tick = session.scalar(
         select(ChecklistTick).where(
             ChecklistTick.deal_id == deal.id, ChecklistTick.criterion_id == criterion.id
         )
     )
-    if checked and tick is None:
-        tick = ChecklistTick(
-            deal_id=deal.id, criterion_id=criterion.id, checked_by_id=actor.id, checked_at=now
-        )
-        session.add(tick)
-    elif not checked and tick is not None:
-        session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
-        tick = None
-    else:
-        return _item(session, stage, criterion, tick)
-    audit.record(
-        session,
-        actor,
-        action="update",
-        entity="checklist",
-        entity_id=criterion.id,
-        deal_id=deal.id,
-        at=now,
-        changes={f"{stage.name}: {criterion.text}": (_state(not checked), _state(checked))},
-    )
-    bant.answer_from_tick(session, actor, deal, criterion, checked, now)
-    session.flush()
     return _item(session, stage, criterion, tick)
 
 
@@ -91,10 +72,6 @@ def _item(
         by.name if by else None,
         tick.checked_at if tick else None,
     )
-
-
-def _state(checked: bool) -> str:
-    return "done" if checked else "open"
 
 
 def gate_check(session: Session, deal: Deal, target: Stage) -> GateCheck:

@@ -140,11 +140,11 @@ def follow_data(
     criterion: StageCriterion,
     met: bool,
     now: datetime,
-) -> None:
-    """Tick or untick one criterion that follows data (BANT, research, objections), audited.
+) -> bool:
+    """Tick or untick one criterion (by hand, or following BANT, research, objections), audited.
 
-    Audited like a hand tick, so undo and the log account for it; nothing is
-    written when the tick already agrees with the data.
+    Audited, so undo and the log account for it; nothing is written when the
+    tick already says so. True if it changed.
     """
     tick = session.scalar(
         select(ChecklistTick).where(
@@ -160,7 +160,7 @@ def follow_data(
     elif not met and tick is not None:
         session.execute(delete(ChecklistTick).where(ChecklistTick.id == tick.id))
     else:
-        return
+        return False
     audit.record(
         session,
         actor,
@@ -176,3 +176,4 @@ def follow_data(
             )
         },
     )
+    return True
