@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from pilot_helpers import board_screen, press_and_settle, seen, settle
+from pilot_helpers import (
+    board_screen,
+    column_named,
+    press_and_settle,
+    seen,
+    settle,
+    wait_until,
+)
+from textual.geometry import Region
+from textual.widgets._toast import Toast
 
 from dealboard.domain.board import Board
 from dealboard.domain.money import format_compact
 from dealboard.ui.app import DealboardApp
-from dealboard.ui.board.cards import account_and_owner
+from dealboard.ui.board.cards import CARD_HEIGHT, account_and_owner
 from dealboard.ui.board.column import ClosedSummary
 from dealboard.ui.board.screen import ColumnsStrip
 
@@ -80,3 +89,32 @@ def test_a_narrow_card_cuts_the_account_then_shortens_the_owner_to_initials() ->
     assert len(roomy) == 24
     assert account_and_owner("Acme", "richard.hendricks", 18).plain == "Acme · rh"
     assert account_and_owner("Acme", "arjun", 4).plain == "a"
+
+
+async def test_the_message_after_a_move_leaves_the_moved_card_in_sight_at_80_by_24(
+    demo_board: Board,
+) -> None:
+    """The toast pops up over the bottom right, just where a card moved into column 2 lands."""
+    deal = next(d for d in demo_board.list_deals() if d.stage == "Prospect")
+    for item in demo_board.deal(deal.id).checklist:
+        if item.stage == "Prospect" and not item.checked:
+            demo_board.set_check(deal.id, item.text, stage=item.stage)
+    async with DealboardApp(demo_board).run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        screen = board_screen(pilot)
+        screen.follow_deal(deal.id)
+        await press_and_settle(pilot, "L")
+
+        def toasts() -> list[Toast]:
+            return list(pilot.app.screen.query(Toast))
+
+        await wait_until(
+            pilot, lambda: any(deal.title in str(t.render()) for t in toasts()), what="toast"
+        )
+        cards = column_named(pilot, "Qualify").cards
+        assert cards.selected_deal is not None and cards.selected_deal.id == deal.id
+        top = cards.content_region.y + cards.selected * CARD_HEIGHT + 1 - round(cards.scroll_y)
+        card = Region(cards.content_region.x, top, cards.content_region.width, CARD_HEIGHT - 1)
+        assert cards.content_region.contains_region(card), "the moved card is scrolled into view"
+        for toast in toasts():
+            assert not card.overlaps(toast.region), (card, toast.region)

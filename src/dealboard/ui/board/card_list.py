@@ -35,6 +35,9 @@ from dealboard.ui.component_style import text_style
 MAX_CACHED_CARDS = 48
 #: Cards above and below the screen that must be read before the user gets there.
 PREFETCH = 10
+#: Rows kept free under the cursor's card: a message pops up over the bottom of the
+#: screen just as a card lands there, and must not hide the card the user just moved.
+ROOM_FOR_MESSAGES = 4
 
 
 class CardList(ScrollView, can_focus=False):
@@ -152,7 +155,7 @@ class CardList(ScrollView, can_focus=False):
         self.column = column
         self.now = now
         self._asked_for_cards = False
-        self._scroll_range(column.count * CARD_HEIGHT + 1)
+        self._scroll_range(self._content_height())
         if self.selected >= column.count:
             self.selected = column.count - 1
         elif self.selected < 0 and column.count:
@@ -242,10 +245,15 @@ class CardList(ScrollView, can_focus=False):
     def watch_drop_slot(self) -> None:
         self.refresh()
 
+    def _content_height(self) -> int:
+        """Every card, the drop slot after the last, and the room kept for messages."""
+        return self.column.count * CARD_HEIGHT + 1 + ROOM_FOR_MESSAGES
+
     def scroll_to_selected(self) -> None:
         if self.selected >= 0:
             top = self.selected * CARD_HEIGHT
-            self.scroll_to_region(Region(0, top, 1, CARD_HEIGHT + 1), animate=False, immediate=True)
+            below = Region(0, top, 1, CARD_HEIGHT + 1 + ROOM_FOR_MESSAGES)
+            self.scroll_to_region(below, animate=False, immediate=True)
 
     def slot_at(self, screen_y: int) -> int:
         """The drop slot nearest a screen row: before card 0 … after the last card."""
@@ -382,7 +390,7 @@ class CardList(ScrollView, can_focus=False):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, self.column.count * CARD_HEIGHT + 1)
+        self.virtual_size = Size(self.size.width, self._content_height())
         self._ask_for_cards_if_needed()
 
     # -- mouse ------------------------------------------------------------
