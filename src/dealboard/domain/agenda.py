@@ -2,21 +2,29 @@
 
 Two sources feed it: scheduled activities not yet done (a call booked for
 Thursday) and deals' next steps with a due date. Both are read with one
-query each, whatever the number of deals.
+query each, whatever the number of deals or owners. A manager may read the
+whole team's agenda at once, grouped by owner, to see who is behind.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Activity, Deal, Stage, User
+from dealboard.domain import users
 from dealboard.domain.activities import due_day
-from dealboard.vocabulary import StageKind
+from dealboard.domain.records import UserRecord
+from dealboard.vocabulary import Role, StageKind
+
+#: What a rep is refused, in `only a manager may …`.
+TEAM_AGENDA = "see the team agenda"
 
 
 class When(StrEnum):
@@ -29,7 +37,7 @@ class When(StrEnum):
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """One thing to do, on one deal."""
+    """One thing to do, on one deal; `owner` is the deal owner's login."""
 
     due: date
     when: When
@@ -41,22 +49,74 @@ class AgendaItem:
     stage: str
     owner: str
     activity_id: int | None = None
+    #: The owner's display name, for grouping a team agenda by person.
+    owner_display_name: str = ""
+
+    @property
+    def key(self) -> int:
+        """A number naming this item among every agenda's items (an activity or a next step)."""
+        return self.activity_id * 2 if self.activity_id is not None else self.deal_id * 2 + 1
 
 
-def agenda(session: Session, user: User, today: date) -> list[AgendaItem]:
-    """The user's open activities and next steps on open deals, by due date then deal."""
+@dataclass(frozen=True)
+class AgendaView:
+    """An agenda as a screen shows it: the items, whether it is the team's, and who reads it."""
+
+    items: list[AgendaItem]
+    team: bool
+    reader: UserRecord
+    #: The reader's calendar day the items were sorted into overdue, today and upcoming by.
+    today: date
+
+    @property
+    def may_see_team(self) -> bool:
+        """Whether the reader may switch to the team agenda (managers only)."""
+        return may_see_team(self.reader)
+
+
+def counts(items: Sequence[AgendaItem]) -> str:
+    """`2 overdue, 1 today, 9 in all`: an agenda's title, or one owner's in a team agenda."""
+    late = sum(1 for i in items if i.when is When.OVERDUE)
+    due_today = sum(1 for i in items if i.when is When.TODAY)
+    return f"{late} overdue, {due_today} today, {len(items)} in all"
+
+
+def may_see_team(reader: User | UserRecord) -> bool:
+    """Managers see every owner's agenda; a rep sees their own."""
+    return reader.role is Role.MANAGER
+
+
+def require_team_agenda(reader: User | UserRecord) -> None:
+    """Refuse a rep the team agenda, in the one-line words of every manager-only act."""
+    users.require_manager(reader, TEAM_AGENDA)
+
+
+def agenda_view(session: Session, reader: User, today: date, *, team: bool) -> AgendaView:
+    """`reader`'s own agenda, or (managers only) the whole team's."""
+    items = agenda(session, reader, today, team=team)
+    return AgendaView(items, team, users.to_record(reader), today)
+
+
+def agenda(session: Session, user: User, today: date, *, team: bool = False) -> list[AgendaItem]:
+    """Open activities and next steps on open deals, by due date then deal.
+
+    `team` (managers only) reads every owner's, sorted by owner then urgency;
+    an activity then counts under the deal's owner, once.
+    """
+    if team:
+        require_team_agenda(user)
     open_deal = (Stage.id == Deal.stage_id) & (Stage.kind == StageKind.OPEN)
     owner = User.__table__.alias("owner")
+    mine_activities: ColumnElement[bool] = (
+        true() if team else or_(Activity.user_id == user.id, Deal.owner_id == user.id)
+    )
+    deal = (Deal.id, Deal.title, Deal.account, Stage.name, owner.c.name, owner.c.display_name)
     activities = session.execute(
-        select(Activity, Deal.id, Deal.title, Deal.account, Stage.name, owner.c.name)
+        select(Activity, *deal)
         .join(Deal, Deal.id == Activity.deal_id)
         .join(Stage, open_deal)
         .join(owner, owner.c.id == Deal.owner_id)
-        .where(
-            Activity.done_at.is_(None),
-            Activity.due_at.is_not(None),
-            or_(Activity.user_id == user.id, Deal.owner_id == user.id),
-        )
+        .where(and_(Activity.done_at.is_(None), Activity.due_at.is_not(None), mine_activities))
     ).all()
     items = [
         _item(
@@ -64,21 +124,29 @@ def agenda(session: Session, user: User, today: date) -> list[AgendaItem]:
             today,
             activity.subject,
             activity.kind.value,
-            (deal_id, title, account, stage, owner_name),
+            row,
             activity.id,
         )
-        for activity, deal_id, title, account, stage, owner_name in activities
+        for activity, *row in activities
     ]
+    mine_steps: ColumnElement[bool] = true() if team else Deal.owner_id == user.id
     steps = session.execute(
-        select(Deal.next_step_due, Deal.next_step, Deal.id, Deal.title, Deal.account, Stage.name)
+        select(Deal.next_step_due, Deal.next_step, *deal)
         .join(Stage, open_deal)
-        .where(Deal.owner_id == user.id, Deal.next_step_due.is_not(None))
+        .join(owner, owner.c.id == Deal.owner_id)
+        .where(and_(Deal.next_step_due.is_not(None), mine_steps))
     ).all()
-    items += [
-        _item(due, today, step or "next step", "next step", (i, t, a, s, user.name))
-        for due, step, i, t, a, s in steps
-    ]
-    return sorted(items, key=lambda item: (item.due, item.deal_title.lower(), item.what))
+    items += [_item(due, today, step or "next step", "next step", row) for due, step, *row in steps]
+    return sorted(items, key=_by_owner if team else _by_urgency)
+
+
+def _by_urgency(item: AgendaItem) -> tuple[date, str, str]:
+    return (item.due, item.deal_title.lower(), item.what)
+
+
+def _by_owner(item: AgendaItem) -> tuple[str, str, date, str, str]:
+    name = item.owner_display_name or item.owner
+    return (name.lower(), item.owner, *_by_urgency(item))
 
 
 def _item(
@@ -86,9 +154,12 @@ def _item(
     today: date,
     what: str,
     kind: str,
-    deal: tuple[int, str, str, str, str],
+    deal: Sequence[Any],
     activity_id: int | None = None,
 ) -> AgendaItem:
+    """`deal` is the row's deal id, title, account, stage, owner login and display name."""
     when = When.OVERDUE if due < today else When.TODAY if due == today else When.UPCOMING
-    deal_id, title, account, stage, owner = deal
-    return AgendaItem(due, when, what, kind, deal_id, title, account, stage, owner, activity_id)
+    deal_id, title, account, stage, owner, display_name = deal
+    return AgendaItem(
+        due, when, what, kind, deal_id, title, account, stage, owner, activity_id, display_name
+    )

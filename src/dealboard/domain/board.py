@@ -426,13 +426,16 @@ class Board:
         with self._writing() as (session, actor):
             return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
 
-    def agenda(self, user: str | None = None) -> list[agenda.AgendaItem]:
-        """What `user` (default: the acting user) has to do: overdue, today, upcoming."""
+    def agenda(self, user: str | None = None, *, team: bool = False) -> list[agenda.AgendaItem]:
+        """What `user` (default: the acting user) has to do: overdue, today, upcoming.
+
+        `team` (managers only): every owner's, grouped by owner.
+        """
         from dealboard.domain import agenda
 
         with self.database.read() as session:
             person = users.find_user(session, user or self.user_name, "user")
-            return agenda.agenda(session, person, self.today())
+            return agenda.agenda(session, person, self.today(), team=team)
 
     def standup(
         self, pipeline: str | None = None, since: str | None = None, target: str | None = None

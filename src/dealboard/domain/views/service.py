@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from dealboard.domain.standup import Standup
 
 T = TypeVar("T")
-#: The agenda's rows, most urgent first.
-Agenda = list["agenda.AgendaItem"]
 
 
 class Views:
@@ -84,15 +82,17 @@ class Views:
 
         return self._follow(previous, read, lambda changes: changes.touches(deal_id))
 
-    def agenda(self, previous: Live[Agenda] | None) -> Live[Agenda]:
-        """The acting user's overdue, today's and upcoming work."""
+    def agenda(
+        self, previous: Live[agenda.AgendaView] | None, *, team: bool = False
+    ) -> Live[agenda.AgendaView]:
+        """The acting user's overdue, today's and upcoming work; `team`: everyone's (managers)."""
         from dealboard.domain import agenda
 
         board = self.board
 
-        def read(session: Session) -> Agenda:
+        def read(session: Session) -> agenda.AgendaView:
             person = users.find_user(session, board.user_name, "user")
-            return agenda.agenda(session, person, board.today())
+            return agenda.agenda_view(session, person, board.today(), team=team)
 
         return self._follow(previous, read)
 
