@@ -14,6 +14,7 @@ from pilot_helpers import (
 )
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits
+from textual.widgets._footer import FooterKey
 
 from clock import FixedClock
 from dealboard.db.database import Database
@@ -83,6 +84,8 @@ async def test_enter_on_an_owner_filters_the_board_to_their_breaches(
     board: Board, waiting: int
 ) -> None:
     async with app_opened_with(board, "M", (120, 30)) as pilot:
+        offered = {key.description: key.key for key in pilot.app.screen.query(FooterKey)}
+        assert offered["Show their breaches on the board"] == "enter"
         screen = await _press_on_ricks_row(pilot, "enter")
         assert screen.filter_text == "@rick breach"
         shown = [d.id for c in screen.visible_columns() for d in c.cards.deals]

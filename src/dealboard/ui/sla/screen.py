@@ -62,7 +62,14 @@ class SlaScreen(Screen[BoardRequest | None]):
     COMPONENT_CLASSES = {"sla--bad", "sla--warn", "sla--zero", "sla--team"}
     BINDINGS = [
         Binding("escape,q,M", "back", "Back", id="sla.back"),
-        Binding("enter", "show_breaches", "Show their breaches on the board", id="sla.breaches"),
+        # (priority: the table's own enter would otherwise take the key, and the footer's mention)
+        Binding(
+            "enter",
+            "show_breaches",
+            "Show their breaches on the board",
+            id="sla.breaches",
+            priority=True,
+        ),
         Binding("m", "show_breaches(True)", "Mark breached cards", id="sla.mark"),
         Binding("w", "window", "Window 30/7/90 days", id="sla.window"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="sla.reload"),
