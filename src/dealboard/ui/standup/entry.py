@@ -5,8 +5,9 @@ Cutting the line at the edge would cut what matters most, the end of it: the sta
 deal moved to. So the title gives way first (down to `TITLE_FLOOR` cells), then the detail
 goes on a line of its own under the title; a path too long even so keeps its first and
 final stages and shows the ones between as `…`. The final stage is cut only when it alone
-is wider than the line. Marks (`(skipped Research)`, `⚠ override: "…"`) follow on the same
-line when they fit whole, else on a line of their own; they are words, never colour alone.
+is wider than the line. What the move skipped (`(skipped Research)`) stays beside the route
+where it fits; an override (`⚠ override: "…"`) follows on the same line when it fits whole,
+else on a line of its own. Both are words, never colour alone.
 
 Pure: parts `(text, style name)` out, the page cutter styles them.
 """
@@ -67,23 +68,31 @@ def entry(
     width: int,
     *,
     stages: Sequence[str] = (),
+    note: str = "",
     marks: Sequence[Mark] = (),
 ) -> list[Line]:
     """The lines of one entry. `detail` follows the title; with `stages` it is their route,
-    and `detail` is what follows the route (` (back)`)."""
+    and `detail` is what follows the route (` (back)`), then `note` (`(skipped Qualify)`),
+    which goes on a line of its own when it would squeeze the route."""
     room = max(width - INDENT, 10)
     name = one_line(title)
-    full = ARROW.join(one_line(s) for s in stages) + detail if stages else one_line(detail)
-    beside = room - _cells(DOT) - _cells(full)
-    lines: list[Line]
-    if _cells(name) <= beside or beside >= min(_cells(name), TITLE_FLOOR):
-        lines = [[head, (fitted(name, beside), "name"), (DOT, "dim"), (full, "")]]
-    else:
-        shown = route(stages, room - _cells(detail)) + detail if stages else full
-        lines = [[head, (fitted(name, room), "name")], [(" " * INDENT, ""), (shown, "")]]
+    path = ARROW.join(one_line(s) for s in stages) + detail if stages else one_line(detail)
+    lines: list[Line] = []
+    for whole in (path + " " + note, path) if note else (path,):
+        beside = room - _cells(DOT) - _cells(whole)
+        if _cells(name) <= beside or beside >= min(_cells(name), TITLE_FLOOR):
+            lines = [[head, (fitted(name, beside), "name"), (DOT, "dim"), (whole, "")]]
+            note = "" if whole != path else note
+            break
+    if not lines:
         if not stages:
-            lines[-1][-1] = (fitted(shown, room), "")
-    for mark in marks:
+            shown = fitted(path, room).plain
+        elif note and _cells(path + " " + note) <= room:
+            shown, note = path + " " + note, ""
+        else:
+            shown = route(stages, room - _cells(detail)) + detail
+        lines = [[head, (fitted(name, room), "name")], [(" " * INDENT, ""), (shown, "")]]
+    for mark in ([Mark(note, "warn", " ")] if note else []) + list(marks):
         used = sum(_cells(part) for part, _ in lines[-1])
         if used + _cells(mark.joint) + _cells(mark.text) <= INDENT + room:
             lines[-1] += [(mark.joint, "dim"), (mark.text, mark.style)]

@@ -227,11 +227,7 @@ class _Cutter:
     def moved(self, moved: Moved) -> Text:
         """`  moved  Lab inventory tracking  ·  Overcome Objections → Close`, its final stage in
         full, then what the move skipped and why the gate was overridden, in words."""
-        marks = []
-        if moved.skipped:
-            marks.append(Mark(skipped_note(moved.skipped, one_line), "warn", " "))
-        if moved.overrides:
-            marks.append(Mark(override_note(moved.overrides, one_line), "warn"))
+        override = override_note(moved.overrides, one_line)
         return self.entry(
             entry(
                 ("  moved  ", "stage"),
@@ -239,7 +235,8 @@ class _Cutter:
                 "" if moved.forward else " (back)",
                 self.width,
                 stages=moved.path,
-                marks=marks,
+                note=skipped_note(moved.skipped, one_line),
+                marks=[Mark(override, "warn")] if override else [],
             )
         )
 
