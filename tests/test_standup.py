@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from clock import FixedClock
-from dealboard.db.models import Deal
+from dealboard.db.models import Deal, StageTransition
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import InvalidInput
@@ -336,3 +336,98 @@ def test_the_standup_command_refuses_bad_values_in_one_line(
         assert err.startswith(f"dealboard: {field}:") and err.count("\n") == 1
     code, _, err = cli("standup", "--markdown", "--text")
     assert code == 2 and "not allowed with" in err
+
+
+# -- how a deal moved: past the gate, over a stage -----------------------------------------
+
+
+def _moves(board: Board, clock: FixedClock) -> dict[str, int]:
+    """Friday: one deal moves on by the gate, one jumps a stage whose work was done ahead,
+    one is pushed past the gate by Maria; one goes back. Monday morning: the stand-up."""
+    clock.now = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    ids = {
+        name: board.add_deal(DealFields(title=name, value="10k"))
+        for name in ("Plain", "Skipper", "Pushed", "Back")
+    }
+    for name in ("Plain", "Skipper", "Back"):
+        tick_all(board, ids[name], "Prospect")
+    tick_all(board, ids["Skipper"], "Qualify")
+    board.move(ids["Back"], "Qualify")
+    clock.now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    board.move(ids["Plain"], "Qualify")
+    board.move(ids["Skipper"], "Research")  # Qualify's work is done: the gate lets it jump
+    board.move(ids["Pushed"], "Pitch", override="the buyer asked for the demo first")
+    board.move(ids["Back"], "Prospect")
+    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    return ids
+
+
+def test_a_move_past_the_gate_or_over_a_stage_says_so_and_a_plain_move_does_not(
+    board: Board, clock: FixedClock, zone: Callable[[str], None]
+) -> None:
+    zone("UTC")
+    _moves(board, clock)
+    (maria,) = board.standup().people
+    moved = {m.deal.title: (m.path, m.overrides, m.skipped) for m in maria.moved}
+    assert moved == {
+        "Plain": (("Prospect", "Qualify"), (), ()),
+        "Skipper": (("Prospect", "Research"), (), ("Qualify",)),
+        "Pushed": (
+            ("Prospect", "Pitch"),
+            ("the buyer asked for the demo first",),
+            ("Qualify", "Research"),
+        ),
+        "Back": (("Qualify", "Prospect"), (), ()),
+    }
+    reasons = {m.deal.title: m.reasons for m in maria.in_motion}
+    assert reasons["Pushed"] == ("Prospect → Pitch (skipped Qualify, Research)", "⚠ override")
+    assert reasons["Plain"] == ("Prospect → Qualify",)
+
+
+def test_text_and_markdown_spell_out_overrides_and_skips_and_clean_the_reason(
+    board: Board, clock: FixedClock, zone: Callable[[str], None]
+) -> None:
+    zone("UTC")
+    ids = _moves(board, clock)
+    with board.database.write() as session:  # as another tool might have written it
+        session.execute(
+            update(StageTransition)
+            .where(StageTransition.deal_id == ids["Pushed"])
+            .values(override_reason="the *buyer*\x1b[2J asked\nfor the demo")
+        )
+    plain = standup_plain(board.standup())
+    assert "  - moved: Plain · $10k: Prospect → Qualify\n" in plain
+    assert "  - moved: Skipper · $10k: Prospect → Research (skipped Qualify)\n" in plain
+    assert (
+        "  - moved: Pushed · $10k: Prospect → Pitch (skipped Qualify, Research)"
+        ' · ⚠ override: "the *buyer*\ufffd[2J asked for the demo"\n'
+    ) in plain
+    assert "  - moved: Back · $10k: Qualify → Prospect (back)\n" in plain
+    assert "\x1b" not in plain
+    markdown = standup_markdown(board.standup())
+    assert (
+        "- moved: **Pushed** · $10k: Prospect → Pitch (skipped Qualify, Research)"
+        r' · ⚠ override: "the \*buyer\*'
+    ) in markdown
+    assert "- moved: **Plain** · $10k: Prospect → Qualify\n" in markdown
+    assert "\x1b" not in markdown
+
+
+def test_the_standup_command_marks_the_override_and_the_skip(
+    cli: Cli,  # noqa: F811
+    board: Board,
+    timed: FixedClock,
+    zone: Callable[[str], None],
+) -> None:
+    zone("UTC")
+    _moves(board, timed)
+    code, out, err = cli("standup", "--text")
+    assert (code, err) == (0, "")
+    moved = [line for line in out.splitlines() if line.startswith("  - moved: ")]
+    assert moved == [
+        "  - moved: Plain · $10k: Prospect → Qualify",
+        "  - moved: Skipper · $10k: Prospect → Research (skipped Qualify)",
+        "  - moved: Pushed · $10k: Prospect → Pitch (skipped Qualify, Research)"
+        ' · ⚠ override: "the buyer asked for the demo first"',
+        "  - moved: Back · $10k: Qualify → Prospect (back)",
+    ]

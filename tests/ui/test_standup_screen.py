@@ -15,6 +15,7 @@ from pilot_helpers import (
     seen,
     settle,
 )
+from test_hostile_text import screen_text
 from textual.pilot import Pilot
 from textual.widgets import Digits, Footer, Header, Input
 
@@ -27,6 +28,7 @@ from dealboard.ui.board.screen import BoardScreen
 from dealboard.ui.clipboard import Copier
 from dealboard.ui.standup.app import StandupApp
 from dealboard.ui.standup.screen import StandupScreen
+from helpers import tick_all
 from test_standup import _week
 
 
@@ -220,3 +222,62 @@ async def test_a_larger_screen_puts_more_on_a_page_and_stays_on_the_same_section
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert _heading(pilot) == "Needs attention (1/2)"
+
+
+def _long_moves(board: Board, clock: FixedClock) -> None:
+    """Friday: a long-titled deal pushed through four stages to Overcome Objections past the
+    gate, one pushed over Qualify, one moved on by the gate. Monday: the stand-up."""
+    clock.now = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    long_title = "Route optimisation for last-mile delivery vans across three depots"
+    ids = [
+        board.add_deal(DealFields(title=title, value="10k"))
+        for title in (long_title, "Staff scheduling for 3 care homes", "Plain move")
+    ]
+    tick_all(board, ids[2], "Prospect")
+    clock.now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    for stage in ("Qualify", "Research", "Pitch", "Overcome Objections"):
+        board.move(ids[0], stage, override="the buyer wants a quote today")
+    board.move(ids[1], "Research", override="met the whole board at the fair")
+    board.move(ids[2], "Qualify")
+    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _entries(lines: list[str]) -> dict[str, str]:
+    """Each moved entry on screen (its line and the indented lines under it), by its title."""
+    entries: dict[str, str] = {}
+    current = None
+    for line in lines:
+        if line.startswith("    moved  "):
+            current = line[len("    moved  ") :].split("  ·  ")[0].rstrip()
+            entries[current] = line
+        elif current and line.startswith(" " * 11) and line.strip():
+            entries[current] += "\n" + line
+        else:
+            current = None
+    return entries
+
+
+async def test_at_80_by_24_every_moved_line_shows_its_final_stage_and_its_marks(
+    board: Board, clock: FixedClock, zone: Callable[[str], None]
+) -> None:
+    zone("UTC")
+    _long_moves(board, clock)
+    lines: list[str] = []
+    async with app_opened_with(board, "S", (80, 24), theme="projector") as pilot:
+        while _heading(pilot).startswith("Since"):
+            lines += [line.rstrip() for line in screen_text(pilot.app.screen).splitlines()]
+            if _page_number(pilot).split("/")[0] == _page_number(pilot).split("/")[1]:
+                break
+            await pilot.press("space")
+    entries = _entries(lines)
+    assert len(entries) == 3 and all(len(line) <= 80 for line in lines)
+    for moved in board.standup().people[0].moved:
+        (entry,) = [e for title, e in entries.items() if moved.deal.title.startswith(title[:20])]
+        assert f"→ {moved.path[-1]}" in entry.replace("\n", " "), entry  # whole, never cut
+    pushed, skipper, plain = (
+        next(e for t, e in entries.items() if t.startswith(start))
+        for start in ("Route", "Staff", "Plain")
+    )
+    assert '⚠ override: "the buyer wants a quote today"' in pushed
+    assert "Research (skipped Qualify)" in skipper and "⚠ override: " in skipper
+    assert plain.endswith("Plain move  ·  Prospect → Qualify")  # nothing to mark

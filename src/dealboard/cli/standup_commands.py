@@ -18,7 +18,9 @@ _HELP = """\
 Pages, in order:
   since           deals moved, new, won and lost per owner since the last stand-up
                   (default: from midnight of the previous working day; Monday looks
-                  back to Friday)
+                  back to Friday); a move that passed the gate by a manager's
+                  override says `⚠ override: "reason"`, one that jumped stages
+                  says which: `Qualify → Pitch (skipped Research)`
   attention       open SLA breaches and deals gone quiet
   forecast        this month and next per currency: weighted (value x stage
                   probability), best case, won so far, against --target

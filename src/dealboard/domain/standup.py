@@ -14,7 +14,9 @@ answer for the deals, whoever clicked. A reassigned deal is reported for its new
 - *won* / *lost*: closed as won / lost in the window, and still closed so;
 - *new*: created in the window (in whatever stage it is now);
 - *moved*: changed stage in the window and is somewhere else than at its start
-  (a move and its undo cancel out); the path is every stage it went through.
+  (a move and its undo cancel out); the path is every stage it went through, with the
+  reasons of any gate override and the stages any forward move skipped
+  (`dealboard.domain.standup_marks`).
 
 **Needs attention**: open deals with an open SLA breach (`dealboard.domain.sla`) or
 gone quiet (`badges.quiet_days`).
@@ -39,11 +41,19 @@ from sqlalchemy.orm import Session, aliased
 from dealboard.db.models import Activity, Deal, Stage, StageTransition, User
 from dealboard.domain.badges import quiet_days
 from dealboard.domain.errors import InvalidInput
+from dealboard.domain.gate import GateStage
 from dealboard.domain.history import parse_since
 from dealboard.domain.money import Money, format_compact
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.domain.sla import open_breaches
 from dealboard.domain.standup_forecast import Forecast
+from dealboard.domain.standup_marks import (
+    OVERRIDE,
+    clean_reason,
+    in_pipeline_order,
+    skipped_note,
+    stage_map,
+)
 from dealboard.vocabulary import ActivityKind, StageKind
 
 _MONDAY, _SATURDAY, _SUNDAY = 0, 5, 6
@@ -112,6 +122,10 @@ class Moved:
     deal: DealRef
     path: tuple[str, ...]
     forward: bool
+    #: Why a manager passed the gate, for each move of the window that overrode it.
+    overrides: tuple[str, ...] = ()
+    #: Open stages a forward move jumped over (`gate.check_move`), in pipeline order.
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,11 +210,16 @@ class WindowEvent:
     owner: str
     owner_display: str
     loss_reason: str
+    #: The gate override's reason, cleaned; empty when the gate let the move through.
+    override: str = ""
+    #: The open stages this move jumped over.
+    skipped: tuple[GateStage, ...] = ()
 
 
 def window_events(session: Session, start: datetime, pipeline_id: int | None) -> list[WindowEvent]:
-    """Every stage transition since `start`, oldest first, in one query."""
+    """Every stage transition since `start`, oldest first: one query, and one for the stages."""
     source, target, current = aliased(Stage), aliased(Stage), aliased(Stage)
+    stages = stage_map(session, pipeline_id)
     query = (
         select(
             StageTransition.deal_id,
@@ -218,6 +237,9 @@ def window_events(session: Session, start: datetime, pipeline_id: int | None) ->
             User.name,
             User.display_name,
             Deal.loss_reason,
+            StageTransition.override_reason,
+            StageTransition.from_stage_id,
+            StageTransition.to_stage_id,
         )
         .join(Deal, Deal.id == StageTransition.deal_id)
         .outerjoin(source, source.id == StageTransition.from_stage_id)
@@ -242,6 +264,8 @@ def window_events(session: Session, start: datetime, pipeline_id: int | None) ->
             r[12],
             r[13] or r[12],
             r[14].value if r[14] else "",
+            clean_reason(r[15]),
+            stages.skipped(r[16], r[17]),
         )
         for r in session.execute(query)
     ]
@@ -286,29 +310,32 @@ class _Person:
     open_deals: list[DealSummary] = field(default_factory=list)
 
 
-def _classify(events: Sequence[WindowEvent], person: _Person) -> tuple[str, str] | None:
-    """File one deal's events under won, lost, new or moved; returns (kind, text) for in-motion."""
+def _classify(events: Sequence[WindowEvent], person: _Person) -> tuple[str, ...]:
+    """File one deal's events under won, lost, new or moved; returns what in-motion says."""
     last = events[-1]
     deal = last.deal
     if last.kind_now is StageKind.WON and any(e.to_stage == deal.stage for e in events):
         person.won.append(deal)
-        return None
+        return ()
     if last.kind_now is StageKind.LOST and any(e.to_stage == deal.stage for e in events):
         person.lost.append(Lost(deal, last.loss_reason))
-        return None
+        return ()
     if events[0].from_stage is None:
         person.new.append(deal)
-        return ("new", "new")
+        return ("new",)
     path: list[str] = [events[0].from_stage]
     for event in events:
         if event.to_stage != path[-1]:
             path.append(event.to_stage)
     if path[0] == path[-1]:
-        return None
+        return ()
     first_position = events[0].from_position or 0
     forward = last.to_position > first_position
-    person.moved.append(Moved(deal, tuple(path), forward))
-    return ("moved", " → ".join(path))
+    overrides = tuple(e.override for e in events if e.override)
+    skipped = in_pipeline_order(s for e in events for s in e.skipped)
+    person.moved.append(Moved(deal, tuple(path), forward, overrides, skipped))
+    route = " ".join(filter(None, (" → ".join(path), skipped_note(skipped))))
+    return (route, OVERRIDE) if overrides else (route,)
 
 
 def build_standup(
@@ -333,9 +360,7 @@ def build_standup(
     for deal_events in by_deal.values():
         last = deal_events[-1]
         person = people.setdefault(last.owner, _Person(last.owner_display))
-        filed = _classify(deal_events, person)
-        if filed is not None:
-            happened[last.deal_id].append(filed[1])
+        happened[last.deal_id].extend(_classify(deal_events, person))
     attention: list[Attention] = []
     for summary in open_deals:
         stage = stages.get(summary.stage_id)

@@ -14,8 +14,9 @@ from datetime import date
 
 from dealboard.domain.deal_markdown import escape
 from dealboard.domain.money import format_compact
-from dealboard.domain.standup import DealRef, PersonStandup, Standup
+from dealboard.domain.standup import DealRef, Moved, PersonStandup, Standup
 from dealboard.domain.standup_forecast import Forecast, MonthForecast
+from dealboard.domain.standup_marks import override_note, skipped_note
 from dealboard.domain.text import display_safe
 
 
@@ -91,6 +92,23 @@ def person_counts(person: PersonStandup) -> str:
     return " · ".join(parts)
 
 
+def moved_route(moved: Moved, user: Callable[[str], str] = str) -> str:
+    """`Qualify → Pitch`, `Pitch → Qualify (back)`, or with its marks spelt out:
+    `Qualify → Pitch (skipped Research) · ⚠ override: "signed early"`."""
+    route = " ".join(
+        filter(
+            None,
+            (
+                " → ".join(user(stage) for stage in moved.path),
+                "" if moved.forward else "(back)",
+                skipped_note(moved.skipped, user),
+            ),
+        )
+    )
+    override = override_note(moved.overrides, user)
+    return f"{route} · {override}" if override else route
+
+
 def forecast_line(row: MonthForecast, forecast: Forecast) -> str:
     """`$201k projected of $250k target (80%) · weighted $198k · won $3.2k · best case $266k`."""
     target = forecast.target
@@ -161,10 +179,10 @@ def _since(standup: Standup, style: _Style) -> list[str]:
             quiet.append(style.user(person.display_name))
             continue
         lines.append(f"{style.bold(style.user(person.display_name))}: {person_counts(person)}")
-        for moved in person.moved:
-            path = " → ".join(style.user(s) for s in moved.path)
-            back = "" if moved.forward else " (back)"
-            lines.append(f"{style.bullet}moved: {_deal(moved.deal, style)}: {path}{back}")
+        lines += [
+            f"{style.bullet}moved: {_deal(moved.deal, style)}: {moved_route(moved, style.user)}"
+            for moved in person.moved
+        ]
         lines += [f"{style.bullet}new: {_deal(d, style, stage=True)}" for d in person.new]
         lines += [f"{style.bullet}won: {_deal(d, style)}" for d in person.won]
         lines += [

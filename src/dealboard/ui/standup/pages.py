@@ -14,13 +14,15 @@ from rich.style import Style
 from rich.text import Text
 
 from dealboard.domain.money import format_compact
-from dealboard.domain.standup import Attention, InMotion, PersonStandup, Standup
+from dealboard.domain.standup import Attention, InMotion, Moved, PersonStandup, Standup
+from dealboard.domain.standup_marks import OVERRIDE, override_note, skipped_note
 from dealboard.domain.standup_text import (
     person_counts,
     plural,
     slipped_lines,
 )
 from dealboard.domain.text import display_safe
+from dealboard.ui.standup.entry import Line, Mark, entry, packed
 from dealboard.ui.text import fitted, one_line, plain_line
 
 #: Rows the page heading takes (a blank line, the heading, a blank line).
@@ -107,17 +109,40 @@ def _forecast_heading(standup: Standup) -> Text:
     return Text(f"Forecast · monthly target {format_compact(target.minor, target.currency)}")
 
 
-def _split(blocks: list[Text], room: int) -> list[Text]:
-    """Blocks taller than a page cut into page-sized pieces (a person with many deals)."""
+#: One block of a page, or a list of entries that make one block where they fit together.
+Block = Text | list[Text]
+
+
+def _split(blocks: list[Block], room: int) -> list[Text]:
+    """Blocks taller than a page cut into page-sized pieces (a person with many deals); a
+    list of entries is cut between its entries, so no entry starts on one page and ends on
+    the next (unless one alone is taller than a page)."""
     pieces: list[Text] = []
     for block in blocks:
-        lines = block.split()
-        if len(lines) <= room or room < 1:
-            pieces.append(block)
+        entries = block if isinstance(block, list) else list(block.split())
+        rows = [len(entry.split()) for entry in entries]
+        if sum(rows) <= room or room < 1:
+            pieces.append(block if isinstance(block, Text) else _joined(entries))
             continue
-        for start in range(0, len(lines), room):
-            pieces.append(Text("\n", end="").join(lines[start : start + room]))
+        group: list[Text] = []
+        used = 0
+        for item, height in zip(entries, rows, strict=True):
+            if group and used + height > room:
+                pieces.append(_joined(group))
+                group, used = [], 0
+            if height > room:
+                lines = list(item.split())
+                pieces += [_joined(lines[i : i + room]) for i in range(0, height, room)]
+                continue
+            group.append(item)
+            used += height
+        if group:
+            pieces.append(_joined(group))
     return pieces
+
+
+def _joined(lines: list[Text]) -> Text:
+    return Text("\n", end="").join(lines)
 
 
 def _safe(value: str) -> str:
@@ -137,7 +162,7 @@ class _Cutter:
         return self.styles.get(name, Style())
 
     def pages(
-        self, key: tuple[str, ...], heading: Text, tiles: tuple[Tile, ...], blocks: list[Text]
+        self, key: tuple[str, ...], heading: Text, tiles: tuple[Tile, ...], blocks: list[Block]
     ) -> list[Page]:
         """As many pages as the blocks need; at least one."""
         room = self.height - HEADING_ROWS - FOOT_ROWS - (TILE_ROWS if tiles else 0)
@@ -172,16 +197,14 @@ class _Cutter:
     def lines(self, *lines: Text) -> Text:
         return Text("\n", end="").join(lines)
 
-    def since(self, standup: Standup) -> list[Text]:
-        """Per person: a line with their counts, then one line per deal (moved, new, won, lost)."""
-        blocks = []
+    def since(self, standup: Standup) -> list[Block]:
+        """Per person: a line with their counts, then each deal (moved, new, won, lost)."""
+        blocks: list[Block] = []
         for person in standup.people:
             if not person.anything_since:
                 continue
             lines = [self.line((person.display_name, "name"), ("   " + person_counts(person), ""))]
-            for moved in person.moved:
-                path = " → ".join(moved.path) + ("" if moved.forward else " (back)")
-                lines.append(self.event("moved", "stage", moved.deal.title, path))
+            lines += [self.moved(moved) for moved in person.moved]
             for deal in person.new:
                 lines.append(self.event("new", "good", deal.title, f"{deal.stage} · {deal.value}"))
             for deal in person.won:
@@ -189,7 +212,7 @@ class _Cutter:
             for lost in person.lost:
                 why = f"{lost.deal.value} · {lost.reason or 'no reason'}"
                 lines.append(self.event("lost", "bad", lost.deal.title, why))
-            blocks.append(self.lines(*lines))
+            blocks.append(lines)
         quiet = [one_line(p.display_name) for p in standup.people if not p.anything_since]
         if not blocks:
             blocks.append(Text(f"Nothing moved, opened or closed {standup.label}."))
@@ -198,8 +221,27 @@ class _Cutter:
         return blocks
 
     def event(self, what: str, tone: str, title: str, detail: str) -> Text:
-        """`  moved  Lab inventory tracking  ·  Overcome Objections → Close`."""
-        return self.line((f"  {what:<6} ", tone), (title, "name"), ("  ·  ", "dim"), (detail, ""))
+        """`  won    Lab inventory tracking  ·  $33.9k`: the detail under the title if need be."""
+        return self.entry(entry((f"  {what:<6} ", tone), title, detail, self.width))
+
+    def moved(self, moved: Moved) -> Text:
+        """`  moved  Lab inventory tracking  ·  Overcome Objections → Close`, its final stage in
+        full, then what the move skipped and why the gate was overridden, in words."""
+        override = override_note(moved.overrides, one_line)
+        return self.entry(
+            entry(
+                ("  moved  ", "stage"),
+                moved.deal.title,
+                "" if moved.forward else " (back)",
+                self.width,
+                stages=moved.path,
+                note=skipped_note(moved.skipped, one_line),
+                marks=[Mark(override, "warn")] if override else [],
+            )
+        )
+
+    def entry(self, lines: list[Line]) -> Text:
+        return self.lines(*(self.line(*parts) for parts in lines))
 
     def attention(self, item: Attention) -> Text:
         tone = "bad" if item.breach else "warn"
@@ -293,11 +335,11 @@ class _Cutter:
         title = fitted(item.deal.title, max(width - len(value) - 3, 10))
         pad = " " * max(width - title.cell_len - len(value), 3)
         first = self.line((title, "name"), (pad, ""), (value, "name"))
-        reasons: list[tuple[str | Text, str]] = [(item.deal.stage, "stage")]
+        reasons = [(item.deal.stage, "stage")]
         for reason in item.reasons:
             tone = "bad" if reason.startswith("late ") else "good" if reason == "new" else ""
-            reasons += [("  ·  ", "dim"), (reason, tone)]
-        return self.lines(first, self.line(*reasons))
+            reasons.append((reason, "warn" if reason == OVERRIDE else tone))
+        return self.lines(first, self.entry(packed(reasons, self.width, indent=2)))
 
 
 def _money(minor: int, currency: str) -> str:
