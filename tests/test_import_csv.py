@@ -168,7 +168,8 @@ def test_a_hubspot_export_with_unknown_stages_is_refused_listing_them_and_how_to
         f"{path}: unknown stages: 'Appointment scheduled' (2 deals, first on line 2), "
         "'Contract sent' (1 deal, first on line 4). Map each to a stage of seven-step "
         "(Prospect, Qualify, Research, Pitch, Overcome Objections, Close, Follow-up, Won, Lost) "
-        "with --stage-map, e.g. --stage-map 'Appointment scheduled=Prospect'",
+        "with --stage-map, e.g. --stage-map 'Appointment scheduled=Prospect' "
+        "--stage-map 'Contract sent=Prospect'",
         f"dealboard: {path} was not imported (1 problem); nothing was written",
     ]
     _, out = desk.imported(
