@@ -19,14 +19,10 @@ from sqlalchemy.orm import Session
 from dealboard.domain import text
 from dealboard.domain.deals import parse_contact_type, parse_tag
 from dealboard.domain.errors import DealboardError, InvalidInput
-from dealboard.domain.exchange.csv_columns import ColumnPlan, plan_columns
+from dealboard.domain.exchange.csv_columns import plan_columns
 from dealboard.domain.exchange.csv_dates import DateColumn, When
-from dealboard.domain.exchange.csv_guesses import (
-    holds_flags,
-    looks_like_stage,
-    outcome_of,
-    suggested_stage,
-)
+from dealboard.domain.exchange.csv_guesses import outcome_of, suggested_stage
+from dealboard.domain.exchange.csv_layout import settle_columns
 from dealboard.domain.exchange.csv_plan import (
     BoardSnapshot,
     CsvOptions,
@@ -107,12 +103,7 @@ class _Planner:
         if "title" not in self.fields:
             problems.append(self._no_title())
         self.default_pipeline = self._default_pipeline()
-        if self.options.pipeline is not None and "pipeline" in self.fields:
-            self._drop("pipeline", "--pipeline given")
-        if self.options.all_in is not None and "stage" in self.fields:
-            self._drop("stage", "--all-in given")
-        self._read_flag_columns()
-        self._check_stage_column()
+        settle_columns(self.plan, self.table, self.options)
         for raw in self.options.stage_maps:
             name, sep, stage = raw.partition("=")
             if not sep or not name.strip() or not stage.strip():
@@ -148,84 +139,6 @@ class _Planner:
             problems.append(Problem("--created-default", f"{default:%Y-%m-%d} is in the future"))
         # Rows are read even without a title column, so every other problem shows too.
         return self.default_pipeline is not None or "pipeline" in self.fields
-
-    def _drop(self, field: str, why: str) -> None:
-        """Leave out the columns feeding `field` (an option decides it instead)."""
-        used = self.fields.pop(field)
-        columns = self.plan.columns
-        skipped = [(self.table.headers[i], why) for i in used]
-        self.plan.columns = ColumnPlan(
-            self.fields,
-            columns.skipped + tuple(skipped),
-            tuple(u for u in columns.used if u[1] != field),
-        )
-
-    def _retarget(self, index: int, field: str) -> None:
-        """Read column `index` as `field` instead of what its header suggested."""
-        header = self.table.headers[index]
-        for name, indexes in list(self.fields.items()):
-            if index in indexes:
-                rest = tuple(i for i in indexes if i != index)
-                if rest:
-                    self.fields[name] = rest
-                else:
-                    del self.fields[name]
-        self.fields[field] = (*self.fields.get(field, ()), index)
-        columns = self.plan.columns
-        used = [(h, f) for h, f in columns.used if h != header]
-        used.append((header, field))
-        order = {h: i for i, h in enumerate(self.table.headers)}
-        self.plan.columns = ColumnPlan(
-            self.fields,
-            tuple(s for s in columns.skipped if s[0] != header),
-            tuple(sorted(used, key=lambda pair: order.get(pair[0], 0))),
-        )
-
-    def _read_flag_columns(self) -> None:
-        """A Salesforce report's `Closed` holds true/false, not a date: read it as IsClosed."""
-        if "is_closed" in self.fields:
-            return
-        for index in self.fields.get("closed", ()):
-            if holds_flags(cells[index] for _, cells in self.table.rows):
-                self._retarget(index, "is_closed")
-                return
-
-    def _check_stage_column(self) -> None:
-        """A column that looks like a stage but matched nothing stops the import.
-
-        Without it every deal would land, open, in the first stage. With
-        `--stage-map` it is read as the stage column (the maps are for it);
-        `--all-in STAGE` or `--map COLUMN=stage|skip` decide otherwise.
-        """
-        if "stage" in self.fields or self.options.all_in is not None or len(self.table.headers) < 2:
-            return
-        unmatched = [
-            header
-            for header, why in self.plan.columns.skipped
-            if why == "no matching field" and looks_like_stage(header)
-        ]
-        if self.options.stage_maps and len(unmatched) == 1:
-            self._retarget(self.table.headers.index(unmatched[0]), "stage")
-            self.plan.stage_column_guessed = unmatched[0]
-            return
-        if self.options.stage_maps and not unmatched:
-            self.plan.problems.append(
-                Problem(
-                    "--stage-map",
-                    "the file has no stage column to map; name one with --map 'COLUMN=stage'",
-                )
-            )
-            return
-        for header in unmatched:
-            self.plan.problems.append(
-                Problem(
-                    self.file,
-                    f"column {header!r} looks like the deals' stage but is not read as one; "
-                    f"read it with --map '{header}=stage' (or --stage-map NAME=STAGE), put every "
-                    f"deal in one stage with --all-in STAGE, or leave it out with "
-                    f"--map '{header}=skip'",
-                )
-            )
 
     def _no_title(self) -> Problem:
         headers = self.table.headers
@@ -516,6 +429,8 @@ class _Planner:
                 self.plan.problems.append(
                     Problem("--all-in", f"no stage {wanted!r} in {pipeline.name} ({names})")
                 )
+            else:
+                self.plan.all_in = stage.name  # as the board spells it, for the summary
             self._all_in[pipeline.id] = stage
         return self._all_in[pipeline.id]
 
