@@ -202,6 +202,8 @@ def test_a_stage_like_column_that_matched_nothing_stops_the_import(desk: Desk) -
         "--map 'Opportunity Stage (current)=skip'",
         f"dealboard: {path} was not imported (1 problem); nothing was written",
     ]
+    _, out = desk.imported(Path(path), "--all-in", "Qualify", "--dry-run")
+    assert "'Opportunity Stage (current)' (--all-in given)" in out
     _, out = desk.imported(Path(path), "--stage-map", "Prospecting=Research")
     assert "stages read from 'Opportunity Stage (current)'" in out
     assert {d["title"]: d["stage"] for d in desk.deals()} == {"Fleet": "Research", "Kiosk": "Won"}

@@ -80,13 +80,21 @@ def _check_stage_column(plan: ImportPlan, table: CsvTable, options: CsvOptions) 
     `--stage-map` it is read as the stage column (the maps are for it);
     `--all-in STAGE` or `--map COLUMN=stage|skip` decide otherwise.
     """
-    if "stage" in plan.columns.fields or options.all_in is not None or len(table.headers) < 2:
+    if "stage" in plan.columns.fields or len(table.headers) < 2:
         return
     unmatched = [
         header
         for header, why in plan.columns.skipped
         if why == "no matching field" and looks_like_stage(header)
     ]
+    if options.all_in is not None:
+        columns = plan.columns
+        skipped = tuple(
+            (header, "--all-in given" if header in unmatched else why)
+            for header, why in columns.skipped
+        )
+        plan.columns = ColumnPlan(columns.fields, skipped, columns.used)
+        return
     if options.stage_maps and len(unmatched) == 1:
         _retarget(plan, table, table.headers.index(unmatched[0]), "stage")
         plan.stage_column_guessed = unmatched[0]
