@@ -51,6 +51,9 @@ def read_workbook(data: bytes, file: str) -> CsvTable:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # exporters often write a wrong size; read what is there
         return _table(file, sheet.title, sheet.iter_rows(values_only=True))
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # A damaged sheet shows only while it is read (SyntaxError: its XML is broken).
+        raise _refuse(file, f"the first sheet cannot be read: {exc}") from None
     finally:
         book.close()
 
