@@ -39,8 +39,10 @@ EXIT_INPUT = 2
 def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """`dealboard import FILE [--format csv|json] [--map COLUMN=FIELD] … [--dry-run]`."""
     load.description = (
-        "CSV: one deal per row; headers are matched to fields (Deal Name, Amount, "
-        "Stage, Owner, Close Date… as other CRMs export them). All or nothing. "
+        "CSV or .xlsx: one deal per row; headers are matched to fields as Salesforce, "
+        "HubSpot, Pipedrive and Zoho export them (Deal Name, StageName, dealstage, "
+        "Deal - Value…). All or nothing; a dry run lists every problem with its fix, and "
+        "the summary says every value the import supplied. "
         "JSON: a `dealboard export`, restored into an empty database with every id kept."
     )
     load.add_argument("file", metavar="FILE", help="the file to read (- for standard input)")
