@@ -190,6 +190,8 @@ def test_salesforce_api_names_are_read_not_skipped(desk: Desk) -> None:
 def test_true_false_columns_that_contradict_the_status_are_refused(desk: Desk) -> None:
     path, errors = desk.refused("Title,Status,IsWon\nFleet,lost,true\n")
     assert errors[0] == f"{path}:2: column \"Status\": 'lost' but the true/false columns say won"
+    path, errors = desk.refused("Title,StageName,IsWon\nFleet,Closed Lost,true\n")
+    assert errors[0] == f"{path}:2: column \"IsWon\": 'won' does not fit the stage Lost (lost)"
 
 
 def test_a_stage_like_column_that_matched_nothing_stops_the_import(desk: Desk) -> None:

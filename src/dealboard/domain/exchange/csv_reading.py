@@ -381,6 +381,13 @@ class _Planner:
                 )
                 return None
             raw_status, status = flagged.value, flagged
+            said_by = (
+                "status"
+                if "status" in self.fields
+                else next(name for name in ("is_won", "is_closed") if name in self.fields)
+            )
+        else:
+            said_by = "status"
         first_open = pipeline.first_of(StageKind.OPEN)
         if self.options.all_in is not None:
             stage = self._all_in_stage(pipeline)
@@ -402,7 +409,7 @@ class _Planner:
             return final, stage, kind
         if status not in (None, stage.kind):
             self._problem(
-                line, "status", f"{raw_status!r} does not fit the stage {stage.name} ({stage.kind})"
+                line, said_by, f"{raw_status!r} does not fit the stage {stage.name} ({stage.kind})"
             )
             return None
         return stage, first_open, stage.kind
