@@ -1,7 +1,8 @@
 """`dealboard import` and `dealboard export`: deals from other CRMs in, whole boards out and back.
 
-CSV imports go through the same rules as a deal typed on the board and are
-all or nothing; every problem is one line `FILE:LINE: column "C": reason`.
+CSV (and .xlsx) imports go through the same rules as a deal typed on the board
+and are all or nothing; every problem is named with the flag that fixes it, all
+of them in one run, a column's bad rows grouped (`FILE:LINE: column "C": reason`).
 JSON is dealboard's own export, restored into an empty database with every
 id kept. Formats and header names are documented in the README and in
 `dealboard.domain.exchange`.
@@ -13,6 +14,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from dealboard.cli.output import dumps
@@ -21,12 +23,13 @@ from dealboard.db.engine import resolve_database_url
 from dealboard.domain.board import Board
 from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import FIELDS
-from dealboard.domain.exchange.csv_dates import parse_date_format
+from dealboard.domain.exchange.csv_dates import DateColumn, parse_date_format
 from dealboard.domain.exchange.csv_plan import CsvOptions, ImportPlan
 from dealboard.domain.exchange.csv_source import MAX_FILE_BYTES as MAX_CSV_BYTES
-from dealboard.domain.exchange.problems import ImportRefused
+from dealboard.domain.exchange.problems import ImportRefused, grouped
 from dealboard.domain.exchange.restore import MAX_FILE_BYTES as MAX_JSON_BYTES
 from dealboard.domain.exchange.restore import RestoreResult, checked_export
+from dealboard.domain.exchange.xlsx import OLE_MAGIC, ZIP_MAGIC
 from dealboard.domain.presence import NoBoard
 from dealboard.domain.text import display_safe
 
@@ -36,13 +39,17 @@ EXIT_INPUT = 2
 def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """`dealboard import FILE [--format csv|json] [--map COLUMN=FIELD] … [--dry-run]`."""
     load.description = (
-        "CSV: one deal per row; headers are matched to fields (Deal Name, Amount, "
-        "Stage, Owner, Close Date… as other CRMs export them). All or nothing. "
+        "CSV or .xlsx: one deal per row; headers are matched to fields as Salesforce, "
+        "HubSpot, Pipedrive and Zoho export them (Deal Name, StageName, dealstage, "
+        "Deal - Value…). All or nothing; a dry run lists every problem with its fix, and "
+        "the summary says every value the import supplied. "
         "JSON: a `dealboard export`, restored into an empty database with every id kept."
     )
     load.add_argument("file", metavar="FILE", help="the file to read (- for standard input)")
     load.add_argument(
-        "--format", choices=("csv", "json"), help="default: json for *.json files, else csv"
+        "--format",
+        choices=("csv", "xlsx", "json"),
+        help="default: json for *.json files, xlsx for *.xlsx (Excel) files, else csv",
     )
     load.add_argument(
         "--pipeline", metavar="P", help="CSV: the pipeline the deals go into (default: the first)"
@@ -64,6 +71,16 @@ def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentPar
         help="CSV: put deals of the file's stage NAME into the pipeline's STAGE",
     )
     load.add_argument(
+        "--all-in",
+        metavar="STAGE",
+        help="CSV: put every deal in this stage (the file's stages are not read)",
+    )
+    load.add_argument(
+        "--created-default",
+        metavar="DATE",
+        help="CSV: the creation date of deals whose row has none (default: the import time)",
+    )
+    load.add_argument(
         "--date-format",
         metavar="DMY|MDY|PATTERN",
         help="CSV: how to read dates like 03/04/2026 (day first, month first, or e.g. %%d/%%m/%%Y)",
@@ -77,8 +94,12 @@ def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentPar
 
 
 def export_arguments(export: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """`dealboard export [--format json|csv] [--pipeline P] [-o FILE]`."""
-    export.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    """`dealboard export [--format json|csv|xlsx] [--pipeline P] [-o FILE]`."""
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "xlsx"),
+        help="default: xlsx for -o *.xlsx, else json",
+    )
     export.add_argument("--pipeline", metavar="P", help="only this pipeline and its deals")
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
@@ -90,15 +111,21 @@ def export_arguments(export: argparse.ArgumentParser, common: argparse.ArgumentP
 
 
 def import_file(args: argparse.Namespace) -> int:
-    fmt = args.format or ("json" if args.file.lower().endswith(".json") else "csv")
+    suffix = args.file.lower().rpartition(".")[2]
+    fmt = args.format or {"json": "json", "xlsx": "xlsx"}.get(suffix, "csv")
     data, name = _read(args.file, MAX_JSON_BYTES if fmt == "json" else MAX_CSV_BYTES)
     if fmt == "json":
         return _restore(args, data, name)
+    if args.format is None and data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        fmt = "xlsx"  # a workbook saved under another name, or on standard input
     options = CsvOptions(
         pipeline=args.pipeline,
         maps=tuple(args.maps),
         stage_maps=tuple(args.stage_maps),
         date_format=parse_date_format(args.date_format),
+        all_in=args.all_in.strip() if args.all_in else None,
+        created_default=_created_default(args.created_default),
+        workbook=fmt == "xlsx",
     )
     board = board_from(args)
     try:
@@ -118,6 +145,16 @@ def import_file(args: argparse.Namespace) -> int:
         board.database.dispose()
     _print_plan(plan, dry_run=False, new_users=result.new_users)
     return 0
+
+
+def _created_default(raw: str | None) -> datetime | None:
+    """`--created-default 2024-01-31`: that day's local midnight, as a UTC instant."""
+    if raw is None:
+        return None
+    try:
+        return DateColumn("--created-default", "--created-default", [], None).instant(raw)
+    except InvalidInput as exc:
+        raise InvalidInput("--created-default", raw, exc.accepted) from None
 
 
 def _read(file: str, limit: int) -> tuple[bytes, str]:
@@ -153,6 +190,8 @@ def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
         ("--map", args.maps),
         ("--stage-map", args.stage_maps),
         ("--date-format", args.date_format),
+        ("--all-in", args.all_in),
+        ("--created-default", args.created_default),
     ):
         if given:
             raise InvalidInput(
@@ -204,7 +243,7 @@ _RESTORE_SUMMARY = (
 
 
 def _refused(refused: ImportRefused, name: str, *, dry_run: bool) -> int:
-    for line in refused.lines(limit=None if dry_run else 20):
+    for line in grouped(refused.problems):
         sys.stderr.write(display_safe(line) + "\n")
     count = len(refused.problems)
     problems = "1 problem" if count == 1 else f"{count} problems"
@@ -248,9 +287,16 @@ def _print_plan(plan: ImportPlan, *, dry_run: bool, new_users: tuple[str, ...] =
             for login in users
         )
         lines.append(f"  new users (reps): {named}")
+    if count:
+        lines.extend(_invented(plan))
     if plan.columns.used:
         used = ", ".join(f"{header!r} → {field}" for header, field in plan.columns.used)
         lines.append(f"  columns: {used}")
+    if plan.stage_column_guessed:
+        lines.append(
+            f"  stages read from {plan.stage_column_guessed!r} (it looks like one and "
+            "--stage-map was given)"
+        )
     if plan.columns.skipped:
         skipped = ", ".join(f"{header!r} ({why})" for header, why in plan.columns.skipped)
         lines.append(f"  skipped columns: {skipped}; read one with --map 'COLUMN=field'")
@@ -261,10 +307,44 @@ def _print_plan(plan: ImportPlan, *, dry_run: bool, new_users: tuple[str, ...] =
         lines.append(f"  dates read as {order}: {', '.join(headers)}")
     for header in plan.decimal_comma:
         lines.append(f"  amounts in {header!r} read with a decimal comma (12.500,50)")
-    lines.append(f"  read as {plan.delimiter_name}-separated UTF-8")
+    lines.append(f"  read as {plan.read_as}")
     if dry_run:
         lines.append("dry run: nothing was written")
     print("\n".join(display_safe(line) for line in lines))
+
+
+def _invented(plan: ImportPlan) -> list[str]:
+    """What the file did not say and the import supplied, so nothing is made up silently."""
+    invented, lines = plan.invented, []
+    if plan.all_in is not None:
+        lines.append(f"  every deal put in {plan.all_in} (--all-in); the file's stages not read")
+    if invented["stage"]:
+        lines.append(
+            f"  {_count(invented['stage'], 'open deal')} had no stage: put in the pipeline's "
+            "first stage (--all-in STAGE picks another)"
+        )
+    if invented["created"]:
+        when = plan.created_default or plan.imported_at
+        lines.append(
+            f"  {_count(invented['created'], 'deal')} had no creation date: created "
+            f"{when:%Y-%m-%d %H:%M} UTC{'' if plan.created_default else ' (the import time)'}; "
+            "set another with --created-default DATE"
+        )
+    if invented["closed from expected close"]:
+        lines.append(
+            f"  {_count(invented['closed from expected close'], 'won or lost deal')} had no "
+            "closed date: closed on their expected close date (Salesforce and HubSpot keep the "
+            "closing day there)"
+        )
+    if invented["owner"]:
+        lines.append(
+            f"  {_count(invented['owner'], 'deal')} had no owner: owned by you "
+            "(--map 'COLUMN=owner' reads another column)"
+        )
+    if plan.tag_example is not None:
+        raw, tag = plan.tag_example
+        lines.append(f"  tags made lower-case with dashes, e.g. {raw!r} → {tag!r}")
+    return lines
 
 
 def _count(number: int, word: str) -> str:
@@ -278,9 +358,15 @@ def _count(number: int, word: str) -> str:
 
 
 def export_board(args: argparse.Namespace) -> int:
+    fmt = args.format
+    if fmt is None:
+        xlsx = args.output is not None and args.output.lower().endswith(".xlsx")
+        fmt = "xlsx" if xlsx else "json"
+    if fmt == "xlsx":
+        return _export_workbook(args)
     board = board_from(args)
     try:
-        text = _exported(board, args.format, args.pipeline)
+        text = _exported(board, fmt, args.pipeline)
     finally:
         board.database.dispose()
     if args.output is None:
@@ -288,7 +374,21 @@ def export_board(args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a full disk is reported here, as one line, not at exit
         return 0
     # A BOM lets Excel read a UTF-8 CSV file's accents; JSON never has one.
-    _write_file(Path(args.output), text, bom=args.format == "csv")
+    _write_file(Path(args.output), text, bom=fmt == "csv")
+    print(display_safe(f"exported to {args.output}"))
+    return 0
+
+
+def _export_workbook(args: argparse.Namespace) -> int:
+    """An .xlsx workbook goes to a file, never to a terminal."""
+    if args.output is None:
+        raise InvalidInput("--format", "xlsx", "write a workbook to a file with -o FILE.xlsx")
+    board = board_from(args)
+    try:
+        data = board.export_xlsx(args.pipeline)
+    finally:
+        board.database.dispose()
+    _write_file(Path(args.output), data, bom=False)
     print(display_safe(f"exported to {args.output}"))
     return 0
 
@@ -299,7 +399,7 @@ def _exported(board: Board, fmt: str, pipeline: str | None) -> str:
     return dumps(board.export_json(pipeline)) + "\n"
 
 
-def _write_file(path: Path, text: str, *, bom: bool) -> None:
+def _write_file(path: Path, text: str | bytes, *, bom: bool) -> None:
     """A regular file is replaced atomically; a device or pipe (`/dev/stdout`) is written to.
 
     Renaming over `/dev/full` or a named pipe would replace the device node
@@ -308,19 +408,20 @@ def _write_file(path: Path, text: str, *, bom: bool) -> None:
     the CLI reports them in one line.
     """
     encoding = "utf-8-sig" if bom else "utf-8"
+    data = text if isinstance(text, bytes) else text.encode(encoding)
     try:
         if path.exists() and not path.is_file():
-            with path.open("w", encoding=encoding, newline="") as out:
-                out.write(text)
+            with path.open("wb") as out:
+                out.write(data)
             return
-        _write_atomically(path, text, encoding)
+        _write_atomically(path, data)
     except OSError as exc:
         if exc.filename is not None or isinstance(exc, BrokenPipeError):
             raise
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-def _write_atomically(path: Path, text: str, encoding: str) -> None:
+def _write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a reader never sees half a file."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
@@ -328,8 +429,8 @@ def _write_atomically(path: Path, text: str, encoding: str) -> None:
     except OSError as exc:
         raise InvalidInput("--output", str(path), f"cannot write there ({exc.strerror})") from None
     try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -767,10 +767,11 @@ class Board:
     def plan_csv_import(
         self, data: bytes, file: str, options: exchange.CsvOptions
     ) -> exchange.ImportPlan:
-        """Read a CSV file against the board: the deals it would add, and every problem in it."""
+        """Read a CSV file (or workbook) against the board: the deals it would add, and every
+        problem in it."""
         from dealboard.domain.exchange import api as exchange
 
-        table = exchange.read_table(exchange.decode(data, file), file)
+        table = exchange.table_of(data, file, options)
         with self.database.read() as session:
             return exchange.plan_import(
                 session, table, options, actor=self.user_name, now=self.now()
@@ -799,6 +800,13 @@ class Board:
 
         with self.database.read() as session:
             return exchange.export_csv(session, pipeline=pipeline)
+
+    def export_xlsx(self, pipeline: str | None = None) -> bytes:
+        """The CSV export's rows as an Excel workbook (text cells never become formulas)."""
+        from dealboard.domain.exchange import api as exchange
+
+        with self.database.read() as session:
+            return exchange.export_xlsx(session, pipeline=pipeline)
 
     @retried
     def restore_json(

@@ -1,9 +1,11 @@
 """Which CSV column feeds which deal field: headers matched by name, as other CRMs export them.
 
-A header is compared after lower-casing, turning punctuation into spaces and
-dropping a leading "deal" or "opportunity" (Pipedrive writes `Deal - Title`,
-HubSpot `Deal Name`, Salesforce `Opportunity Owner`). `--map COLUMN=field`
-overrides the guess, and `--map COLUMN=skip` ignores a column.
+A header is compared after splitting camelCase (Salesforce's `StageName`),
+lower-casing, turning punctuation into spaces and dropping a leading "deal" or
+"opportunity" (Pipedrive writes `Deal - Title`, HubSpot `Deal Name`,
+Salesforce `Opportunity Owner`). API and internal names that survive none of
+that (HubSpot's `dealstage`) are listed per CRM in `_CRM_NAMES`.
+`--map COLUMN=field` overrides the guess, and `--map COLUMN=skip` ignores a column.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ FIELDS: dict[str, str] = {
     "pipeline": "pipeline name (default: --pipeline, else the first)",
     "stage": "stage name, any case; unknown ones need --stage-map",
     "status": "open, won or lost (Closed Won, Closed Lost…)",
+    "is_closed": "true/false: closed (Salesforce IsClosed, HubSpot hs_is_closed)",
+    "is_won": "true/false: won (Salesforce IsWon, HubSpot hs_is_closed_won)",
     "owner": "login or name; new names become users",
     "account": "company",
     "contact": "primary contact",
@@ -39,6 +43,9 @@ FIELDS: dict[str, str] = {
 
 #: `--map COLUMN=skip` (or an empty field) leaves a column out.
 SKIP = "skip"
+
+#: Other names `--map` accepts for a field (`--map Product=tag`).
+FIELD_ALIASES = {"tag": "tags", "label": "tags", "labels": "tags"}
 
 #: Fields several columns may feed; the first non-empty one counts (Won time, Lost time).
 MERGED = frozenset({"closed"})
@@ -152,8 +159,45 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# -- CRM export names ---------------------------------------------------------
+# API, internal and display names as Salesforce, HubSpot, Pipedrive and Zoho
+# export them, compared after `normal_header` (so `StageName` is `stage name`
+# and `Deal - Deal created` is `created`). Only names the synonyms above miss.
+_CRM_NAMES: dict[str, tuple[str, ...]] = {
+    # Salesforce API (Data Loader, reports): Name, StageName, Amount, CloseDate,
+    # CreatedDate, LeadSource, NextStep, IsClosed, IsWon, OwnerId, CurrencyIsoCode.
+    # Report display names: Closed and Won are true/false columns there.
+    # HubSpot internal: dealname, dealstage, closedate, createdate, amount,
+    # hubspot_owner_id, pipeline, hs_is_closed, hs_is_closed_won, deal_currency_code,
+    # closed_lost_reason, hs_next_step, hs_analytics_source.
+    # Pipedrive (Deal - Title, Deal - Deal created, Deal - Won time…) and Zoho (Deal
+    # Name, Closing Date, Created Time, Account Name, Deal Owner, Reason For Loss)
+    # are matched by the synonyms once "Deal" is dropped.
+    "title": ("dealname", "opportunity name", "deal title"),
+    "stage": ("dealstage", "stagename", "stage id"),
+    "value": ("amount in company currency",),
+    "currency": ("currency iso code", "deal currency code", "currency code iso"),
+    "owner": ("owner id", "hubspot owner id", "owner full name", "deal owner name"),
+    "account": ("account id name", "organization name", "org name"),
+    "source": ("hs analytics source", "original source type"),
+    "expected_close": ("closedate", "expected close date time"),
+    "created": ("createdate", "created time", "hs createdate", "deal created", "deal created on"),
+    "closed": ("deal closed on", "closed on", "hs closed won date", "close date actual"),
+    "lost_reason": ("closed lost reason", "reason for loss", "reason for loss s", "lost reason s"),
+    "next_step": ("hs next step",),
+    "is_closed": ("is closed", "hs is closed", "is deal closed", "closed flag", "is closed flag"),
+    "is_won": ("is won", "won", "hs is closed won", "is closed won", "won flag"),
+}
+# -- end of CRM export names ---------------------------------------------------
+
 _BY_NAME = {name: field for field, names in _SYNONYMS.items() for name in names}
+for _field, _names in _CRM_NAMES.items():
+    for _name in _names:
+        _BY_NAME.setdefault(_name, _field)
 _PREFIX = re.compile(r"^(deal|opportunity|opp)\b\s*")
+#: A lower-case letter or digit followed by a capital, or a capital run before a word:
+#: `CloseDate`, `IsWon`, `CurrencyIsoCode`, `URLName`.
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
@@ -168,8 +212,9 @@ class ColumnPlan:
 
 
 def normal_header(header: str) -> str:
-    """`Deal - Expected close date` → `expected close date`."""
-    words = re.sub(r"[^0-9a-z]+", " ", header.casefold()).strip()
+    """`Deal - Expected close date` → `expected close date`; `StageName` → `stage name`."""
+    split = _CAMEL.sub(" ", header)
+    words = re.sub(r"[^0-9a-z]+", " ", split.casefold()).strip()
     stripped = words
     while _PREFIX.match(stripped):
         stripped = _PREFIX.sub("", stripped, count=1)
@@ -192,6 +237,7 @@ def plan_columns(
     for raw in maps:
         column, sep, field = raw.partition("=")
         column, field = column.strip(), field.strip().lower().replace("-", "_")
+        field = FIELD_ALIASES.get(field, field)
         if not sep or not column:
             problems.append(
                 Problem("--map", f"{raw!r}: write COLUMN=field, e.g. 'Deal Name=title'")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -71,6 +71,26 @@ def _text(value: object) -> str:
 
 def export_csv(session: Session, *, pipeline: str | None) -> str:
     """Every deal (of one pipeline, if named), open and closed, in id order."""
+    return write_rows(HEADERS, deal_rows(session, pipeline=pipeline))
+
+
+def export_xlsx(session: Session, *, pipeline: str | None) -> bytes:
+    """The CSV export's columns as an Excel workbook: ids, amounts and days typed, the rest
+    text cells (never formulas)."""
+    from dealboard.domain.exchange.xlsx import write_workbook
+
+    typed = {"ID": int, "Value": Decimal, "Expected close date": date.fromisoformat}
+    typed["Next step due"] = date.fromisoformat
+    readers = [typed.get(h) for h in HEADERS]
+    rows = (
+        [read(cell) if read and cell else cell for read, cell in zip(readers, row, strict=True)]
+        for row in deal_rows(session, pipeline=pipeline)
+    )
+    return write_workbook(HEADERS, rows)
+
+
+def deal_rows(session: Session, *, pipeline: str | None) -> Iterator[list[str]]:
+    """One row of text per deal, in `HEADERS` order."""
     query = (
         select(Deal, Pipeline.name, Stage.name, Stage.kind, User.name)
         .join(Pipeline, Pipeline.id == Deal.pipeline_id)
@@ -90,11 +110,8 @@ def export_csv(session: Session, *, pipeline: str | None) -> str:
     for deal_id, tag in session.execute(tags_query):
         tags.setdefault(deal_id, []).append(tag)
     notes: dict[int, str] = dict(session.execute(notes_query).all())
-    rows = (
-        _row(deal, pipeline_name, stage, kind.value, owner, tags.get(deal.id, ()), notes)
-        for deal, pipeline_name, stage, kind, owner in session.execute(query)
-    )
-    return write_rows(HEADERS, rows)
+    for deal, pipeline_name, stage, kind, owner in session.execute(query):
+        yield _row(deal, pipeline_name, stage, kind.value, owner, tags.get(deal.id, ()), notes)
 
 
 def _row(

@@ -87,6 +87,12 @@ class CsvOptions:
     maps: tuple[str, ...] = ()
     stage_maps: tuple[str, ...] = ()
     date_format: DateFormat | None = None
+    #: `--all-in STAGE`: every deal goes into this stage; the file's stages are not read.
+    all_in: str | None = None
+    #: `--created-default DATE`: the creation time of deals whose row has none.
+    created_default: datetime | None = None
+    #: The file is an Excel workbook (.xlsx), not CSV text.
+    workbook: bool = False
 
 
 @dataclass
@@ -123,7 +129,8 @@ class ImportPlan:
     """Everything an import would do, and everything that stops it."""
 
     file: str
-    delimiter_name: str
+    #: How the file was read: "comma-separated UTF-8", "Excel sheet 'Deals'".
+    read_as: str
     columns: ColumnPlan
     #: Rows in the file (blank ones left out).
     rows: int = 0
@@ -136,6 +143,18 @@ class ImportPlan:
     decimal_comma: tuple[str, ...] = ()
     pipelines: dict[int, str] = field(default_factory=dict)
     stage_names: dict[int, str] = field(default_factory=dict)
+    #: Values the file lacked and the import supplied, counted per kind: "created"
+    #: (the import time or --created-default), "owner" (the importing user), "stage"
+    #: (the first stage), "closed from expected close" (a closed deal's closing day).
+    invented: Counter[str] = field(default_factory=Counter)
+    #: One tag from the file and what it became (`GTX Plus Basic` → `gtx-plus-basic`).
+    tag_example: tuple[str, str] | None = None
+    #: A column read as the stage because `--stage-map` was given and it looked like one.
+    stage_column_guessed: str | None = None
+    #: `--all-in STAGE` and `--created-default`, as given; when the plan was made.
+    all_in: str | None = None
+    created_default: datetime | None = None
+    imported_at: datetime | None = None
 
     def counts(self) -> Counter[str]:
         """Deals by status, plus lost ones without a reason and closed ones without a date."""

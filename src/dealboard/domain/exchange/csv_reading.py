@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from dealboard.domain import text
 from dealboard.domain.deals import parse_contact_type, parse_tag
 from dealboard.domain.errors import DealboardError, InvalidInput
-from dealboard.domain.exchange.csv_columns import ColumnPlan, plan_columns
+from dealboard.domain.exchange.csv_columns import plan_columns
 from dealboard.domain.exchange.csv_dates import DateColumn, When
+from dealboard.domain.exchange.csv_guesses import outcome_of, suggested_stage
+from dealboard.domain.exchange.csv_layout import settle_columns
 from dealboard.domain.exchange.csv_plan import (
     BoardSnapshot,
     CsvOptions,
@@ -34,6 +36,7 @@ from dealboard.domain.exchange.csv_source import CsvTable, unneutralise
 from dealboard.domain.exchange.csv_values import (
     AmountColumn,
     login_for,
+    read_flag,
     read_loss_reason,
     read_status,
     tags_of,
@@ -65,9 +68,11 @@ class _Planner:
         self.now = now
         columns, problems = plan_columns(table.headers, options.maps, table.file)
         self.plan = ImportPlan(
-            table.file, table.delimiter_name, columns, len(table.rows), problems=problems
+            table.file, table.read_as, columns, len(table.rows), problems=problems
         )
         self.fields = columns.fields
+        self.plan.all_in, self.plan.imported_at = options.all_in, now
+        self.plan.created_default = options.created_default
         self.unknown_stages: dict[tuple[int, str], list[int]] = {}
         self.unknown_pipelines: dict[str, list[int]] = {}
         self.logins = dict(board.logins)
@@ -83,6 +88,8 @@ class _Planner:
             for name in ("account", "contact", "source", "next_step")
         }
         self._stage_cache: dict[tuple[int, str], StageInfo | None] = {}
+        self._all_in: dict[int, StageInfo | None] = {}
+        self._tags_seen: set[str] = set()
 
     # -- set-up -------------------------------------------------------------
 
@@ -96,15 +103,7 @@ class _Planner:
         if "title" not in self.fields:
             problems.append(self._no_title())
         self.default_pipeline = self._default_pipeline()
-        if self.options.pipeline is not None and "pipeline" in self.fields:
-            used = self.fields.pop("pipeline")
-            columns = self.plan.columns
-            skipped = [(self.table.headers[i], "--pipeline given") for i in used]
-            self.plan.columns = ColumnPlan(
-                self.fields,
-                columns.skipped + tuple(skipped),
-                tuple(u for u in columns.used if u[1] != "pipeline"),
-            )
+        settle_columns(self.plan, self.table, self.options)
         for raw in self.options.stage_maps:
             name, sep, stage = raw.partition("=")
             if not sep or not name.strip() or not stage.strip():
@@ -135,9 +134,11 @@ class _Planner:
             self.plan.pipelines[info.id] = info.name
             for stage in info.stages:
                 self.plan.stage_names[stage.id] = stage.name
-        return "title" in self.fields and (
-            self.default_pipeline is not None or "pipeline" in self.fields
-        )
+        default = self.options.created_default
+        if default is not None and default > self.now:
+            problems.append(Problem("--created-default", f"{default:%Y-%m-%d} is in the future"))
+        # Rows are read even without a title column, so every other problem shows too.
+        return self.default_pipeline is not None or "pipeline" in self.fields
 
     def _no_title(self) -> Problem:
         headers = self.table.headers
@@ -183,7 +184,7 @@ class _Planner:
         for index in self.fields.get(name, ()):
             value = cells[index]
             if value:
-                if value[0] == "'":
+                if value[0] == "'" and self.table.neutralised:
                     value = unneutralise(value)
                 value = value.strip()
                 if value:
@@ -218,7 +219,9 @@ class _Planner:
     def _row(self, line: int, cells: tuple[str, ...]) -> None:
         before = len(self.plan.problems)
         cell, read = self._cell, self._read
-        title = read(line, "title", cell(cells, "title"), _folded(text.title), cached=False)
+        title = ""  # without a title column (reported once) the rest of the row is checked
+        if "title" in self.fields:
+            title = read(line, "title", cell(cells, "title"), _folded(text.title), cached=False)
         lines: dict[str, Any] = {}
         for name in ("account", "contact", "source", "next_step"):
             raw = cell(cells, name)
@@ -254,18 +257,22 @@ class _Planner:
         contact_type = read(line, "contact_type", raw, parse_contact_type) if raw else None
         raw = cell(cells, "tags")
         tags = read(line, "tags", raw, _tags) if raw else ()
+        if raw and tags is not _MISSING:
+            self._note_tag_example(raw)
         dates = {name: self._date(line, cells, name) for name in _DATE_FIELDS}
         placed = self._place(line, cells, pipeline)
         if placed is None or len(self.plan.problems) > before:
             return
         stage, entry, kind = placed
-        created = dates["created"] or self.now
+        created = dates["created"] or self.options.created_default or self.now
         self._check_times(line, created, dates["closed"], kind)
         closed = dates["closed"] if kind is not StageKind.OPEN else None
+        from_expected = False
         if kind is not StageKind.OPEN and closed is None and dates["expected_close"]:
             # HubSpot and Salesforce keep a closed deal's closing day in its close date.
             day = When(dates["expected_close"]).as_instant()
             closed = day if created <= day <= self.now else None
+            from_expected = closed is not None
         reason_text, note = cell(cells, "lost_reason"), cell(cells, "lost_note")
         loss_reason: LossReason | None = None
         if kind is StageKind.LOST:
@@ -277,8 +284,15 @@ class _Planner:
             self._problem(line, name, f"a loss is given but the deal is {kind.value}")
         if dates["next_step_due"] and not lines["next_step"]:
             self._problem(line, "next_step_due", "a due date needs a next step in the same row")
-        if len(self.plan.problems) > before:
+        if len(self.plan.problems) > before or "title" not in self.fields:
             return
+        invented = self.plan.invented
+        invented["created"] += dates["created"] is None
+        invented["owner"] += not cell(cells, "owner")
+        invented["closed from expected close"] += from_expected
+        invented["stage"] += (
+            kind is StageKind.OPEN and not cell(cells, "stage") and self.options.all_in is None
+        )
         self.plan.deals.append(
             DealRow(
                 line=line,
@@ -357,8 +371,31 @@ class _Planner:
         status = self._read(line, "status", raw_status, read_status) if raw_status else None
         if status is _MISSING:
             return None
-        raw_stage = self._cell(cells, "stage")
+        flagged = self._flagged(line, cells)
+        if flagged is _MISSING:
+            return None
+        if flagged is not None:
+            if status not in (None, flagged):
+                self._problem(
+                    line, "status", f"{raw_status!r} but the true/false columns say {flagged}"
+                )
+                return None
+            raw_status, status = flagged.value, flagged
+            said_by = (
+                "status"
+                if "status" in self.fields
+                else next(name for name in ("is_won", "is_closed") if name in self.fields)
+            )
+        else:
+            said_by = "status"
         first_open = pipeline.first_of(StageKind.OPEN)
+        if self.options.all_in is not None:
+            stage = self._all_in_stage(pipeline)
+            if stage is None:
+                return None
+            raw_stage = stage.name
+        else:
+            raw_stage = self._cell(cells, "stage")
         if not raw_stage:
             if status in (None, StageKind.OPEN):
                 return first_open, first_open, StageKind.OPEN
@@ -372,10 +409,51 @@ class _Planner:
             return final, stage, kind
         if status not in (None, stage.kind):
             self._problem(
-                line, "status", f"{raw_status!r} does not fit the stage {stage.name} ({stage.kind})"
+                line, said_by, f"{raw_status!r} does not fit the stage {stage.name} ({stage.kind})"
             )
             return None
         return stage, first_open, stage.kind
+
+    def _flagged(self, line: int, cells: tuple[str, ...]) -> StageKind | None:
+        """The outcome IsClosed/IsWon columns give, None if they give none (or are absent)."""
+        if "is_closed" not in self.fields and "is_won" not in self.fields:
+            return None
+        flags = []
+        for name in ("is_closed", "is_won"):
+            raw = self._cell(cells, name)
+            flags.append(self._read(line, name, raw, read_flag) if raw else None)
+        if _MISSING in flags:
+            return _MISSING
+        return outcome_of(flags[0], flags[1])
+
+    def _all_in_stage(self, pipeline: PipelineInfo) -> StageInfo | None:
+        """`--all-in STAGE` in this pipeline; a stage it lacks is reported once."""
+        if pipeline.id not in self._all_in:
+            wanted = self.options.all_in or ""
+            stage = pipeline.stage(wanted)
+            if stage is None:
+                names = ", ".join(s.name for s in pipeline.stages)
+                self.plan.problems.append(
+                    Problem("--all-in", f"no stage {wanted!r} in {pipeline.name} ({names})")
+                )
+            else:
+                self.plan.all_in = stage.name  # as the board spells it, for the summary
+            self._all_in[pipeline.id] = stage
+        return self._all_in[pipeline.id]
+
+    def _note_tag_example(self, raw: str) -> None:
+        """Remember the first tag the file spells otherwise than the board will."""
+        if self.plan.tag_example is not None or raw in self._tags_seen:
+            return
+        self._tags_seen.add(raw)
+        for part in re.split(r"[,;|]", raw):
+            try:
+                made = _tags(part)
+            except DealboardError:
+                continue
+            if made and made[0] != part.strip():
+                self.plan.tag_example = (part.strip(), made[0])
+                return
 
     def _stage(self, line: int, pipeline: PipelineInfo, raw: str) -> StageInfo | None:
         key = (pipeline.id, raw)
@@ -457,14 +535,13 @@ class _Planner:
             unknown = by_pipeline.get(info.id)
             if not unknown:
                 continue
-            example = next(iter(unknown))
             names = ", ".join(s.name for s in info.stages)
+            flags = " ".join(f"--stage-map '{n}={suggested_stage(n, info)}'" for n in unknown)
             problems.append(
                 Problem(
                     self.file,
                     f"unknown stages: {_listing(unknown)}. Map each to a stage of {info.name} "
-                    f"({names}) with --stage-map, "
-                    f"e.g. --stage-map '{example}={info.stages[0].name}'",
+                    f"({names}) with --stage-map, e.g. {flags}",
                 )
             )
 

@@ -38,10 +38,25 @@ class CsvTable:
     delimiter: str
     headers: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
+    #: The worksheet's name when the table came from an Excel workbook.
+    sheet: str | None = None
 
     @property
     def delimiter_name(self) -> str:
-        return _DELIMITER_NAMES[self.delimiter]
+        return _DELIMITER_NAMES.get(self.delimiter, "")
+
+    @property
+    def read_as(self) -> str:
+        """How the file was read, for the import's summary."""
+        if self.sheet is not None:
+            return f"the first sheet of an Excel workbook ({self.sheet!r})"
+        return f"{self.delimiter_name}-separated UTF-8"
+
+    @property
+    def neutralised(self) -> bool:
+        """Whether a leading `'` may be the export's formula guard (CSV only: a workbook
+        holds text as text, so its cells are read exactly)."""
+        return self.sheet is None
 
 
 def decode(data: bytes, file: str) -> str:

@@ -23,7 +23,14 @@ _DOT_DECIMAL = re.compile(r"\d\.\d{1,2}(?!\d)|\d,\d{3}\.")
 _STATUS_WORDS = {
     StageKind.OPEN: ("open", "active", "in progress", "pending"),
     StageKind.WON: ("won", "closed won", "closedwon", "win", "deal won"),
-    StageKind.LOST: ("lost", "closed lost", "closedlost", "loss", "deal lost"),
+    StageKind.LOST: (
+        "lost",
+        "closed lost",
+        "closedlost",
+        "loss",
+        "deal lost",
+        "closed lost to competition",  # Zoho's default stage
+    ),
 }
 _STATUSES = {word: kind for kind, words in _STATUS_WORDS.items() for word in words}
 STATUS_ACCEPTED = "use open, won or lost (Closed Won and Closed Lost work too)"
@@ -75,6 +82,28 @@ def read_status(raw: str) -> StageKind | None:
     if words in _STATUSES:
         return _STATUSES[words]
     raise InvalidInput("status", raw, STATUS_ACCEPTED)
+
+
+_FLAGS = {
+    **dict.fromkeys(("true", "yes", "y", "1", "x", "wahr", "vrai", "ja", "oui"), True),
+    **dict.fromkeys(("false", "no", "n", "0", "falsch", "faux", "nein", "non"), False),
+}
+FLAG_ACCEPTED = "use true or false (yes/no, 1/0)"
+
+
+def read_flag(raw: str) -> bool | None:
+    """Salesforce's IsClosed/IsWon and HubSpot's hs_is_closed_won: true/false; None if empty."""
+    word = raw.strip().casefold()
+    if not word:
+        return None
+    if word in _FLAGS:
+        return _FLAGS[word]
+    raise InvalidInput("flag", raw, FLAG_ACCEPTED)
+
+
+def is_flag(raw: str) -> bool:
+    """Whether a cell reads as true/false (a Salesforce report's Closed column)."""
+    return raw.strip().casefold() in _FLAGS
 
 
 def read_loss_reason(raw: str) -> tuple[LossReason, str]:
