@@ -341,6 +341,11 @@ class StageTransition(Base):
     #: How long the deal had been in `from_stage` when it left (whole seconds), written
     #: with the move; None on creation. Every writer of a move must fill it.
     stay_seconds: Mapped[int | None] = mapped_column(Integer)
+    #: The stay this row ends was not measured on this board: an import wrote the row from
+    #: another system's record (or made it up), or the row ends a stay that began at an
+    #: import which did not say when the deal entered its stage. Reports leave such stays
+    #: out of their measured figures and say how many they left out.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Change(Base):
