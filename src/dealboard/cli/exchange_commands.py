@@ -69,6 +69,12 @@ def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentPar
         help="CSV: how to read dates like 03/04/2026 (day first, month first, or e.g. %%d/%%m/%%Y)",
     )
     load.add_argument(
+        "--lost-from",
+        metavar="COLUMN",
+        help="CSV: the column naming the stage a closed deal was lost (or won) from "
+        "(found by itself when named Lost stage, Last stage or Stage lost from)",
+    )
+    load.add_argument(
         "--dry-run",
         action="store_true",
         help="check the file and say what would be imported; write nothing",
@@ -99,6 +105,7 @@ def import_file(args: argparse.Namespace) -> int:
         maps=tuple(args.maps),
         stage_maps=tuple(args.stage_maps),
         date_format=parse_date_format(args.date_format),
+        lost_from=args.lost_from,
     )
     board = board_from(args)
     try:
@@ -153,6 +160,7 @@ def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
         ("--map", args.maps),
         ("--stage-map", args.stage_maps),
         ("--date-format", args.date_format),
+        ("--lost-from", args.lost_from),
     ):
         if given:
             raise InvalidInput(

@@ -327,8 +327,16 @@ class StageTransition(Base):
     __table_args__ = (
         Index("ix_stage_transitions_deal_at", "deal_id", "at"),
         Index("ix_stage_transitions_to_at", "to_stage_id", "at"),
-        # Time-in-stage percentiles walk it in order; with deal_id it covers owner/tag filters.
-        Index("ix_stage_transitions_from_stay", "from_stage_id", "stay_seconds", "at", "deal_id"),
+        # Time-in-stage percentiles walk it in order (measured stays only: imported is false);
+        # with deal_id it covers owner/tag filters.
+        Index(
+            "ix_stage_transitions_from_stay",
+            "from_stage_id",
+            "imported",
+            "stay_seconds",
+            "at",
+            "deal_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

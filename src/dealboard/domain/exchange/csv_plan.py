@@ -87,6 +87,8 @@ class CsvOptions:
     maps: tuple[str, ...] = ()
     stage_maps: tuple[str, ...] = ()
     date_format: DateFormat | None = None
+    #: `--lost-from COLUMN`: the column naming the stage a closed deal was lost (or won) from.
+    lost_from: str | None = None
 
 
 @dataclass
@@ -96,8 +98,9 @@ class DealRow:
     line: int
     pipeline_id: int
     stage_id: int
-    #: The open stage the deal is recorded as entering when created.
-    entry_stage_id: int
+    #: The open stage the deal is recorded as entering when created; None for a lost deal
+    #: whose file does not say where it was lost (it is recorded as created lost).
+    entry_stage_id: int | None
     kind: StageKind
     title: str
     account: str
@@ -116,6 +119,8 @@ class DealRow:
     loss_reason: LossReason | None
     loss_note: str
     notes: str
+    #: When an open deal entered its stage, by the file; None: unknown, counted from the import.
+    stage_entered_at: datetime | None = None
 
 
 @dataclass

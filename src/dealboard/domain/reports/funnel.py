@@ -6,13 +6,17 @@
   open stage. A deal created straight into Pitch, or one that jumped ahead with
   a manager's override, has reached every stage before it; a deal later moved
   back or lost keeps the furthest stage it entered. A reopened deal counts once.
+- **Imported losses from an unknown stage** reached no stage anyone saw: the
+  file did not say where they were lost, so the import recorded them as created
+  lost. They count among the deals (and the lost) but in no step;
+  `not_measured` says how many were left out.
 - **To next** (`to_next`): reached the next step ÷ reached this one (the last
   open stage's next step is Won). **From first** (`from_first`): reached this
   step ÷ reached the first stage.
 
-Two aggregate queries: the furthest stage per deal (read along the deals'
-transitions in index order), counted per stage; and the deals by the kind of
-stage they are in now.
+Three aggregate queries: the furthest stage per deal (read along the deals'
+transitions in index order), counted per stage; the imported deals among
+those that reached none; and the deals by the kind of stage they are in now.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import Deal, StageTransition
 from dealboard.domain.reports.figures import Rate
 from dealboard.domain.reports.scope import ReportScope, deal_conditions, in_window, stage_kinds
+from dealboard.domain.reports.stages import not_measured_note
 from dealboard.vocabulary import StageKind
 
 #: How far a won deal got: past every open stage, whatever the positions.
@@ -57,6 +62,13 @@ class FunnelReport:
     won: int
     lost: int
     steps: tuple[FunnelStep, ...]
+    #: Imported deals whose stage history the file did not give, left out of every step.
+    not_measured: int = 0
+
+    @property
+    def imported_note(self) -> str | None:
+        """The one line that says imported deals were left out of the steps; None if none."""
+        return not_measured_note(self.not_measured, "stage history")
 
 
 def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
@@ -83,6 +95,12 @@ def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
         )
         if position is not None
     }
+    not_measured = session.scalar(
+        select(func.count())
+        .select_from(furthest)
+        .join(Deal, Deal.id == furthest.c.deal_id)
+        .where(furthest.c.reach.is_(None), Deal.imported_at.is_not(None))
+    )
     by_stage = session.execute(
         select(Deal.stage_id, func.count(Deal.id)).where(*conditions).group_by(Deal.stage_id)
     ).all()
@@ -108,4 +126,5 @@ def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
         won=kinds.get(StageKind.WON, 0),
         lost=kinds.get(StageKind.LOST, 0),
         steps=steps,
+        not_measured=not_measured or 0,
     )
