@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, false, func, select, true, union
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, StageTransition
@@ -74,7 +74,7 @@ def build_stages(session: Session, scope: ReportScope) -> StagesReport:
     stage_ids = [s.id for s in scope.open_stages]
     left = [
         StageTransition.from_stage_id.in_(stage_ids),
-        StageTransition.imported.is_(False),
+        StageTransition.imported == false(),
         *_finished_conditions(scope),
     ]
     here = [Deal.stage_id.in_(stage_ids), *deal_conditions(scope)]
@@ -126,7 +126,7 @@ def _not_measured(
     """The deals with an imported stay this report would otherwise count."""
     imported_left = select(StageTransition.deal_id).where(
         StageTransition.from_stage_id.in_(stage_ids),
-        StageTransition.imported.is_(True),
+        StageTransition.imported == true(),
         *_finished_conditions(scope),
     )
     imported_here = select(Deal.id).where(*here, stays_begun_at_import())
