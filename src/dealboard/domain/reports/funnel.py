@@ -14,9 +14,9 @@
   open stage's next step is Won). **From first** (`from_first`): reached this
   step ÷ reached the first stage.
 
-Three aggregate queries: the furthest stage per deal (read along the deals'
-transitions in index order), counted per stage; the imported deals among
-those that reached none; and the deals by the kind of stage they are in now.
+Two aggregate queries: the furthest stage per deal (read along the deals'
+transitions in index order), counted per stage (with the imported deals among
+those that reached none); and the deals by the kind of stage they are in now.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, StageTransition
@@ -82,25 +82,25 @@ def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
     if won is not None:
         reach_of[won.id] = _WON_REACH
     reach = func.max(case(reach_of, value=StageTransition.to_stage_id, else_=None))
+    # An imported deal lost from a stage its file did not say has one row, into Lost.
+    imported = func.max(case((StageTransition.imported == true(), 1), else_=0))
     furthest = (
-        select(StageTransition.deal_id, reach.label("reach"))
+        select(StageTransition.deal_id, reach.label("reach"), imported.label("imported"))
         .where(StageTransition.deal_id.in_(select(Deal.id).where(*conditions)))
         .group_by(StageTransition.deal_id)
         .subquery()
     )
-    counts = {
-        position: count
-        for position, count in session.execute(
-            select(furthest.c.reach, func.count()).group_by(furthest.c.reach)
+    counts: dict[int, int] = {}
+    not_measured = 0
+    for position, count, from_import in session.execute(
+        select(furthest.c.reach, func.count(), func.sum(furthest.c.imported)).group_by(
+            furthest.c.reach
         )
-        if position is not None
-    }
-    not_measured = session.scalar(
-        select(func.count())
-        .select_from(furthest)
-        .join(Deal, Deal.id == furthest.c.deal_id)
-        .where(furthest.c.reach.is_(None), Deal.imported_at.is_not(None))
-    )
+    ):
+        if position is not None:
+            counts[position] = count
+        else:
+            not_measured = int(from_import or 0)
     by_stage = session.execute(
         select(Deal.stage_id, func.count(Deal.id)).where(*conditions).group_by(Deal.stage_id)
     ).all()
@@ -126,5 +126,5 @@ def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
         won=kinds.get(StageKind.WON, 0),
         lost=kinds.get(StageKind.LOST, 0),
         steps=steps,
-        not_measured=not_measured or 0,
+        not_measured=not_measured,
     )

@@ -19,7 +19,8 @@ no report has to pair up a deal's moves again.
   counts the deals they belong to, so the report can say so.
 
 The pipeline's, owner's and tag's deals, whenever created. Four queries: the
-finished and the ongoing stays counted per stage, then one statement picking
+finished and the ongoing stays counted per stage, the imported stays left
+out, then one statement picking
 the values at the median and p90 ranks (`LIMIT 1 OFFSET k` along
 `ix_stage_transitions_from_stay`, and along the deals of each stage).
 """
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true, union
+from sqlalchemy import ColumnElement, distinct, false, func, select, true
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, StageTransition
@@ -77,11 +78,18 @@ def build_stages(session: Session, scope: ReportScope) -> StagesReport:
         StageTransition.imported == false(),
         *_finished_conditions(scope),
     ]
+    begun_at_import = stays_begun_at_import()
     here = [Deal.stage_id.in_(stage_ids), *deal_conditions(scope)]
-    not_measured = _not_measured(session, scope, stage_ids, here)
-    here.append(~stays_begun_at_import())
+    ongoing, imported_now = _ongoing_counts(session, here, begun_at_import)
+    here.append(~begun_at_import)
     finished = _counts(session, StageTransition.from_stage_id, left)
-    ongoing = _counts(session, Deal.stage_id, here)
+    imported_left = session.scalar(
+        select(func.count(distinct(StageTransition.deal_id))).where(
+            StageTransition.from_stage_id.in_(stage_ids),
+            StageTransition.imported == true(),
+            *_finished_conditions(scope),
+        )
+    )
     if scope.owner_id is None and scope.tag is None:
         finished_values = _index_picks(session, finished, left)
     else:
@@ -105,7 +113,7 @@ def build_stages(session: Session, scope: ReportScope) -> StagesReport:
             )
             for s in scope.open_stages
         ),
-        not_measured=not_measured,
+        not_measured=imported_now + (imported_left or 0),
     )
 
 
@@ -117,21 +125,23 @@ def not_measured_note(deals: int, what: str) -> str | None:
     return f"{whose} {what} is not measured and left out"
 
 
-def _not_measured(
-    session: Session,
-    scope: ReportScope,
-    stage_ids: list[int],
-    here: Sequence[ColumnElement[bool]],
-) -> int:
-    """The deals with an imported stay this report would otherwise count."""
-    imported_left = select(StageTransition.deal_id).where(
-        StageTransition.from_stage_id.in_(stage_ids),
-        StageTransition.imported == true(),
-        *_finished_conditions(scope),
-    )
-    imported_here = select(Deal.id).where(*here, stays_begun_at_import())
-    deals = union(imported_left, imported_here).subquery("not_measured")
-    return session.scalar(select(func.count()).select_from(deals)) or 0
+def _ongoing_counts(
+    session: Session, here: Sequence[ColumnElement[bool]], begun_at_import: ColumnElement[bool]
+) -> tuple[dict[int, int], int]:
+    """Deals in each stage now whose stay is measured, and how many are counted from an import."""
+    rows = session.execute(
+        select(Deal.stage_id, begun_at_import, func.count())
+        .where(*here)
+        .group_by(Deal.stage_id, begun_at_import)
+    ).all()
+    measured: dict[int, int] = {}
+    imported = 0
+    for stage_id, from_import, count in rows:
+        if from_import:
+            imported += count
+        else:
+            measured[stage_id] = measured.get(stage_id, 0) + count
+    return measured, imported
 
 
 def _finished_conditions(scope: ReportScope) -> list[ColumnElement[bool]]:
