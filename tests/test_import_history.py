@@ -186,3 +186,15 @@ def test_a_stage_entry_time_in_the_future_is_refused(desk: Desk) -> None:
     later = datetime(2027, 1, 1, tzinfo=UTC)
     _, lines = desk.refused(f"Title,Stage,Stage change time\nA,Pitch,{later:%Y-%m-%d}\n")
     assert lines[0].endswith('column "Stage change time": 2027-01-01 00:00 UTC is in the future')
+
+
+def test_undo_and_redo_keep_a_stay_begun_at_the_import_unmeasured(desk: Desk) -> None:
+    desk.imported("Title,Stage,Created\nOld lead,Qualify,2017-03-01\n")
+    (deal,) = desk.deals()
+    desk.clock.advance(days=3)
+    desk.board.move(deal["id"], "Research", override="moved in the review")
+    desk.board.undo()
+    assert history(desk, "Old lead") == [(None, "Qualify", True)]
+    assert desk.board.report("stages").not_measured == 1  # counted from the import again
+    desk.board.redo()
+    assert history(desk, "Old lead")[-1] == ("Qualify", "Research", True)
