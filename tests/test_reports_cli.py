@@ -60,12 +60,12 @@ def test_every_report_json_has_exactly_the_documented_keys(
 ) -> None:
     _history(board, timed)
     funnel = _json(cli, "funnel")
-    assert list(funnel) == [*HEADER, "deals", "open", "won", "lost", "steps"]
+    assert list(funnel) == [*HEADER, "deals", "open", "won", "lost", "steps", "not_measured"]
     assert set(funnel["steps"][0]) == {"stage", "kind", "reached", "to_next", "from_first"}
     assert set(funnel["steps"][0]["to_next"]) == RATE and funnel["steps"][-1]["to_next"] is None
 
     stages = _json(cli, "stages")
-    assert list(stages) == [*HEADER, "stages"]
+    assert list(stages) == [*HEADER, "stages", "not_measured"]
     assert set(stages["stages"][0]) == {"stage", "finished", "ongoing"}
     assert set(stages["stages"][0]["finished"]) == set(stages["stages"][0]["ongoing"]) == STAYS
 
@@ -90,7 +90,15 @@ def test_every_report_json_has_exactly_the_documented_keys(
     assert set(forecast["buckets"][1]["amounts"]["USD"]) == {"deals", "weighted", "best_case"}
 
     losses = _json(cli, "losses")
-    assert list(losses) == [*HEADER, "lost", "value", "by_reason", "by_stage", "by_month"]
+    assert list(losses) == [
+        *HEADER,
+        "lost",
+        "value",
+        "by_reason",
+        "by_stage",
+        "by_month",
+        "not_measured",
+    ]
     assert set(losses["by_reason"][0]) == {"reason", "lost", "share", "value"}
     assert set(losses["by_stage"][0]) == {"stage", "lost", "share", "value"}
     assert set(losses["by_month"][0]) == {"month", "lost", "reasons"}

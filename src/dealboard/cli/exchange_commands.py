@@ -86,6 +86,12 @@ def import_arguments(load: argparse.ArgumentParser, common: argparse.ArgumentPar
         help="CSV: how to read dates like 03/04/2026 (day first, month first, or e.g. %%d/%%m/%%Y)",
     )
     load.add_argument(
+        "--lost-from",
+        metavar="COLUMN",
+        help="CSV: the column naming the stage a closed deal was lost (or won) from "
+        "(found by itself when named Lost stage, Last stage or Stage lost from)",
+    )
+    load.add_argument(
         "--dry-run",
         action="store_true",
         help="check the file and say what would be imported; write nothing",
@@ -126,6 +132,7 @@ def import_file(args: argparse.Namespace) -> int:
         all_in=args.all_in.strip() if args.all_in else None,
         created_default=_created_default(args.created_default),
         workbook=fmt == "xlsx",
+        lost_from=args.lost_from,
     )
     board = board_from(args)
     try:
@@ -192,6 +199,7 @@ def _restore(args: argparse.Namespace, data: bytes, name: str) -> int:
         ("--date-format", args.date_format),
         ("--all-in", args.all_in),
         ("--created-default", args.created_default),
+        ("--lost-from", args.lost_from),
     ):
         if given:
             raise InvalidInput(

@@ -23,11 +23,14 @@ is `[since, until)`), `owner` and `tag` (the filters given, or null).
 **funnel** (deals created in the window): `deals`, `open`, `won`, `lost` (what
 those deals are now), `steps`: one per open stage and the won stage, in order,
 `{"stage", "kind": "open"|"won", "reached", "to_next": rate|null (null on the
-last step), "from_first": rate}`.
+last step), "from_first": rate}`; `not_measured`: imported deals whose stage
+history the file did not give, left out of every step.
 
 **stages** (stays that ended in the window): `stages`: one per open stage,
 `{"stage", "finished": stays, "ongoing": stays}`; `ongoing` are the deals in
-the stage now, measured up to `generated_at`.
+the stage now, measured up to `generated_at`; `not_measured`: imported deals
+whose stays are not measured (another system's history, or a stay counted from
+the import) and are left out of both.
 
 **velocity** (deals closed in the window; open deals now): `open_deals`,
 `win_rate` (won of closed), `avg_cycle_seconds` (creation to won) and
@@ -44,7 +47,8 @@ no date, `{"bucket": "overdue"|"YYYY-MM"|"no-date", "kind":
 **losses** (deals lost in the window): `lost`, `value` (money), `by_reason`:
 `{"reason", "lost", "share": rate, "value": money}` most frequent first;
 `by_stage`: `{"stage", "lost", "share", "value"}` in pipeline order (stage
-`"(unknown)"` if the history does not say); `by_month`: `{"month", "lost",
+`"(unknown)"` if the history does not say); `not_measured`: imported lost
+deals whose file did not say the stage (counted under `"(unknown)"`); `by_month`: `{"month", "lost",
 "reasons": {reason: count}}` (`month` null, last: lost with no closing date).
 
 **cohorts** (deals created in the window): `all`, `untagged`: a *group*;
@@ -156,6 +160,7 @@ def _funnel(report: FunnelReport) -> dict[str, Any]:
             }
             for step in report.steps
         ],
+        "not_measured": report.not_measured,
     }
 
 
@@ -164,7 +169,8 @@ def _stages(report: StagesReport) -> dict[str, Any]:
         "stages": [
             {"stage": s.stage, "finished": _stays(s.finished), "ongoing": _stays(s.ongoing)}
             for s in report.stages
-        ]
+        ],
+        "not_measured": report.not_measured,
     }
 
 
@@ -232,6 +238,7 @@ def _losses(report: LossesReport) -> dict[str, Any]:
             }
             for m in report.by_month
         ],
+        "not_measured": report.not_measured,
     }
 
 

@@ -52,9 +52,15 @@ def _heading(name: str, scope: ReportScope) -> tuple[str, ...]:
 _STAGE = Column("STAGE", "stage")
 
 
+def _imported(note: str | None) -> tuple[str, ...]:
+    """The report's line about imported history it left out, when it left some out."""
+    return (note,) if note else ()
+
+
 def _funnel(report: FunnelReport) -> tuple[tuple[str, ...], tuple[Section, ...]]:
     heading = (
         f"{report.deals:,} deals: {report.open:,} open, {report.won:,} won, {report.lost:,} lost",
+        *_imported(report.imported_note),
     )
     columns = (
         _STAGE,
@@ -88,7 +94,10 @@ def _stages(report: StagesReport) -> tuple[tuple[str, ...], tuple[Section, ...]]
         )
         for s in report.stages
     )
-    note = ("LEFT: stays that ended in the window; IN NOW: deals in the stage, aged to now",)
+    note = (
+        "LEFT: stays that ended in the window; IN NOW: deals in the stage, aged to now",
+        *_imported(report.imported_note),
+    )
     return note, (Section("", columns, rows),)
 
 
@@ -143,7 +152,10 @@ def _amount(label: str, a: ForecastAmount) -> tuple[object, ...]:
 
 def _losses(report: LossesReport) -> tuple[tuple[str, ...], tuple[Section, ...]]:
     value = " + ".join(format_compact(t.total_minor, t.currency) for t in report.value)
-    heading = (f"{report.lost:,} deals lost" + (f", {value}" if value else ""),)
+    heading = (
+        f"{report.lost:,} deals lost" + (f", {value}" if value else ""),
+        *_imported(report.imported_note),
+    )
     tally = (
         Column("LOST", "lost", Kind.COUNT),
         Column("SHARE", "share", Kind.RATE),

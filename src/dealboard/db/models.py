@@ -327,8 +327,16 @@ class StageTransition(Base):
     __table_args__ = (
         Index("ix_stage_transitions_deal_at", "deal_id", "at"),
         Index("ix_stage_transitions_to_at", "to_stage_id", "at"),
-        # Time-in-stage percentiles walk it in order; with deal_id it covers owner/tag filters.
-        Index("ix_stage_transitions_from_stay", "from_stage_id", "stay_seconds", "at", "deal_id"),
+        # Time-in-stage percentiles walk it in order (measured stays only: imported is false);
+        # with deal_id it covers owner/tag filters.
+        Index(
+            "ix_stage_transitions_from_stay",
+            "from_stage_id",
+            "imported",
+            "stay_seconds",
+            "at",
+            "deal_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -341,6 +349,11 @@ class StageTransition(Base):
     #: How long the deal had been in `from_stage` when it left (whole seconds), written
     #: with the move; None on creation. Every writer of a move must fill it.
     stay_seconds: Mapped[int | None] = mapped_column(Integer)
+    #: The stay this row ends was not measured on this board: an import wrote the row from
+    #: another system's record (or made it up), or the row ends a stay that began at an
+    #: import which did not say when the deal entered its stage. Reports leave such stays
+    #: out of their measured figures and say how many they left out.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Change(Base):

@@ -16,6 +16,7 @@ from dealboard.domain import audit, bant, ties
 from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import GateClosed, InvalidInput, RuleViolation
 from dealboard.domain.gate import GateCheck, check_move
+from dealboard.domain.import_stays import began_at_import
 from dealboard.domain.lookup import (
     find_criterion,
     find_stage,
@@ -226,6 +227,7 @@ def _enter(
             at=now,
             override_reason=reason if overridden else None,
             stay_seconds=stay_seconds(deal.stage_entered_at, now),
+            imported=began_at_import(deal.imported_at, deal.stage_entered_at),
         )
     )
     # Where the card sat and since when: undo puts both back exactly (see undo._Reverter).

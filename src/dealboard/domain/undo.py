@@ -46,6 +46,7 @@ from dealboard.domain import audit
 from dealboard.domain.conflicts import when
 from dealboard.domain.deals import next_position
 from dealboard.domain.errors import RuleViolation
+from dealboard.domain.import_stays import began_at_import
 from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
 from dealboard.domain.moves import stay_seconds
@@ -370,6 +371,7 @@ class _Reverter:
                 at=deal.stage_entered_at,
                 override_reason=None,
                 stay_seconds=stay_seconds(entered, deal.stage_entered_at),
+                imported=began_at_import(deal.imported_at, entered),
             )
         )
 

@@ -93,6 +93,8 @@ class CsvOptions:
     created_default: datetime | None = None
     #: The file is an Excel workbook (.xlsx), not CSV text.
     workbook: bool = False
+    #: `--lost-from COLUMN`: the column naming the stage a closed deal was lost (or won) from.
+    lost_from: str | None = None
 
 
 @dataclass
@@ -102,8 +104,9 @@ class DealRow:
     line: int
     pipeline_id: int
     stage_id: int
-    #: The open stage the deal is recorded as entering when created.
-    entry_stage_id: int
+    #: The open stage the deal is recorded as entering when created; None for a lost deal
+    #: whose file does not say where it was lost (it is recorded as created lost).
+    entry_stage_id: int | None
     kind: StageKind
     title: str
     account: str
@@ -122,6 +125,8 @@ class DealRow:
     loss_reason: LossReason | None
     loss_note: str
     notes: str
+    #: When an open deal entered its stage, by the file; None: unknown, counted from the import.
+    stage_entered_at: datetime | None = None
 
 
 @dataclass

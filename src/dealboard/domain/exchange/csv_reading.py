@@ -22,6 +22,7 @@ from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import plan_columns
 from dealboard.domain.exchange.csv_dates import DateColumn, When
 from dealboard.domain.exchange.csv_guesses import outcome_of, suggested_stage
+from dealboard.domain.exchange.csv_history import HistoryReader, find_history_columns
 from dealboard.domain.exchange.csv_layout import settle_columns
 from dealboard.domain.exchange.csv_plan import (
     BoardSnapshot,
@@ -100,6 +101,15 @@ class _Planner:
         order, a bad --map), so a dry run lists every problem in one go.
         """
         problems = self.plan.problems
+        # -- stage history (csv_history): lost-from and stage-entered columns --------
+        self.plan.columns, history = find_history_columns(
+            self.table, self.plan.columns, self.options.maps, self.options.lost_from
+        )
+        self.fields = self.plan.columns.fields  # (settle_columns changes it in place)
+        self.history = HistoryReader(
+            self.table, history, self.options.date_format, self.dates, problems
+        )
+        # ---------------------------------------------------------------------------
         if "title" not in self.fields:
             problems.append(self._no_title())
         self.default_pipeline = self._default_pipeline()
@@ -265,6 +275,16 @@ class _Planner:
             return
         stage, entry, kind = placed
         created = dates["created"] or self.options.created_default or self.now
+        # -- stage history (csv_history) --------------------------------------------
+        entered = None
+        if kind is StageKind.OPEN:
+            entered = self.history.entered(line, cells, cell(cells, "stage"), stage, self.now)
+            entered = max(entered, created) if entered is not None else None
+        elif entry is None:
+            entry = self.history.left_stage(line, cells, pipeline, self._stage)
+            if entry is None and kind is StageKind.WON:
+                entry = pipeline.first_of(StageKind.OPEN)  # won: past every open stage
+        # ---------------------------------------------------------------------------
         self._check_times(line, created, dates["closed"], kind)
         closed = dates["closed"] if kind is not StageKind.OPEN else None
         from_expected = False
@@ -298,7 +318,7 @@ class _Planner:
                 line=line,
                 pipeline_id=pipeline.id,
                 stage_id=stage.id,
-                entry_stage_id=entry.id,
+                entry_stage_id=entry.id if entry is not None else None,
                 kind=kind,
                 title=title,
                 account=lines["account"],
@@ -317,6 +337,7 @@ class _Planner:
                 loss_reason=loss_reason,
                 loss_note=note if kind is StageKind.LOST else "",
                 notes=notes,
+                stage_entered_at=entered,
             )
         )
 
@@ -365,8 +386,11 @@ class _Planner:
 
     def _place(
         self, line: int, cells: tuple[str, ...], pipeline: PipelineInfo
-    ) -> tuple[StageInfo, StageInfo, StageKind] | None:
-        """The deal's stage, the open stage it entered first, and whether it is open/won/lost."""
+    ) -> tuple[StageInfo, StageInfo | None, StageKind] | None:
+        """The deal's stage, the open stage it entered first, and whether it is open/won/lost.
+
+        The open stage is None for a closed deal when the file's stage does not name one.
+        """
         raw_status = self._cell(cells, "status")
         status = self._read(line, "status", raw_status, read_status) if raw_status else None
         if status is _MISSING:
@@ -399,7 +423,7 @@ class _Planner:
         if not raw_stage:
             if status in (None, StageKind.OPEN):
                 return first_open, first_open, StageKind.OPEN
-            return pipeline.first_of(status), first_open, status
+            return pipeline.first_of(status), None, status
         stage = self._stage(line, pipeline, raw_stage)
         if stage is None:
             return None
@@ -412,7 +436,7 @@ class _Planner:
                 line, said_by, f"{raw_status!r} does not fit the stage {stage.name} ({stage.kind})"
             )
             return None
-        return stage, first_open, stage.kind
+        return stage, None, stage.kind
 
     def _flagged(self, line: int, cells: tuple[str, ...]) -> StageKind | None:
         """The outcome IsClosed/IsWon columns give, None if they give none (or are absent)."""

@@ -3,9 +3,14 @@
 Each deal gets what a deal made on the board has: a creation transition into
 its open stage (at its created time), for won and lost deals a transition
 into the closed stage (at its closed time, or its created time when the file
-had none), and a history row "imported from FILE, line N". New owners become
-users (reps). The whole import is one recorded change by the importing
-manager; it is not undone with `u` (it adds deals, which undo never removes).
+had none), and a history row "imported from FILE, line N". A lost deal whose
+file does not say the stage it was lost from is recorded as created lost: no
+made-up "lost from the first stage". Every transition written here is marked
+`imported`: its stay is another system's, and reports do not measure it. An
+open deal has been in its stage since the time the file gives, else since the
+import. New owners become users (reps). The whole import is one recorded
+change by the importing manager; it is not undone with `u` (it adds deals,
+which undo never removes).
 """
 
 from __future__ import annotations
@@ -78,7 +83,9 @@ def write_plan(session: Session, actor: User, plan: ImportPlan, now: datetime) -
                 "next_step_due": deal.next_step_due,
                 "position": position,
                 "stage_entered_at": (
-                    deal.created_at if deal.kind is StageKind.OPEN else closed_or_created
+                    (deal.stage_entered_at or now)
+                    if deal.kind is StageKind.OPEN
+                    else closed_or_created
                 ),
                 "created_at": deal.created_at,
                 "updated_at": now,
@@ -127,7 +134,11 @@ def _check_unchanged(session: Session, plan: ImportPlan) -> None:
     now = snapshot(session)
     current = {s.id: (p.id, s.kind) for p in now.pipelines for s in p.stages}
     wanted = {(d.stage_id, d.pipeline_id, d.kind) for d in plan.deals}
-    wanted |= {(d.entry_stage_id, d.pipeline_id, StageKind.OPEN) for d in plan.deals}
+    wanted |= {
+        (d.entry_stage_id, d.pipeline_id, StageKind.OPEN)
+        for d in plan.deals
+        if d.entry_stage_id is not None
+    }
     for stage_id, pipeline_id, kind in wanted:
         if current.get(stage_id) != (pipeline_id, kind):
             raise Conflict(
@@ -202,9 +213,12 @@ def _details(
                     "version": 1,
                 }
             )
-        moves.append(_move(deal_id, None, deal.entry_stage_id, actor, deal.created_at, None))
-        if deal.kind is not StageKind.OPEN:
-            closed = deal.closed_at or deal.created_at
+        closed = deal.closed_at or deal.created_at
+        if deal.entry_stage_id is None:  # lost, from a stage the file does not say
+            moves.append(_move(deal_id, None, deal.stage_id, actor, closed, None))
+        else:
+            moves.append(_move(deal_id, None, deal.entry_stage_id, actor, deal.created_at, None))
+        if deal.kind is not StageKind.OPEN and deal.entry_stage_id is not None:
             stay = stay_seconds(deal.created_at, closed)
             moves.append(_move(deal_id, deal.entry_stage_id, deal.stage_id, actor, closed, stay))
         audit.append(
@@ -250,6 +264,7 @@ def _move(
         "at": at,
         "override_reason": None,
         "stay_seconds": stay,
+        "imported": True,
     }
 
 

@@ -6,13 +6,17 @@
   open stage. A deal created straight into Pitch, or one that jumped ahead with
   a manager's override, has reached every stage before it; a deal later moved
   back or lost keeps the furthest stage it entered. A reopened deal counts once.
+- **Imported losses from an unknown stage** reached no stage anyone saw: the
+  file did not say where they were lost, so the import recorded them as created
+  lost. They count among the deals (and the lost) but in no step;
+  `not_measured` says how many were left out.
 - **To next** (`to_next`): reached the next step ÷ reached this one (the last
   open stage's next step is Won). **From first** (`from_first`): reached this
   step ÷ reached the first stage.
 
 Two aggregate queries: the furthest stage per deal (read along the deals'
-transitions in index order), counted per stage; and the deals by the kind of
-stage they are in now.
+transitions in index order), counted per stage (with the imported deals among
+those that reached none); and the deals by the kind of stage they are in now.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, StageTransition
 from dealboard.domain.reports.figures import Rate
 from dealboard.domain.reports.scope import ReportScope, deal_conditions, in_window, stage_kinds
+from dealboard.domain.reports.stages import not_measured_note
 from dealboard.vocabulary import StageKind
 
 #: How far a won deal got: past every open stage, whatever the positions.
@@ -57,6 +62,13 @@ class FunnelReport:
     won: int
     lost: int
     steps: tuple[FunnelStep, ...]
+    #: Imported deals whose stage history the file did not give, left out of every step.
+    not_measured: int = 0
+
+    @property
+    def imported_note(self) -> str | None:
+        """The one line that says imported deals were left out of the steps; None if none."""
+        return not_measured_note(self.not_measured, "stage history")
 
 
 def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
@@ -70,19 +82,25 @@ def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
     if won is not None:
         reach_of[won.id] = _WON_REACH
     reach = func.max(case(reach_of, value=StageTransition.to_stage_id, else_=None))
+    # An imported deal lost from a stage its file did not say has one row, into Lost.
+    imported = func.max(case((StageTransition.imported == true(), 1), else_=0))
     furthest = (
-        select(StageTransition.deal_id, reach.label("reach"))
+        select(StageTransition.deal_id, reach.label("reach"), imported.label("imported"))
         .where(StageTransition.deal_id.in_(select(Deal.id).where(*conditions)))
         .group_by(StageTransition.deal_id)
         .subquery()
     )
-    counts = {
-        position: count
-        for position, count in session.execute(
-            select(furthest.c.reach, func.count()).group_by(furthest.c.reach)
+    counts: dict[int, int] = {}
+    not_measured = 0
+    for position, count, from_import in session.execute(
+        select(furthest.c.reach, func.count(), func.sum(furthest.c.imported)).group_by(
+            furthest.c.reach
         )
-        if position is not None
-    }
+    ):
+        if position is not None:
+            counts[position] = count
+        else:
+            not_measured = int(from_import or 0)
     by_stage = session.execute(
         select(Deal.stage_id, func.count(Deal.id)).where(*conditions).group_by(Deal.stage_id)
     ).all()
@@ -108,4 +126,5 @@ def build_funnel(session: Session, scope: ReportScope) -> FunnelReport:
         won=kinds.get(StageKind.WON, 0),
         lost=kinds.get(StageKind.LOST, 0),
         steps=steps,
+        not_measured=not_measured,
     )

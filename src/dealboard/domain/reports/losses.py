@@ -7,7 +7,11 @@
   deal carries it.
 - **By stage lost from**: the open stage the deal left for Lost (its latest
   transition, the one into Lost), every open stage in pipeline order, zeros
-  included; `(unknown)` when the history has no such transition.
+  included; `(unknown)` when the history has no such transition. An imported
+  loss counts at the stage its file named (that is data); one whose file named
+  none was recorded as created lost and counts as `(unknown)`, and
+  `not_measured` says how many of those there are. (How long any imported deal
+  spent in its stage is not measured: see the time-in-stage report.)
 - **By month**: the calendar month (the user's time zone) of closing, with the
   reasons of that month; months with losses only, then (month None) the deals
   lost with no closing date, which imported history may have.
@@ -66,6 +70,18 @@ class LossesReport:
     by_reason: tuple[LossTally, ...]
     by_stage: tuple[LossTally, ...]
     by_month: tuple[LossMonth, ...]
+    #: Imported lost deals whose file did not say the stage lost from: under `(unknown)`.
+    not_measured: int = 0
+
+    @property
+    def imported_note(self) -> str | None:
+        """The one line that says imported losses have no stage lost from; None if none."""
+        if not self.not_measured:
+            return None
+        deals = (
+            "1 imported deal" if self.not_measured == 1 else f"{self.not_measured:,} imported deals"
+        )
+        return f"{deals} lost from a stage the file did not say: counted under {UNKNOWN_STAGE}"
 
 
 def build_losses(session: Session, scope: ReportScope) -> LossesReport:
@@ -86,6 +102,7 @@ def build_losses(session: Session, scope: ReportScope) -> LossesReport:
             instant_month(Deal.closed_at, scope.utc_offset).label("month"),
             Deal.currency,
             Deal.value_minor,
+            Deal.imported_at.is_not(None).label("imported"),
         )
         .where(
             *deal_conditions(scope),
@@ -97,17 +114,26 @@ def build_losses(session: Session, scope: ReportScope) -> LossesReport:
     c = per_deal.c
     rows = session.execute(
         select(
-            c.reason, c.stage_id, c.month, c.currency, func.count(), func.sum(c.value_minor)
-        ).group_by(c.reason, c.stage_id, c.month, c.currency)
+            c.reason,
+            c.stage_id,
+            c.month,
+            c.currency,
+            c.imported,
+            func.count(),
+            func.sum(c.value_minor),
+        ).group_by(c.reason, c.stage_id, c.month, c.currency, c.imported)
     ).all()
     stage_names = {s.id: s.name for s in scope.pipeline.stages}
     reasons: dict[str, dict[str, tuple[int, int]]] = {r.value: {} for r in CHOOSABLE_LOSS_REASONS}
     stages: dict[str, dict[str, tuple[int, int]]] = {s.name: {} for s in scope.open_stages}
     months: dict[str | None, Counter[LossReason]] = {}
     everything: dict[str, tuple[int, int]] = {}
-    for reason, stage_id, month, currency, count, value in rows:
+    not_measured = 0
+    for reason, stage_id, month, currency, imported, count, value in rows:
         reason = LossReason(reason) if reason is not None else LossReason.UNKNOWN
         stage = stage_names.get(stage_id, UNKNOWN_STAGE)
+        if imported and stage_id is None:
+            not_measured += count
         add_into(reasons.setdefault(reason.value, {}), currency, value, count)
         add_into(stages.setdefault(stage, {}), currency, value, count)
         add_into(everything, currency, value, count)
@@ -132,6 +158,7 @@ def build_losses(session: Session, scope: ReportScope) -> LossesReport:
             )
             for key, counter in sorted(months.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
         ),
+        not_measured=not_measured,
     )
 
 

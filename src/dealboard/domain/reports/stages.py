@@ -12,8 +12,15 @@ no report has to pair up a deal's moves again.
   figures (they would pull them down), but shown beside them with their count,
   so a stage where deals sit and do not leave is still visible.
 
-The pipeline's, owner's and tag's deals, whenever created. Three queries: the
-finished and the ongoing stays counted per stage, then one statement picking
+- **Imported stays** are not measured: the stays an import wrote from another
+  system (`stage_transitions.imported`) and an open deal's stay counted from
+  its import because the file did not say when it entered the stage
+  (`import_stays`). Both are left out of the figures above; `not_measured`
+  counts the deals they belong to, so the report can say so.
+
+The pipeline's, owner's and tag's deals, whenever created. Four queries: the
+finished and the ongoing stays counted per stage, the imported stays left
+out, then one statement picking
 the values at the median and p90 ranks (`LIMIT 1 OFFSET k` along
 `ix_stage_transitions_from_stay`, and along the deals of each stage).
 """
@@ -25,10 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, distinct, false, func, select, true
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, StageTransition
+from dealboard.domain.import_stays import stays_begun_at_import
 from dealboard.domain.reports.scope import (
     ReportScope,
     deal_conditions,
@@ -53,15 +61,35 @@ class StagesReport:
 
     scope: ReportScope
     stages: tuple[StageTime, ...]
+    #: Deals whose stays here were imported, not measured, and are left out of the figures.
+    not_measured: int = 0
+
+    @property
+    def imported_note(self) -> str | None:
+        """The one line that says imported stays were left out; None when none were."""
+        return not_measured_note(self.not_measured, "time in stage")
 
 
 def build_stages(session: Session, scope: ReportScope) -> StagesReport:
     """Count the stays per stage, then fetch only the values at the ranks wanted."""
     stage_ids = [s.id for s in scope.open_stages]
-    left = [StageTransition.from_stage_id.in_(stage_ids), *_finished_conditions(scope)]
+    left = [
+        StageTransition.from_stage_id.in_(stage_ids),
+        StageTransition.imported == false(),
+        *_finished_conditions(scope),
+    ]
+    begun_at_import = stays_begun_at_import()
     here = [Deal.stage_id.in_(stage_ids), *deal_conditions(scope)]
+    ongoing, imported_now = _ongoing_counts(session, here, begun_at_import)
+    here.append(~begun_at_import)
     finished = _counts(session, StageTransition.from_stage_id, left)
-    ongoing = _counts(session, Deal.stage_id, here)
+    imported_left = session.scalar(
+        select(func.count(distinct(StageTransition.deal_id))).where(
+            StageTransition.from_stage_id.in_(stage_ids),
+            StageTransition.imported == true(),
+            *_finished_conditions(scope),
+        )
+    )
     if scope.owner_id is None and scope.tag is None:
         finished_values = _index_picks(session, finished, left)
     else:
@@ -85,7 +113,35 @@ def build_stages(session: Session, scope: ReportScope) -> StagesReport:
             )
             for s in scope.open_stages
         ),
+        not_measured=imported_now + (imported_left or 0),
     )
+
+
+def not_measured_note(deals: int, what: str) -> str | None:
+    """`12 imported deals' time in stage is not measured and left out`, or None for none."""
+    if not deals:
+        return None
+    whose = "1 imported deal's" if deals == 1 else f"{deals:,} imported deals'"
+    return f"{whose} {what} is not measured and left out"
+
+
+def _ongoing_counts(
+    session: Session, here: Sequence[ColumnElement[bool]], begun_at_import: ColumnElement[bool]
+) -> tuple[dict[int, int], int]:
+    """Deals in each stage now whose stay is measured, and how many are counted from an import."""
+    rows = session.execute(
+        select(Deal.stage_id, begun_at_import, func.count())
+        .where(*here)
+        .group_by(Deal.stage_id, begun_at_import)
+    ).all()
+    measured: dict[int, int] = {}
+    imported = 0
+    for stage_id, from_import, count in rows:
+        if from_import:
+            imported += count
+        else:
+            measured[stage_id] = measured.get(stage_id, 0) + count
+    return measured, imported
 
 
 def _finished_conditions(scope: ReportScope) -> list[ColumnElement[bool]]:

@@ -64,13 +64,17 @@ def funnel_blocks(report: FunnelReport) -> list[Block]:
             "reached: entered the stage or a later one at some time (won counts as every "
             "stage) · to next: of those, how many reached the next step"
         ),
+        *_imported(report.imported_note),
     ]
 
 
 def stages_blocks(report: StagesReport) -> list[Block]:
     """Median (solid) and 90th percentile (shade) of finished stays, per open stage."""
     if not any(s.finished.n or s.ongoing.n for s in report.stages):
-        return [Words("No deal has spent time in a stage in this window.", "message")]
+        return [
+            Words("No deal has spent time in a stage in this window.", "message"),
+            *_imported(report.imported_note),
+        ]
     bars = tuple(
         Bar(
             s.stage,
@@ -91,7 +95,13 @@ def stages_blocks(report: StagesReport) -> list[Block]:
             "█ median  ░ on to the 90th percentile · stays: how many ended · there now: "
             "deals in the stage now, and their median time so far"
         ),
+        *_imported(report.imported_note),
     ]
+
+
+def _imported(note: str | None) -> list[Block]:
+    """The report's line about imported history it left out, when it left some out."""
+    return [Words(note)] if note else []
 
 
 def _ongoing(count: int, median: timedelta | None) -> str:

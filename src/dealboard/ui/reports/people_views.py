@@ -49,6 +49,7 @@ def losses_blocks(report: LossesReport) -> list[Block]:
         BarChart(
             tuple(_tally(t, t.key) for t in report.by_stage), columns, "stage", scale=report.lost
         ),
+        *([Words(report.imported_note)] if report.imported_note else []),
         Words("By month", "heading"),
         BarChart(tuple(_month(m) for m in report.by_month), ("lost", "most often"), "month"),
     ]
