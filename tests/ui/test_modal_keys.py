@@ -141,7 +141,7 @@ async def test_the_first_problem_below_the_fold_is_focused_and_named_at_80x24(
         assert screen.focused is screen.query_one("#field-close_date")
         assert in_view(pilot, screen.query_one("#field-close_date"))
         assert in_view(pilot, screen.query_one("#problem-close_date"))
-        summary = screen.query_one("#editor-problem-text", Static)
+        summary = screen.query_one("#editor-problem", Static)
         assert in_view(pilot, summary)
         assert seen(summary).startswith("close date: 'next year' is not accepted")
         count = screen.query_one("#editor-problem-count", Static)
@@ -163,11 +163,9 @@ async def test_a_bad_value_and_close_date_put_the_value_first(board: Board) -> N
         screen = pilot.app.screen
         assert screen.focused is screen.query_one("#field-value")
         assert in_view(pilot, screen.query_one("#problem-value"))
-        summary = screen.query_one("#editor-problem-text", Static)
+        summary = screen.query_one("#editor-problem", Static)
         assert in_view(pilot, summary) and "value: '12.5q'" in seen(summary)
-        assert seen(screen.query_one("#editor-problem-count", Static)) == (
-            "(1 of 2 problems)"
-        )
+        assert seen(screen.query_one("#editor-problem-count", Static)) == "(1 of 2 problems)"
 
 
 async def test_a_refusal_by_the_domain_is_named_beside_the_buttons(board: Board) -> None:
@@ -181,6 +179,6 @@ async def test_a_refusal_by_the_domain_is_named_beside_the_buttons(board: Board)
         screen = pilot.app.screen
         assert screen.focused is screen.query_one("#field-owner")
         assert in_view(pilot, screen.query_one("#problem-owner"))
-        summary = screen.query_one("#editor-problem-text", Static)
+        summary = screen.query_one("#editor-problem", Static)
         assert in_view(pilot, summary) and "nobody" in seen(summary)
     assert board.list_deals() == []

@@ -116,8 +116,8 @@ class EditorDialog(KeyedModal[R | None]):
             with VerticalScroll(classes="editor-body"):
                 yield from self.compose_fields()
             with Vertical(classes="editor-foot"):
-                with Horizontal(id="editor-problem") as problem:
-                    yield Static(id="editor-problem-text")
+                with Horizontal(id="editor-problem-line") as problem:
+                    yield Static(id="editor-problem")
                     yield Static(id="editor-problem-count")
                 problem.display = False
                 with Horizontal(classes="dialog-buttons"):
@@ -187,11 +187,11 @@ class EditorDialog(KeyedModal[R | None]):
         self.call_after_refresh(row.scroll_visible, animate=False, immediate=True)
 
     def _show_summary(self, message: Text, count: str, *, one_line: bool) -> None:
-        text = self.query_one("#editor-problem-text", Static)
+        text = self.query_one("#editor-problem", Static)
         text.update(message)
         text.set_class(one_line, "-one-line")
         self.query_one("#editor-problem-count", Static).update(Text(count, end=""))
-        self.query_one("#editor-problem").display = bool(message.plain)
+        self.query_one("#editor-problem-line").display = bool(message.plain)
 
     def inputs_valid(self) -> bool:
         """Check every field now; show each problem, and the first where the eye is."""
