@@ -182,3 +182,16 @@ async def test_a_refusal_by_the_domain_is_named_beside_the_buttons(board: Board)
         summary = screen.query_one("#editor-problem", Static)
         assert in_view(pilot, summary) and "nobody" in seen(summary)
     assert board.list_deals() == []
+
+
+async def test_fixing_the_named_field_clears_the_line_beside_the_buttons(board: Board) -> None:
+    async with Host(board, new_deal_form(board)).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "title", "Fleet renewal")
+        await type_into(pilot, "value", "12.5q")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        line = pilot.app.screen.query_one("#editor-problem-line")
+        assert line.display
+        await type_into(pilot, "value", "12.5k")
+        assert not line.display

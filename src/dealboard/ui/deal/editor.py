@@ -77,6 +77,8 @@ class EditorDialog(KeyedModal[R | None]):
     def __init__(self) -> None:
         super().__init__()
         self._saving: Worker[None] | None = None
+        #: The field the line beside the buttons is about; fixing it clears the line.
+        self._pointed: str | None = None
 
     # -- what a dialog provides ---------------------------------------------
 
@@ -166,12 +168,15 @@ class EditorDialog(KeyedModal[R | None]):
 
     def show_problem(self, message: str | None) -> None:
         """A problem no field shows (someone else's change): said in full beside the buttons."""
+        self._pointed = None
         self._show_summary(plain(message or ""), "", one_line=False)
 
     def show_field_problem(self, name: str, message: str | None) -> None:
         problem = self.query_one(f"#problem-{name}", Static)
         problem.update(plain_line(message or ""))
         problem.display = bool(message)
+        if not message and name == self._pointed:
+            self.show_problem(None)
 
     def point_at(self, field: Widget, message: str, *, count: int) -> None:
         """Put the first of `count` problems where the eye is.
@@ -182,6 +187,7 @@ class EditorDialog(KeyedModal[R | None]):
         """
         count_text = f"(1 of {count} problems)" if count > 1 else ""
         self._show_summary(plain_line(message), count_text, one_line=True)
+        self._pointed = (field.id or "").removeprefix("field-") or None
         field.focus()
         row = next((a for a in field.ancestors if a.has_class("field-row")), field)
         self.call_after_refresh(row.scroll_visible, animate=False, immediate=True)
