@@ -16,6 +16,7 @@ from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.ui.app import DealboardApp
 from dealboard.ui.board.pipeline_picker import PipelinePicker
+from dealboard.ui.deal.activity_dialog import ActivityDialog
 from dealboard.ui.deal.confirm import ConfirmDialog
 from dealboard.ui.deal.form import DealForm
 from dealboard.ui.gate.closing import ConfirmWon, LostDialog
@@ -195,3 +196,39 @@ async def test_fixing_the_named_field_clears_the_line_beside_the_buttons(board: 
         assert line.display
         await type_into(pilot, "value", "12.5k")
         assert not line.display
+
+
+async def test_the_activity_dialog_points_at_its_first_bad_date(board: Board) -> None:
+    saved: list[object] = []
+    dialog = ActivityDialog(board.today(), saved.append)
+    async with Host(board, dialog).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert footer_keys(screen) == {"Save": "^s", "Cancel": "esc"}
+        await type_into(pilot, "next_step_due", "whenever")
+        await type_into(pilot, "due", "someday")
+        await type_into(pilot, "subject", "Intro call")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.focused is screen.query_one("#field-due")
+        assert in_view(pilot, screen.query_one("#problem-due"))
+        summary = screen.query_one("#editor-problem", Static)
+        assert in_view(pilot, summary) and "due: 'someday'" in seen(summary)
+        assert seen(screen.query_one("#editor-problem-count", Static)) == "(1 of 2 problems)"
+    assert saved == []
+
+
+async def test_the_lost_dialog_says_a_reason_is_missing_beside_its_buttons(
+    demo_board: Board,
+) -> None:
+    async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
+        await open_with(pilot, "x")
+        screen = pilot.app.screen
+        assert isinstance(screen, LostDialog)
+        screen.query_one("#lost-note").focus()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.focused is screen.query_one("#lost-reason")
+        error = screen.query_one("#lost-error", Static)
+        assert in_view(pilot, error) and "reason" in seen(error)
+        assert in_view(pilot, screen.query_one("#lost-save"))
