@@ -32,11 +32,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 from textual.widgets.text_area import Selection
 
 from dealboard.domain.text import clipboard_safe
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.text import editable, notify_plain, one_line, plain, plain_line
 
 #: The environment variable that chooses how to copy.
@@ -170,7 +170,7 @@ def _send_to_terminal(app: App[object], text: str, what: str, copier: Copier) ->
     notify_plain(app, TERMINAL_MESSAGE + hint, title=f"Sent: {what}")
 
 
-class CopyByHand(ModalScreen[None]):
+class CopyByHand(KeyedModal[None]):
     """The text in a read-only box, selected, for when no clipboard can be reached."""
 
     CSS_PATH = "clipboard.tcss"
@@ -182,14 +182,15 @@ class CopyByHand(ModalScreen[None]):
         self.what = what
         self.reason = reason
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="copy-by-hand"):
             yield Static(plain_line(f"Copy by hand: {self.what}", "bold"), id="copy-title")
             yield Static(plain(self.reason), id="copy-reason")
             yield Static(
                 Text(
                     "Select the text below with the mouse (hold Shift in most terminals) "
-                    "and copy it with your terminal. Esc closes.",
+                    "and copy it with your terminal. "
+                    f"{self.binding_key('clipboard.close')} closes.",
                     end="",
                 ),
                 id="copy-how",
@@ -201,7 +202,6 @@ class CopyByHand(ModalScreen[None]):
                 show_line_numbers=False,
                 id="copy-text",
             )
-        yield Footer()
 
     def on_mount(self) -> None:
         area = self.query_one("#copy-text", TextArea)

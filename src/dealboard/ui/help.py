@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from dealboard.ui.board.cards import OBJECTION_MARK
 from dealboard.ui.keymap import effective_keymap, keys_of
+from dealboard.ui.modal import KeyedModal
 
 #: The longest line that fits an 80-column terminal inside the help box.
 _NARROW_LINE = 72
@@ -24,7 +25,7 @@ MARKS = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(KeyedModal[None]):
     """A scrollable table of the keys of the screen it was opened over."""
 
     CSS_PATH = "help.tcss"
@@ -36,13 +37,14 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.over = over
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield Static(self._key_lines(), id="help-keys")
             yield Static(Text("Marks on a card", style="bold"), id="help-marks-title")
             yield Static(Text(MARKS), id="help-marks")
-            yield Static(Text("Esc closes this list", style="italic"))
+            close = self.binding_key("help.close")
+            yield Static(Text(f"{close} closes this list", style="italic"))
 
     def _key_lines(self) -> Text:
         """One line per binding: its keys now (remapped ones too), what it does, its id.

@@ -6,27 +6,31 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealboard.domain.records import PipelineRecord
 from dealboard.ui.lists import RecordOptions
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.text import plain_line
 
 
-class PipelinePicker(ModalScreen[str | None]):
+class PipelinePicker(KeyedModal[str | None]):
     """A short list of the board's pipelines; Enter switches, Esc keeps the current one."""
 
     CSS_PATH = "pipeline_picker.tcss"
-    BINDINGS = [Binding("escape,p", "cancel", "Cancel", id="pipelines.cancel")]
+    BINDINGS = [
+        # priority: the list's own enter is hidden from the footer; this one says what it does
+        Binding("enter", "switch", "Switch", priority=True, id="pipelines.switch"),
+        Binding("escape,p", "cancel", "Cancel", id="pipelines.cancel"),
+    ]
 
     def __init__(self, pipelines: list[PipelineRecord], current: str | None) -> None:
         super().__init__()
         self.pipelines = pipelines
         self.current = current
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Static("Switch pipeline", id="picker-title")
             options = [
@@ -45,6 +49,9 @@ class PipelinePicker(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_switch(self) -> None:
+        self.query_one(OptionList).action_select()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

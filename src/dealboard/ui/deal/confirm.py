@@ -7,13 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from dealboard.ui.text import plain, plain_line
+from dealboard.ui.modal import KeyedModal
+from dealboard.ui.text import plain
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(KeyedModal[bool]):
     """Answers True only on an explicit yes: throwing away typing or removing a record."""
 
     CSS_PATH = "dialogs.tcss"
@@ -28,14 +28,16 @@ class ConfirmDialog(ModalScreen[bool]):
         self.detail = detail
         self.yes = yes
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="confirm-dialog"):
             yield Static(plain(self.question, "bold"), classes="confirm-question")
             if self.detail is not None:
                 yield Static(self.detail, classes="confirm-detail")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(plain_line(f"{self.yes} (y)"), variant="warning", id="confirm-yes")
-                yield Button("No (n)", id="confirm-no")
+                yield self.key_button(
+                    self.yes, "deal.confirm.yes", variant="warning", id="confirm-yes"
+                )
+                yield self.key_button("No", "deal.confirm.no", id="confirm-no")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -4,6 +4,11 @@ A value is checked with the domain's own parser as the user types or leaves
 the field, so the form accepts exactly what the CLI accepts. Saving runs in a
 worker; if the domain refuses, the dialog stays open with everything typed
 and says why under the field concerned. Esc asks before throwing typing away.
+
+When a save finds problems, the first one is put where the eye is: its field
+is focused and scrolled into view, and one line beside the buttons names it
+(and how many more there are). The heading and that foot are docked, so at
+80x24 only the fields scroll and the buttons are never pushed off screen.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
@@ -24,6 +28,7 @@ from textual.worker import Worker
 
 from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.ui.deal.confirm import ConfirmDialog
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.text import plain, plain_line
 from dealboard.ui.worker import in_background
 
@@ -60,7 +65,7 @@ def field_row(label: str, name: str, widget: Widget) -> Horizontal:
     )
 
 
-class EditorDialog(ModalScreen[R | None]):
+class EditorDialog(KeyedModal[R | None]):
     """Base of the editing dialogs; dismisses with the save's result, or None if cancelled."""
 
     CSS_PATH = "dialogs.tcss"
@@ -72,6 +77,8 @@ class EditorDialog(ModalScreen[R | None]):
     def __init__(self) -> None:
         super().__init__()
         self._saving: Worker[None] | None = None
+        #: The field the line beside the buttons is about; fixing it clears the line.
+        self._pointed: str | None = None
 
     # -- what a dialog provides ---------------------------------------------
 
@@ -105,18 +112,21 @@ class EditorDialog(ModalScreen[R | None]):
 
     # -- shared behaviour -------------------------------------------------
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="editor-dialog"):
             yield Static(self.heading(), classes="dialog-heading")
             with VerticalScroll(classes="editor-body"):
                 yield from self.compose_fields()
             with Vertical(classes="editor-foot"):
-                problem = Static(id="editor-problem")
+                with Horizontal(id="editor-problem-line") as problem:
+                    yield Static(id="editor-problem")
+                    yield Static(id="editor-problem-count")
                 problem.display = False
-                yield problem
                 with Horizontal(classes="dialog-buttons"):
-                    yield Button("Save (ctrl+s)", variant="primary", id="editor-save")
-                    yield Button("Cancel (esc)", id="editor-cancel")
+                    yield self.key_button(
+                        "Save", "deal.editor.save", variant="primary", id="editor-save"
+                    )
+                    yield self.key_button("Cancel", "deal.editor.cancel", id="editor-cancel")
 
     @property
     def saving(self) -> bool:
@@ -150,33 +160,57 @@ class EditorDialog(ModalScreen[R | None]):
     def refused(self, error: DealboardError) -> None:
         """The domain said no: nothing was saved; say why, where it applies."""
         name = self.field_for(error)
-        if name is not None:
-            self.show_field_problem(name, str(error))
-            self.query_one(f"#field-{name}").focus()
-        self.show_problem(str(error))
+        if name is None:
+            self.show_problem(str(error))
+            return
+        self.show_field_problem(name, str(error))
+        self.point_at(self.query_one(f"#field-{name}"), str(error), count=1)
 
     def show_problem(self, message: str | None) -> None:
-        problem = self.query_one("#editor-problem", Static)
-        problem.update(plain(message or ""))
-        problem.display = bool(message)
+        """A problem no field shows (someone else's change): said in full beside the buttons."""
+        self._pointed = None
+        self._show_summary(plain(message or ""), "", one_line=False)
 
     def show_field_problem(self, name: str, message: str | None) -> None:
         problem = self.query_one(f"#problem-{name}", Static)
         problem.update(plain_line(message or ""))
         problem.display = bool(message)
+        if not message and name == self._pointed:
+            self.show_problem(None)
+
+    def point_at(self, field: Widget, message: str, *, count: int) -> None:
+        """Put the first of `count` problems where the eye is.
+
+        Its field takes the focus and is scrolled into view with the problem
+        under it; the line beside the buttons names it, cut to one line, and
+        says how many there are, so nothing needs scrolling to be read.
+        """
+        count_text = f"(1 of {count} problems)" if count > 1 else ""
+        self._show_summary(plain_line(message), count_text, one_line=True)
+        self._pointed = (field.id or "").removeprefix("field-") or None
+        field.focus()
+        row = next((a for a in field.ancestors if a.has_class("field-row")), field)
+        self.call_after_refresh(row.scroll_visible, animate=False, immediate=True)
+
+    def _show_summary(self, message: Text, count: str, *, one_line: bool) -> None:
+        text = self.query_one("#editor-problem", Static)
+        text.update(message)
+        text.set_class(one_line, "-one-line")
+        self.query_one("#editor-problem-count", Static).update(Text(count, end=""))
+        self.query_one("#editor-problem-line").display = bool(message.plain)
 
     def inputs_valid(self) -> bool:
-        """Check every field now; show each problem and focus the first."""
-        first: Input | None = None
+        """Check every field now; show each problem, and the first where the eye is."""
+        problems: list[tuple[Input, str]] = []
         for field in self.query(Input):
             result = field.validate(field.value)
             if result is not None and not result.is_valid:
                 self._show_result(field, result)
-                first = first or field
-        if first is not None:
-            first.focus()
-            self.show_problem("Not saved: fix the fields marked above")
-        return first is None
+                problems.append((field, result.failure_descriptions[0]))
+        if problems:
+            field, message = problems[0]
+            self.point_at(field, message, count=len(problems))
+        return not problems
 
     def _show_result(self, field: Input, result: ValidationResult | None) -> None:
         if field.id is None or not field.id.startswith("field-"):

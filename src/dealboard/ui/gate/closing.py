@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from dealboard.domain.money import format_money
 from dealboard.domain.records import DealSummary
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.text import plain_line
 from dealboard.vocabulary import CHOOSABLE_LOSS_REASONS, LossReason
 
@@ -29,7 +29,7 @@ REASON_LABELS = {
 }
 
 
-class ConfirmWon(ModalScreen[bool]):
+class ConfirmWon(KeyedModal[bool]):
     """ "Mark this deal as won?" — closing is worth a second keypress."""
 
     CSS_PATH = "closing.tcss"
@@ -43,14 +43,14 @@ class ConfirmWon(ModalScreen[bool]):
         self.deal = deal
         self.suggestion = suggestion
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="closing-dialog"):
             yield Static(Text("Mark as won?", style="bold"))
             yield Static(plain_line(self.deal.title))
             yield Static(plain_line(format_money(self.deal.value_minor, self.deal.currency)))
             with Horizontal(classes="closing-buttons"):
-                yield Button("Won (y)", variant="success", id="won-yes")
-                yield Button("Not yet (n)", id="won-no")
+                yield self.key_button("Won", "won.yes", variant="success", id="won-yes")
+                yield self.key_button("Not yet", "won.no", id="won-no")
 
     def on_mount(self) -> None:
         self.query_one("#won-yes", Button).focus()
@@ -134,7 +134,7 @@ class LossReport:
     note: str
 
 
-class LostDialog(ModalScreen[LossReport | None]):
+class LostDialog(KeyedModal[LossReport | None]):
     """Pick the reason category (required) and add a note.
 
     `suggestion` preselects a reason and says why (the cadence ran out: "no
@@ -143,8 +143,8 @@ class LostDialog(ModalScreen[LossReport | None]):
 
     CSS_PATH = "closing.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="lost.cancel"),
         Binding("ctrl+s", "save", "Close as lost", id="lost.save"),
+        Binding("escape", "cancel", "Cancel", id="lost.cancel"),
     ]
 
     def __init__(self, deal: DealSummary, suggestion: tuple[LossReason, str] | None = None) -> None:
@@ -152,7 +152,7 @@ class LostDialog(ModalScreen[LossReport | None]):
         self.deal = deal
         self.suggestion = suggestion
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="closing-dialog"):
             yield Static(Text("Close as lost", style="bold"))
             yield Static(plain_line(self.deal.title))
@@ -164,8 +164,8 @@ class LostDialog(ModalScreen[LossReport | None]):
             yield Input(placeholder="what happened (optional)", id="lost-note")
             yield Static(id="lost-error")
             with Horizontal(classes="closing-buttons"):
-                yield Button("Close as lost", variant="error", id="lost-save")
-                yield Button("Cancel", id="lost-cancel")
+                yield self.key_button("Close as lost", "lost.save", variant="error", id="lost-save")
+                yield self.key_button("Cancel", "lost.cancel", id="lost-cancel")
 
     def on_mount(self) -> None:
         self.query_one(ReasonList).focus()

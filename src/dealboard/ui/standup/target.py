@@ -3,34 +3,42 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.standup_forecast import parse_target
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.text import plain
 
 
-class TargetPrompt(ModalScreen[str | None]):
+class TargetPrompt(KeyedModal[str | None]):
     """One line: Enter keeps what was typed (empty clears the target), Esc changes nothing."""
 
     CSS_PATH = "standup.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="standup.target.cancel")]
+    BINDINGS = [
+        # priority: the field's own enter is hidden from the footer; this one says what it does
+        Binding("enter", "keep", "Keep", priority=True, id="standup.target.keep"),
+        Binding("escape", "cancel", "Cancel", id="standup.target.cancel"),
+    ]
 
     def __init__(self, currency: str, initial: str = "") -> None:
         super().__init__()
         self.currency = currency
         self.initial = initial
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="target-dialog"):
             yield Static(Text("Monthly target", style="bold"), id="target-title")
             yield Input(self.initial, placeholder=f"e.g. 250k (in {self.currency})", id="target")
-            yield Static(Text("Enter keeps it · empty clears it · Esc cancels"), id="target-hint")
+            keep, cancel = (
+                self.binding_key("standup.target.keep"),
+                self.binding_key("standup.target.cancel"),
+            )
+            hint = f"{keep} keeps it · empty clears it · {cancel} cancels"
+            yield Static(Text(hint), id="target-hint")
             problem = Static(id="target-problem")
             problem.display = False
             yield problem
@@ -38,16 +46,16 @@ class TargetPrompt(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#target", Input).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    def action_keep(self) -> None:
+        typed = self.query_one("#target", Input).value
         try:
-            parse_target(event.value, self.currency)
+            parse_target(typed, self.currency)
         except InvalidInput as error:
             problem = self.query_one("#target-problem", Static)
             problem.update(plain(str(error)))
             problem.display = True
             return
-        self.dismiss(event.value)
+        self.dismiss(typed)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

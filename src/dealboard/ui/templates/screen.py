@@ -18,8 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from dealboard.domain.errors import DealboardError, NotFound
@@ -29,6 +28,7 @@ from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.lists import RecordOptions
 from dealboard.ui.live_loader import LiveLoader
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.templates import actions
 from dealboard.ui.text import notify_plain, one_line, plain, plain_line
 from dealboard.vocabulary import TemplateKind
@@ -56,7 +56,7 @@ def no_templates_help(stage: str) -> Text:
     return text
 
 
-class TemplatesScreen(ModalScreen[None]):
+class TemplatesScreen(KeyedModal[None]):
     """The deal's current-stage templates; `y` or enter copies the one shown."""
 
     CSS_PATH = "templates.tcss"
@@ -94,7 +94,7 @@ class TemplatesScreen(ModalScreen[None]):
             self, self._read, self._arrived, what="Templates", refused=self._gone
         )
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(id="templates"):
             yield Static(
                 plain_line(f"Templates for deal #{self.deal_id}: loading…"), id="tpl-title"
@@ -104,7 +104,6 @@ class TemplatesScreen(ModalScreen[None]):
                 with VerticalScroll(id="tpl-preview"):
                     yield Static(id="tpl-text")
             yield Static(id="tpl-status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#tpl-list", OptionList).focus()
@@ -190,7 +189,7 @@ class TemplatesScreen(ModalScreen[None]):
             return
         if template is None:
             text_widget.update(no_templates_help(self.found.deal.stage))
-            status.update(Text("Esc closes", end=""))
+            status.update(Text(f"{self.binding_key('templates.close')} closes", end=""))
             return
         text_widget.update(self._rendered(template))
         if template.name != self._shown:  # a reload after others' changes keeps the place
@@ -215,7 +214,8 @@ class TemplatesScreen(ModalScreen[None]):
 
     def _status(self, template: RenderedTemplate) -> Text:
         if not template.missing and not template.unknown:
-            return Text("Every field filled in from the deal · y copies", end="")
+            copy = self.binding_key("templates.copy")
+            return Text(f"Every field filled in from the deal · {copy} copies", end="")
         status = Text(end="")
         if template.missing:
             status.append(template.missing_text(), self._style("missing"))
