@@ -213,3 +213,15 @@ async def test_a_change_while_reading_just_shows_up(demo_board: Board, kenji: Bo
         await after_a_change_elsewhere(pilot)
         assert "Kenji's view" in screen_text(pilot.app.screen)
         assert selected(pilot) == "interests"
+
+
+def test_a_selected_note_at_80_by_24(demo_board: Board, snap_compare) -> None:
+    async def select(pilot: Pilot) -> None:
+        await settle(pilot)
+        await after_a_change_elsewhere(pilot)
+        await select_note(pilot, "buying_process", stakeholders=4)
+        pilot.app.screen.refresh(layout=True)
+        await pilot.pause()
+
+    host = open_deal(demo_board, KIOSKS)
+    assert snap_compare(host, terminal_size=(80, 24), run_before=select)
