@@ -186,13 +186,8 @@ class DealScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Panel keys show and work only on their own panel, row keys only with a row."""
-        research = self.query_one(ResearchPanel)
-        if action in ("save_research", "cancel_note"):
-            return research.editing is not None
-        if action == "back":
-            return research.editing is None
-        if action == "edit_note":
-            return self.active_panel == "research" and research.selected_note() is not None
+        if action in ("save_research", "cancel_note", "back", "edit_note"):
+            return self._note_state(action)
         if action == "edit_deal":
             return self.detail is not None
         panel = PANEL_OF.get(action)
@@ -203,6 +198,13 @@ class DealScreen(Screen[None]):
         if action.startswith("add_") or action == "log_activity":
             return True
         return self._row_state(action)
+
+    def _note_state(self, action: str) -> bool:
+        """While a note is open, ctrl+s and esc are about it; reading, `e` opens the chosen one."""
+        research = self.query_one(ResearchPanel)
+        if action == "edit_note":
+            return self.active_panel == "research" and research.selected_note() is not None
+        return (research.editing is None) == (action == "back")
 
     def _row_state(self, action: str) -> bool | None:
         """Hidden without a row; shown but dimmed when the row is not one the action fits."""
