@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from sqlalchemy import select
 
+from dealboard.db.models import StageCriterion
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.demo import seed_demo
 from dealboard.domain.errors import RuleViolation
-from dealboard.vocabulary import BantItem, BantState, StageKind
+from dealboard.vocabulary import BantItem, BantState, ObjectionStatus, StageKind
 
 
 def test_demo_fills_every_stage_with_history(board: Board) -> None:
@@ -61,3 +63,36 @@ def test_demo_bant_answers_agree_with_the_qualify_ticks(board: Board) -> None:
         assert yes == ticked, summary.title
         answered += bool(yes)
     assert answered >= 10
+
+
+def test_demo_ticks_follow_the_research_and_the_objections(board: Board) -> None:
+    """A freshly seeded demo deal shows the ticks its data earns, before anyone edits it."""
+    seed_demo(board, "seven-step")
+    with board.database.read() as session:
+        ties = dict(
+            session.execute(
+                select(StageCriterion.id, StageCriterion.tie).where(StageCriterion.tie.is_not(None))
+            ).all()
+        )
+    assert any(t.startswith("research:") for t in ties.values())
+    assert "objections:resolved" in ties.values()
+    seen = Counter[str]()
+    for summary in board.list_deals(include_closed=True):
+        detail = board.deal(summary.id)
+        research = detail.research
+        earned = {
+            "objections:resolved": all(
+                o.status is ObjectionStatus.RESOLVED for o in detail.objections
+            ),
+            "research:stakeholders": bool(research.stakeholders),
+        }
+        for item in detail.checklist:
+            tie = ties.get(item.criterion_id)
+            if tie is None:
+                continue
+            field = tie.partition(":")[2]
+            met = earned[tie] if tie in earned else bool(getattr(research, field).strip())
+            assert item.checked == met, (summary.title, item.text)
+            seen[f"{tie}={met}"] += 1
+    assert seen["objections:resolved=False"] and seen["objections:resolved=True"]
+    assert seen["research:buying_process=True"] and seen["research:buying_process=False"]

@@ -8,7 +8,6 @@ close another deal as lost with a reason.
 from __future__ import annotations
 
 from pilot_helpers import board_screen, deal_titled, settle
-from textual.widgets import TextArea
 
 from dealboard.domain.board import Board
 from dealboard.ui.app import DealboardApp
@@ -55,11 +54,10 @@ async def test_a_keyboard_only_review_at_80_by_24(demo_board: Board) -> None:
         await pilot.press(*"Dana Lee")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        for note in ("buying_process", "pain_points", "key_objectives"):
-            pilot.app.screen.query_one(f"#note-{note}", TextArea).focus()
-            await pilot.press(*"From the call.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await pilot.press("j", "j")  # past Dana Lee, then the first note: the buying process
+        for step in ("", "jjj", "kk"):  # then pain points, then key objectives
+            await pilot.press(*step, "e", *"From the call.", "ctrl+s")
+            await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("L")  # nothing open: it moves at once

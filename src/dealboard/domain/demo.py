@@ -26,7 +26,7 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
-from dealboard.domain import audit
+from dealboard.domain import audit, ties
 from dealboard.domain.board import Board
 from dealboard.domain.demo_data import DEALS, USERS, DemoActivity, DemoDeal
 from dealboard.domain.errors import RuleViolation
@@ -157,10 +157,6 @@ def _add_deal(
     deal.tags = [DealTag(tag=t) for t in sorted(set(demo.tags))]
     session.add(deal)
     session.flush()
-    path = _path_to(open_stages, target, index)
-    _history(session, deal, owner, path, target, created, entered)
-    _ticks(session, deal, owner, path, target, index, entered)
-    _notes(session, deal, owner, demo, created, now)
     audit.record(
         session,
         actor,
@@ -171,6 +167,12 @@ def _add_deal(
         at=created,
         changes={"title": (None, deal.title), "source": (None, "demo data")},
     )
+    path = _path_to(open_stages, target, index)
+    _history(session, deal, owner, path, target, created, entered)
+    _ticks(session, deal, owner, path, target, index, entered)
+    _notes(session, deal, owner, demo, created, now)
+    # Criteria tied to the notes or the objections tick as the data says, as on any board.
+    ties.sync(session, owner, deal.id, entered)
 
 
 def _path_to(open_stages: list[Stage], target: Stage, index: int) -> list[Stage]:
@@ -224,11 +226,15 @@ def _ticks(
 
     A criterion tied to a BANT item is ticked together with a `yes` answer, as
     `bant.set_answer` would: the board must never show one without the other.
+    A criterion tied to the research notes or the objections is left to
+    `ties.sync`, which ticks it only if the deal's data earns it.
     """
     ticked = [c for stage in path for c in stage.criteria]
     if target.kind is StageKind.OPEN and target.criteria:
         ticked += target.criteria[: index % (len(target.criteria) + 1)]
     for criterion in ticked:
+        if criterion.tie is not None:
+            continue
         session.add(
             ChecklistTick(
                 deal_id=deal.id,

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.worker import Worker
 
 from dealboard.domain.board import Board
 from dealboard.domain.errors import Conflict, DealboardError
@@ -106,17 +107,27 @@ class DealEdits:
 
     # -- research ---------------------------------------------------------
 
-    def save_research(self, panel: ResearchPanel, notes: dict[str, str]) -> None:
-        board, deal_id, fields = self.board, self.deal_id, ResearchFields(**notes)
+    def save_research(self, panel: ResearchPanel, name: str, text: str) -> Worker[None]:
+        """Save one note (field `name`) against the version its typing started from."""
+        board, deal_id, fields = self.board, self.deal_id, ResearchFields(**{name: text})
         version = panel.base_version
+
+        def written(_result: object) -> None:
+            panel.saved(name, text)
+            self.screen.refresh_bindings()
+            notify_plain(self.screen, "Research note saved")
+            self.screen.loader.refresh()
 
         def refused(error: DealboardError) -> None:
             if isinstance(error, Conflict) and error.current_version is not None:
-                panel.base_version = error.current_version  # the next ctrl+s is deliberate
+                panel.refused_at(error.current_version)  # the next ctrl+s is deliberate
             notify_plain(self.screen, str(error), title="Not saved", severity="warning", timeout=12)
 
-        self._write(
-            lambda: board.save_research(deal_id, fields, version), "Research notes saved", refused
+        return in_background(
+            self.screen,
+            lambda: board.save_research(deal_id, fields, version),
+            done=written,
+            refused=refused,
         )
 
     def add_stakeholder(self) -> None:

@@ -2,7 +2,8 @@
 
 Several keys mean "the same thing on the panel in view" (`a` adds a
 stakeholder, an objection or an activity); each meaning is its own binding
-with its own id, and the screen enables only the ones of the open panel.
+with its own id, and the screen enables only the ones of the open panel
+(on Research, `e` edits the selected note or the selected stakeholder).
 """
 
 from __future__ import annotations
@@ -33,13 +34,15 @@ TABLE_OF = {
 }
 
 DEAL_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel_note", "Cancel", id="deal.note.cancel"),
     Binding("escape,q", "back", "Back", id="deal.back"),
     Binding("1", "panel('research')", "Research panel", show=False, id="deal.panel.research"),
     Binding("2", "panel('objections')", "Objections panel", show=False, id="deal.panel.objections"),
     Binding("3", "panel('activity')", "Activity panel", show=False, id="deal.panel.activity"),
     Binding("4", "panel('history')", "History panel", show=False, id="deal.panel.history"),
     Binding("5", "panel('bant')", "BANT panel", show=False, id="deal.panel.bant"),
-    Binding("ctrl+s", "save_research", "Save notes", id="deal.research.save"),
+    Binding("ctrl+s", "save_research", "Save note", id="deal.research.save"),
+    Binding("e,enter", "edit_note", "Edit note", id="deal.note.edit"),
     Binding("a", "add_stakeholder", "Add stakeholder", id="deal.stakeholder.add"),
     Binding("e", "edit_stakeholder", "Edit", id="deal.stakeholder.edit"),
     Binding("d", "remove_stakeholder", "Remove", id="deal.stakeholder.remove"),

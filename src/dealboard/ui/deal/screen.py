@@ -16,6 +16,7 @@ from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
+from textual.worker import Worker
 
 from dealboard.domain.errors import DealboardError, NotFound
 from dealboard.domain.records import DealDetail
@@ -53,6 +54,8 @@ class DealScreen(Screen[None]):
         self.deal_id = deal_id
         self.detail: DealDetail | None = None
         self.edits = DealEdits(self)
+        #: The note save under way, if any.
+        self._saving: Worker[None] | None = None
         self.loader: LiveLoader[DealDetail] = LiveLoader(
             self, self._read, self._arrived, what="Deal", refused=self._unreadable
         )
@@ -159,7 +162,10 @@ class DealScreen(Screen[None]):
             self._focus_panel(event.pane.id)
 
     def _focus_panel(self, panel: str) -> None:
-        self.query_one(TABLE_OF[panel], DataTable).focus()
+        if panel == "research":
+            self.query_one(ResearchPanel).focus_inside()
+        else:
+            self.query_one(TABLE_OF[panel], DataTable).focus()
         self.refresh_bindings()
 
     @on(DataTable.RowHighlighted)
@@ -180,8 +186,8 @@ class DealScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Panel keys show and work only on their own panel, row keys only with a row."""
-        if action == "save_research":
-            return self.active_panel == "research" or self.query_one(ResearchPanel).is_dirty
+        if action in ("save_research", "cancel_note", "back", "edit_note"):
+            return self._note_state(action)
         if action == "edit_deal":
             return self.detail is not None
         panel = PANEL_OF.get(action)
@@ -193,12 +199,22 @@ class DealScreen(Screen[None]):
             return True
         return self._row_state(action)
 
+    def _note_state(self, action: str) -> bool:
+        """While a note is open, ctrl+s and esc are about it; reading, `e` opens the chosen one."""
+        research = self.query_one(ResearchPanel)
+        if action == "edit_note":
+            return self.active_panel == "research" and research.selected_note() is not None
+        return (research.editing is None) == (action == "back")
+
     def _row_state(self, action: str) -> bool | None:
         """Hidden without a row; shown but dimmed when the row is not one the action fits."""
         if action == "answer_bant":
             return self.query_one(BantPanel).highlighted() is not None
         if action.endswith("stakeholder"):
-            return self.query_one(ResearchPanel).highlighted() is not None
+            research = self.query_one(ResearchPanel)
+            if research.selected_note() is not None:
+                return False  # `e` on a note edits the note
+            return research.highlighted() is not None
         if action.endswith("objection"):
             objection = self.query_one(ObjectionPanel).highlighted()
             if objection is None:
@@ -224,7 +240,7 @@ class DealScreen(Screen[None]):
             if discard:
                 self.dismiss(None)
 
-        detail = plain("Your research notes are not saved (ctrl+s saves them).")
+        detail = plain("Your research note is not saved (ctrl+s saves it).")
         self.app.push_screen(ConfirmDialog("Discard changes?", detail, yes="Discard"), answered)
 
     def action_reload(self) -> None:
@@ -247,13 +263,37 @@ class DealScreen(Screen[None]):
 
     # -- changes --------------------------------------------------------------
 
-    def action_save_research(self) -> None:
+    def action_edit_note(self) -> None:
         panel = self.query_one(ResearchPanel)
-        notes = panel.changed_notes()
-        if not notes:
-            self.notify("No unsaved changes in the research notes", markup=False)
+        if (note := panel.selected_note()) is not None:
+            panel.start_editing(note)
+            self.refresh_bindings()
+
+    def action_save_research(self) -> None:
+        """Save the note open in the editor; with nothing typed, just close it."""
+        panel = self.query_one(ResearchPanel)
+        if panel.editing is None or (self._saving is not None and self._saving.is_running):
+            return  # a second ctrl+s must not race the first (it would be refused as stale)
+        if not panel.is_dirty:
+            panel.finish_editing()
+            self.refresh_bindings()
             return
-        self.edits.save_research(panel, notes)
+        self._saving = self.edits.save_research(panel, panel.editing, panel.editor.text)
+
+    def action_cancel_note(self) -> None:
+        """Close the editor; typed text is thrown away only on an explicit yes."""
+        panel = self.query_one(ResearchPanel)
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                panel.finish_editing()
+                self.refresh_bindings()
+
+        if not panel.is_dirty:
+            answered(True)
+            return
+        detail = plain("Your typing in this note is not saved.")
+        self.app.push_screen(ConfirmDialog("Discard changes?", detail, yes="Discard"), answered)
 
     def action_add_stakeholder(self) -> None:
         self.edits.add_stakeholder()
