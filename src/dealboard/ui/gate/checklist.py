@@ -11,7 +11,7 @@ wins or loses the deal meanwhile the dialog says who did, and Move is off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -61,6 +61,14 @@ class GateDecision:
 _VERBS = {"Won": "win"}
 
 
+def _refusal(criterion: str, message: str) -> str:
+    """The domain's refusal as one short line under a criterion the user can already see."""
+    named = f"{criterion!r} "
+    if message.startswith(named):
+        return f"Not ticked: it {message.removeprefix(named)}"
+    return f"Not saved: {message}"
+
+
 class ChecklistGate(ModalScreen[GateDecision | None]):
     """Tick exit criteria, then move; Esc cancels and the card stays where it is."""
 
@@ -102,6 +110,11 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
         self.loader: LiveLoader[GateView] = LiveLoader(
             self, self._read, self._arrived, what="checklist"
         )
+        if action:  # the footer says what ctrl+s does here: Move, or Won
+            for bindings in self._bindings.key_to_bindings.values():
+                bindings[:] = [
+                    replace(b, description=action) if b.id == "gate.move" else b for b in bindings
+                ]
 
     def compose(self) -> ComposeResult:
         me = board_of(self).user_name
@@ -118,13 +131,15 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
                     yield CriterionBox(item, me)
             yield Static(id="gate-status")
             yield Static(id="gate-said")
-            yield Input(placeholder="override reason (recorded)", id="gate-reason")
+            yield Input(placeholder="override reason (recorded)", id="gate-reason", compact=True)
             with Horizontal(id="gate-buttons"):
                 if self.action_label:
-                    yield Button(self.action_label, variant="primary", id="gate-move")
+                    yield Button(self.action_label, variant="primary", id="gate-move", compact=True)
                 if self.may_override and self.action_label:
-                    yield Button("Override", variant="warning", id="gate-override")
-                yield Button("Cancel" if self.action_label else "Close", id="gate-cancel")
+                    yield Button("Override", variant="warning", id="gate-override", compact=True)
+                yield Button(
+                    "Cancel" if self.action_label else "Close", id="gate-cancel", compact=True
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -257,7 +272,7 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
             self.ticked[key] = not checked
             box.set_value(not checked, quietly=True)
             self._update()
-            self._say(f"Not saved: {error}")
+            self._say(_refusal(item.text, str(error)))
             self.loader.refresh()
 
         in_background(
