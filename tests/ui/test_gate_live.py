@@ -65,6 +65,11 @@ async def test_a_colleagues_tick_appears_in_the_open_gate_with_their_name(
         sam.set_check(deal.id, "Source recorded", stage="Prospect", checked=False)
         await wait_until(pilot, lambda: not box.value, what="sam's untick in maria's gate")
         assert "[ ] Source recorded" in _read(box)
+        sam.set_check(deal.id, "Source recorded", stage="Prospect")
+        await wait_until(pilot, lambda: box.value, what="sam's tick again")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _messages(pilot)[-1] == "move cancelled"  # sam's ticks are not "your ticks"
 
 
 async def test_a_colleagues_move_ends_the_gate_and_names_them(

@@ -269,8 +269,9 @@ class MoveFlow:
             if self._closed(deal, gate):
                 return
             if decision is None:
-                ticked = any(gate.ticked[(i.stage, i.text)] != i.checked for i in gate.items)
-                said = "move cancelled; your ticks are saved" if ticked else "move cancelled"
+                said = (
+                    "move cancelled; your ticks are saved" if gate.ticked_here else "move cancelled"
+                )
                 notify_plain(self.screen, said, severity="information")
                 self._refresh()
                 return

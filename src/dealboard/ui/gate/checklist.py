@@ -105,14 +105,17 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
         self.ticked = {(i.stage, i.text): i.checked for i in items}
         #: Who moved the deal away while the gate was open, as one line (None: nobody).
         self.moved_away: str | None = None
+        #: Whether this user's own ticks were saved here (not a colleague's, followed live).
+        self.ticked_here = False
         self._writing: set[tuple[str, str]] = set()
         self._first = first
         self.loader: LiveLoader[GateView] = LiveLoader(
             self, self._read, self._arrived, what="checklist"
         )
         if action:  # the footer says what ctrl+s does here: Move, or Won
-            for bindings in self._bindings.key_to_bindings.values():
-                bindings[:] = [
+            own = self._bindings.key_to_bindings  # a copy, but its lists are the class's
+            for key, bindings in own.items():
+                own[key] = [
                     replace(b, description=action) if b.id == "gate.move" else b for b in bindings
                 ]
 
@@ -265,6 +268,7 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
 
         def saved(_: object) -> None:
             self._writing.discard(key)
+            self.ticked_here = True
             self.loader.refresh()
 
         def refused(error: DealboardError) -> None:
