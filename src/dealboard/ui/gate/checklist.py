@@ -112,12 +112,13 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
         self.loader: LiveLoader[GateView] = LiveLoader(
             self, self._read, self._arrived, what="checklist"
         )
-        if action:  # the footer says what ctrl+s does here: Move, or Won
-            own = self._bindings.key_to_bindings  # a copy, but its lists are the class's
-            for key, bindings in own.items():
-                own[key] = [
-                    replace(b, description=action) if b.id == "gate.move" else b for b in bindings
-                ]
+        # The footer says what the keys do in this gate: Move or Won; Cancel or Close.
+        said = {"gate.move": action or "Move", "gate.cancel": "Cancel" if action else "Close"}
+        own = self._bindings.key_to_bindings  # a copy, but its lists are the class's
+        for key, bindings in own.items():
+            own[key] = [
+                replace(b, description=said.get(b.id or "", b.description)) for b in bindings
+            ]
 
     def compose(self) -> ComposeResult:
         me = board_of(self).user_name
