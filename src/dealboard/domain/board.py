@@ -35,6 +35,7 @@ from dealboard.domain import (
 from dealboard.domain.errors import Conflict, InvalidInput, NotFound
 from dealboard.domain.first_use import serialise_first_use
 from dealboard.domain.lookup import find_pipeline, find_stage, load_deal, parse_deal_id
+from dealboard.domain.moved_meanwhile import refuse_if_moved
 from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.pipeline_spec import DEFAULT_TEMPLATE, PipelineSpec, load_builtin
 from dealboard.domain.records import (
@@ -364,16 +365,19 @@ class Board:
         *,
         before: int | None = None,
         after: int | None = None,
+        from_stage: str | None = None,
     ) -> MoveResult:
         """Move through the gate (managers may override with a reason).
 
         Where the card lands in the target column: in front of deal `before` or
         just after deal `after` (as a drop saw it), else at 0-based `position`,
-        else last (see `ordering.Spot`).
+        else last (see `ordering.Spot`). `from_stage`, the stage the user saw the
+        deal in, refuses the move if someone moved it since (`moved_meanwhile`).
         """
         deal_id = parse_deal_id(deal_id)
         spot = ordering.Spot(position, before, after)
         with self._writing() as (session, actor):
+            self._still_in(session, deal_id, from_stage)
             if spot != ordering.LAST:
                 ordering.lock_pipeline_of(session, deal_id)
             result = moves.move_deal(
@@ -386,6 +390,11 @@ class Board:
                 else:
                     ordering.reorder(session, actor, deal, spot, self.now())
             return result
+
+    def _still_in(self, session: Session, deal_id: int, from_stage: str | None) -> None:
+        if from_stage is not None:
+            deal = load_deal(session, deal_id, for_update=True)
+            refuse_if_moved(session, deal, from_stage, self.user_name, self.now())
 
     @retried
     def reorder(
@@ -406,10 +415,13 @@ class Board:
             ordering.reorder(session, actor, deal, spot, self.now())
 
     @retried
-    def win(self, deal_id: int | str, override: str | None = None) -> MoveResult:
-        """Close as won."""
+    def win(
+        self, deal_id: int | str, override: str | None = None, *, from_stage: str | None = None
+    ) -> MoveResult:
+        """Close as won (refused if the deal left `from_stage`, when given, meanwhile)."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
+            self._still_in(session, deal_id, from_stage)
             return moves.win_deal(session, actor, deal_id, override=override, now=self.now())
 
     @retried

@@ -19,6 +19,8 @@ class GateCriterion:
     id: int
     text: str
     checked: bool
+    #: What the criterion ticks itself from (`ties.follows`); "" when only a hand ticks it.
+    follows: str = ""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dealboard.db.models import ChecklistTick, Deal, Pipeline, Stage, StageCrite
 from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.gate import GateCriterion, GateStage
 from dealboard.domain.text import slug
+from dealboard.domain.ties import follows
 
 T = TypeVar("T")
 
@@ -83,7 +84,10 @@ def gate_stages(stages: Sequence[Stage], ticked: set[int]) -> list[GateStage]:
             name=s.name,
             position=s.position,
             kind=s.kind,
-            criteria=tuple(GateCriterion(c.id, c.text, c.id in ticked) for c in s.criteria),
+            criteria=tuple(
+                GateCriterion(c.id, c.text, c.id in ticked, follows(c.tie, c.bant_item))
+                for c in s.criteria
+            ),
         )
         for s in stages
     ]

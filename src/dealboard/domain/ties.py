@@ -34,7 +34,7 @@ from dealboard.db.models import (
 )
 from dealboard.domain import audit
 from dealboard.domain.errors import InvalidInput, RuleViolation
-from dealboard.vocabulary import ObjectionStatus
+from dealboard.vocabulary import BantItem, ObjectionStatus
 
 #: Research fields a criterion may follow, with how the refusal names them.
 RESEARCH_FIELDS = {
@@ -66,6 +66,22 @@ def parse_tie(research: object, objections: object, key: str) -> str | None:
             raise InvalidInput(f"{key}.objections", objections, "use resolved")
         return f"objections:{objections}"
     return None
+
+
+def follows(tie: str | None, bant_item: BantItem | None) -> str:
+    """What a criterion ticks itself from, as the gate names it ("" for a hand-only tick).
+
+    `Research: Buying process`, `BANT: Budget` or `objections`: the user can
+    see which ticks are the data's doing before trying to tick one by hand.
+    """
+    if bant_item is not None:
+        return f"BANT: {bant_item.value.capitalize()}"
+    if tie is None:
+        return ""
+    kind, _, what = tie.partition(":")
+    if kind == "objections":
+        return "objections"
+    return f"Research: {what.replace('_', ' ').capitalize()}"
 
 
 def check_tie(value: object) -> None:

@@ -21,6 +21,7 @@ from dealboard.domain.records import DealDetail
 from dealboard.domain.views.board_read import chosen_pipeline, read_board
 from dealboard.domain.views.board_sql import Scope, open_deal_ids
 from dealboard.domain.views.board_view import BoardRequest, BoardView, Viewport
+from dealboard.domain.views.gate_view import GateView, read_gate
 from dealboard.domain.views.live import Live, follow
 from dealboard.domain.views.report_set import ReportRequest, ReportSet
 
@@ -81,6 +82,14 @@ class Views:
             return detail
 
         return self._follow(previous, read, lambda changes: changes.touches(deal_id))
+
+    def gate(self, deal_id: int, previous: Live[GateView] | None) -> Live[GateView]:
+        """What an open checklist gate follows; read again only when that deal changed."""
+        return self._follow(
+            previous,
+            lambda session: read_gate(session, deal_id),
+            lambda changes: changes.touches(deal_id),
+        )
 
     def agenda(
         self, previous: Live[agenda.AgendaView] | None, *, team: bool = False

@@ -11,18 +11,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dealboard.domain.cadence import SUGGESTED_REASON, no_reply_advice
-from dealboard.domain.errors import GateClosed
+from dealboard.domain.errors import DealboardError, GateClosed
 from dealboard.domain.gate import GateCheck
 from dealboard.domain.gate_preview import preview_move
 from dealboard.domain.ordering import Spot
-from dealboard.domain.records import DealDetail, DealSummary, MoveResult, StageRecord
+from dealboard.domain.records import DealSummary, MoveResult, StageRecord
+from dealboard.domain.views.gate_view import GateView
+from dealboard.domain.views.live import Live
 from dealboard.ui.board.drag import DropTarget
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.gate.checklist import (
     ChecklistGate,
     GateDecision,
     items_from_check,
-    items_from_checklist,
+    items_from_view,
 )
 from dealboard.ui.gate.closing import ConfirmWon, LossReport, LostDialog
 from dealboard.ui.text import notify_plain
@@ -60,6 +62,19 @@ class MoveFlow:
     def _refresh(self) -> None:
         """After a write (or ticks saved in a dialog): the board reads what changed."""
         self.screen.loader.refresh()
+
+    def _refused(self, error: DealboardError) -> None:
+        """A move refused (someone moved the deal first, say): one line, then the board looks."""
+        notify_plain(self.screen, str(error), title="Not moved", severity="warning")
+        self._refresh()
+
+    def _closed(self, deal: DealSummary, gate: ChecklistGate) -> bool:
+        """After a gate closes: if someone moved the deal meanwhile, say who (never "you")."""
+        if gate.moved_away is None:
+            return False
+        notify_plain(self.screen, f"{deal.title}: {gate.moved_away}", severity="information")
+        self._refresh()
+        return True
 
     def _open_deal(self) -> DealSummary | None:
         deal = self.screen.focused_deal
@@ -117,19 +132,30 @@ class MoveFlow:
         if deal is None or deal.stage_kind is not StageKind.OPEN:
             return
 
-        def show(detail: DealDetail) -> None:
-            items = items_from_checklist(detail.checklist, deal.stage)
+        def show(live: Live[GateView]) -> None:
+            items = items_from_view(live.content, deal.stage)
             if not items:
                 notify_plain(
                     self.screen, f"{deal.stage} has no exit criteria", severity="information"
                 )
                 return
             gate = ChecklistGate(
-                deal.id, f"{deal.stage} checklist — {deal.title}", items, action=None
+                deal.id,
+                f"{deal.stage} checklist — {deal.title}",
+                items,
+                stage_id=deal.stage_id,
+                action=None,
+                first=live,
             )
-            self.screen.app.push_screen(gate, lambda _: self._refresh())
 
-        in_background(self.screen, lambda: self.board.deal(deal.id), show)
+            def closed(_: GateDecision | None) -> None:
+                if not self._closed(deal, gate):
+                    self._refresh()
+
+            self.screen.app.push_screen(gate, closed)
+
+        board = self.board
+        in_background(self.screen, lambda: board.views.gate(deal.id, None), show)
 
     def win(self) -> None:
         deal = self._open_deal()
@@ -195,7 +221,13 @@ class MoveFlow:
 
         def move_or_ask() -> MoveResult | GateCheck:
             try:
-                return board.move(deal.id, target.name, before=where.before, after=where.after)
+                return board.move(
+                    deal.id,
+                    target.name,
+                    before=where.before,
+                    after=where.after,
+                    from_stage=deal.stage,
+                )
             except GateClosed:
                 return preview_move(board, deal.id, target.name)
 
@@ -205,7 +237,7 @@ class MoveFlow:
             else:
                 self._answered(deal, target, outcome, spot)
 
-        in_background(self.screen, move_or_ask, done)
+        in_background(self.screen, move_or_ask, done, refused=self._refused)
 
     def _answered(
         self, deal: DealSummary, target: StageRecord, check: GateCheck, spot: Spot | None
@@ -227,15 +259,19 @@ class MoveFlow:
             deal.id,
             f"{deal.title}: {deal.stage} → {target.name}",
             items_from_check(check),
+            stage_id=deal.stage_id,
             note=note,
             action=verb,
             may_override=self.is_manager,
         )
 
         def decided(decision: GateDecision | None) -> None:
+            if self._closed(deal, gate):
+                return
             if decision is None:
-                ticked = any(gate.ticked[(i.stage, i.text)] != i.checked for i in gate.items)
-                said = "move cancelled; your ticks are saved" if ticked else "move cancelled"
+                said = (
+                    "move cancelled; your ticks are saved" if gate.ticked_here else "move cancelled"
+                )
                 notify_plain(self.screen, said, severity="information")
                 self._refresh()
                 return
@@ -254,8 +290,9 @@ class MoveFlow:
             if yes:
                 in_background(
                     self.screen,
-                    lambda: self.board.win(deal.id, override=override),
+                    lambda: self.board.win(deal.id, override=override, from_stage=deal.stage),
                     lambda result: self._moved(deal, result.to_stage),
+                    refused=self._refused,
                 )
             else:
                 self._refresh()
@@ -269,9 +306,15 @@ class MoveFlow:
         in_background(
             self.screen,
             lambda: self.board.move(
-                deal.id, target.name, override=override, before=spot.before, after=spot.after
+                deal.id,
+                target.name,
+                override=override,
+                before=spot.before,
+                after=spot.after,
+                from_stage=deal.stage,
             ),
             lambda result: self._moved(deal, result.to_stage),
+            refused=self._refused,
         )
 
     def _reorder(

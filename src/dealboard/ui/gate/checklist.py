@@ -3,34 +3,51 @@
 Each tick is saved the moment it is made, so work done is never lost even if
 the move is cancelled. "Move" is enabled only when every item is ticked; a
 manager may instead override the gate by giving a reason.
+
+The gate follows the deal while it is open (one `LiveLoader`, like every
+screen): a colleague's ticks appear with their name, and if someone moves,
+wins or loses the deal meanwhile the dialog says who did, and Move is off.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
-from dealboard.domain.gate import GateCheck
-from dealboard.domain.records import ChecklistItem
-from dealboard.ui.text import notify_plain, plain_line
+from dealboard.domain.errors import DealboardError
+from dealboard.domain.views.gate_view import GateView
+from dealboard.domain.views.live import Live
+from dealboard.ui.deal.common import board_of
+from dealboard.ui.gate.criterion import (
+    CriterionBox,
+    GateItem,
+    items_from_check,
+    items_from_view,
+)
+from dealboard.ui.keymap import effective_keymap, keys_of
+from dealboard.ui.live_loader import LiveLoader
+from dealboard.ui.text import plain_line
 from dealboard.ui.worker import in_background
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-@dataclass(frozen=True)
-class GateItem:
-    """One criterion as the dialog shows it."""
-
-    stage: str
-    text: str
-    checked: bool
+__all__ = [
+    "ChecklistGate",
+    "CriterionBox",
+    "GateDecision",
+    "GateItem",
+    "items_from_check",
+    "items_from_view",
+]
 
 
 @dataclass(frozen=True)
@@ -40,61 +57,16 @@ class GateDecision:
     override: str | None = None
 
 
-def items_from_check(check: GateCheck) -> list[GateItem]:
-    """Every criterion of every stage being left, ticked or not."""
-    return [GateItem(s.name, c.text, c.checked) for s in check.leaving for c in s.criteria]
-
-
-def items_from_checklist(checklist: tuple[ChecklistItem, ...], stage: str) -> list[GateItem]:
-    """The criteria of one stage, from a deal's detail."""
-    return [GateItem(i.stage, i.text, i.checked) for i in checklist if i.stage == stage]
-
-
 #: The verb a button label stands for, where lower-casing it does not read ("to won").
 _VERBS = {"Won": "win"}
 
 
-class CriterionBox(Static, can_focus=True):
-    """A tickable criterion: `[x]` or `[ ]` then its text, shown literally.
-
-    Drawn as text rather than Textual's Checkbox so that ticked and unticked
-    differ in shape, not only in colour (projectors, NO_COLOR terminals).
-    """
-
-    ALLOW_SELECT = False
-    BINDINGS = [Binding("space,enter,x", "toggle", "Tick", id="gate.tick")]
-
-    class Changed(Message):
-        """The user ticked or unticked the criterion."""
-
-        def __init__(self, box: CriterionBox, value: bool) -> None:
-            super().__init__()
-            self.box = box
-            self.value = value
-
-    def __init__(self, item: GateItem) -> None:
-        super().__init__()
-        self.item = item
-        self.value = item.checked
-        self._draw()
-
-    def _draw(self) -> None:
-        mark = Text("[x] " if self.value else "[ ] ", style="bold")
-        self.update(mark + plain_line(self.item.text))
-        self.set_class(self.value, "-ticked")
-
-    def set_value(self, value: bool, *, quietly: bool = False) -> None:
-        self.value = value
-        self._draw()
-        if not quietly:
-            self.post_message(self.Changed(self, value))
-
-    def action_toggle(self) -> None:
-        self.set_value(not self.value)
-
-    def on_click(self) -> None:
-        self.focus()
-        self.action_toggle()
+def _refusal(criterion: str, message: str) -> str:
+    """The domain's refusal as one short line under a criterion the user can already see."""
+    named = f"{criterion!r} "
+    if message.startswith(named):
+        return f"Not ticked: it {message.removeprefix(named)}"
+    return f"Not saved: {message}"
 
 
 class ChecklistGate(ModalScreen[GateDecision | None]):
@@ -102,8 +74,9 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
 
     CSS_PATH = "checklist.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="gate.cancel"),
         Binding("ctrl+s,ctrl+enter", "move", "Move", id="gate.move"),
+        Binding("o", "override", "Override", id="gate.override"),
+        Binding("escape", "cancel", "Cancel", id="gate.cancel"),
         Binding("down,j", "app.focus_next", "Next", show=False, id="gate.next"),
         Binding("up,k", "app.focus_previous", "Previous", show=False, id="gate.previous"),
     ]
@@ -114,20 +87,41 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
         title: str,
         items: list[GateItem],
         *,
+        stage_id: int,
         note: str = "",
         action: str | None = "Move",
         may_override: bool = False,
+        first: Live[GateView] | None = None,
     ) -> None:
+        """`stage_id` is the deal's stage as the user saw it: leaving it ends the gate's use."""
         super().__init__()
         self.deal_id = deal_id
+        self.stage_id = stage_id
         self.heading = title
         self.items = items
         self.note = note
         self.action_label = action
         self.may_override = may_override
         self.ticked = {(i.stage, i.text): i.checked for i in items}
+        #: Who moved the deal away while the gate was open, as one line (None: nobody).
+        self.moved_away: str | None = None
+        #: Whether this user's own ticks were saved here (not a colleague's, followed live).
+        self.ticked_here = False
+        self._writing: set[tuple[str, str]] = set()
+        self._first = first
+        self.loader: LiveLoader[GateView] = LiveLoader(
+            self, self._read, self._arrived, what="checklist"
+        )
+        # The footer says what the keys do in this gate: Move or Won; Cancel or Close.
+        said = {"gate.move": action or "Move", "gate.cancel": "Cancel" if action else "Close"}
+        own = self._bindings.key_to_bindings  # a copy, but its lists are the class's
+        for key, bindings in own.items():
+            own[key] = [
+                replace(b, description=said.get(b.id or "", b.description)) for b in bindings
+            ]
 
     def compose(self) -> ComposeResult:
+        me = board_of(self).user_name
         with Vertical(id="gate"):
             yield Static(plain_line(self.heading, "bold"), id="gate-title")
             if self.note:
@@ -138,68 +132,171 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
                     if item.stage != stage:
                         stage = item.stage
                         yield Label(plain_line(stage, "bold"), classes="gate-stage")
-                    yield CriterionBox(item)
+                    yield CriterionBox(item, me)
             yield Static(id="gate-status")
-            yield Input(placeholder="override reason (recorded)", id="gate-reason")
+            yield Static(id="gate-said")
+            yield Input(placeholder="override reason (recorded)", id="gate-reason", compact=True)
             with Horizontal(id="gate-buttons"):
                 if self.action_label:
-                    yield Button(self.action_label, variant="primary", id="gate-move")
+                    yield Button(self.action_label, variant="primary", id="gate-move", compact=True)
                 if self.may_override and self.action_label:
-                    yield Button("Override (reason)", variant="warning", id="gate-override")
-                yield Button("Cancel" if self.action_label else "Close", id="gate-cancel")
+                    yield Button("Override", variant="warning", id="gate-override", compact=True)
+                yield Button(
+                    "Cancel" if self.action_label else "Close", id="gate-cancel", compact=True
+                )
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#gate-reason", Input).display = False
+        self.query_one("#gate-said", Static).display = False
+        self._label_buttons()
         boxes = list(self.query(CriterionBox))
         first_open = next((b for b in boxes if not b.value), boxes[0] if boxes else None)
         if first_open is not None:
             first_open.focus()
         self._update()
+        self.loader.start(self._first)
+
+    def on_unmount(self) -> None:
+        self.loader.stop()
+
+    def _label_buttons(self) -> None:
+        """Each button names the key that presses it, as the keymap has it now."""
+        keymap = effective_keymap(self.app)
+        keys = {
+            b.id: keys_of(b, keymap)[0]
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and keys_of(b, keymap)
+        }
+        for button_id, binding_id in (
+            ("#gate-move", "gate.move"),
+            ("#gate-override", "gate.override"),
+            ("#gate-cancel", "gate.cancel"),
+        ):
+            for button in self.query(button_id).results(Button):
+                key = keys.get(binding_id)
+                shown = self.app.get_key_display(Binding(key, "")) if key else ""
+                if shown:
+                    button.label = plain_line(f"{button.label} ({shown})")
+
+    # -- following the deal ---------------------------------------------------
+
+    def _read(self, previous: Live[GateView] | None) -> Callable[[], Live[GateView]]:
+        board, deal_id = board_of(self), self.deal_id
+        return lambda: board.views.gate(deal_id, previous)
+
+    def _arrived(self, live: Live[GateView]) -> None:
+        view = live.content
+        if view.stage_id != self.stage_id:
+            self._gone(view)
+            return
+        for box in self.query(CriterionBox):
+            key = (box.item.stage, box.item.text)
+            tick = view.tick(*key)
+            if tick is None or key in self._writing:
+                continue
+            if (tick.checked, tick.by) != (box.value, box.item.by):
+                box.follow(tick.checked, tick.by)
+                self.ticked[key] = tick.checked
+        self._update()
+
+    def _gone(self, view: GateView) -> None:
+        """Someone moved, won or lost the deal: nothing is left to do here; say who."""
+        if self.moved_away is None:
+            board = board_of(self)
+            if view.last_move is not None:
+                said = view.last_move.said(board.user_name, board.now())
+            else:
+                said = f"It is in {view.stage} now"
+            self.moved_away = said
+            for box in self.query(CriterionBox):
+                box.disabled = True
+            self.query_one("#gate-reason", Input).display = False
+            self.query_one("#gate-cancel", Button).focus()
+        self._say(f"{self.moved_away} — nothing to do here", "bold")
+        self._update()
+
+    def _say(self, line: str, style: str = "") -> None:
+        said = self.query_one("#gate-said", Static)
+        said.update(plain_line(line, style))
+        said.display = bool(line)
+
+    # -- ticking and deciding -------------------------------------------------
 
     @property
     def complete(self) -> bool:
         return all(self.ticked.values())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Move and Override show in the footer only where they exist; dim when not possible."""
+        if action == "move":
+            if not self.action_label:
+                return False
+            return None if self.moved_away or not self.complete else True
+        if action == "override":
+            if not (self.may_override and self.action_label):
+                return False
+            return None if self.moved_away else True
+        return True
+
     def _update(self) -> None:
         done = sum(self.ticked.values())
         status = Text(f"{done}/{len(self.ticked)} done")
-        if self.action_label and not self.complete:
+        if self.action_label and not self.complete and not self.moved_away:
             verb = _VERBS.get(self.action_label, self.action_label.lower())
             status.append(f" — tick every item to {verb}", "italic")
         self.query_one("#gate-status", Static).update(status)
         if self.action_label:
-            self.query_one("#gate-move", Button).disabled = not self.complete
+            self.query_one("#gate-move", Button).disabled = bool(
+                self.moved_away or not self.complete
+            )
+        for override in self.query("#gate-override").results(Button):
+            override.disabled = bool(self.moved_away)
+        self.refresh_bindings()
 
     @on(CriterionBox.Changed)
     def _ticked(self, event: CriterionBox.Changed) -> None:
         box = event.box
         item, checked = box.item, event.value
-        if self.ticked[(item.stage, item.text)] == checked:
+        key = (item.stage, item.text)
+        if self.ticked[key] == checked:
             return
-        self.ticked[(item.stage, item.text)] = checked
+        self.ticked[key] = checked
+        self._writing.add(key)
+        self._say("")
         self._update()
-        board = self.app.board  # type: ignore[attr-defined]
+        board = board_of(self)
 
-        def refused(error: Exception) -> None:
-            self.ticked[(item.stage, item.text)] = not checked
+        def saved(_: object) -> None:
+            self._writing.discard(key)
+            self.ticked_here = True
+            self.loader.refresh()
+
+        def refused(error: DealboardError) -> None:
+            self._writing.discard(key)
+            self.ticked[key] = not checked
             box.set_value(not checked, quietly=True)
             self._update()
-            notify_plain(self, str(error), title="Not saved", severity="warning")
+            self._say(_refusal(item.text, str(error)))
+            self.loader.refresh()
 
         in_background(
             self,
             lambda: board.set_check(self.deal_id, item.text, stage=item.stage, checked=checked),
+            saved,
             refused=refused,
             group="gate-ticks",
         )
 
     @on(Button.Pressed, "#gate-move")
     def action_move(self) -> None:
-        if self.action_label and self.complete:
+        if self.action_label and self.complete and not self.moved_away:
             self._finish(GateDecision())
 
     @on(Button.Pressed, "#gate-override")
-    def _ask_reason(self) -> None:
+    def action_override(self) -> None:
+        if not (self.may_override and self.action_label) or self.moved_away:
+            return
         reason = self.query_one("#gate-reason", Input)
         if reason.display and reason.value.strip():
             self._finish(GateDecision(override=reason.value.strip()))
@@ -212,7 +309,7 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
 
     @on(Input.Submitted, "#gate-reason")
     def _reason_given(self, event: Input.Submitted) -> None:
-        if event.value.strip():
+        if event.value.strip() and not self.moved_away:
             self._finish(GateDecision(override=event.value.strip()))
 
     @on(Button.Pressed, "#gate-cancel")
@@ -222,6 +319,7 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
     def _finish(self, decision: GateDecision | None) -> None:
         """Leave only once every tick has been written, so the board reloads what was saved."""
 
+        self.loader.stop()
         pending = [w for w in self.app.workers if w.group == "gate-ticks" and not w.is_finished]
         if not pending:
             self.dismiss(decision)
