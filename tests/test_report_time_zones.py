@@ -15,11 +15,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.dialects import postgresql
 
 from clock import FixedClock
 from dealboard.db import zones
+from dealboard.db.models import Deal
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
+from dealboard.domain.reports.sql import instant_month
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
 
 ZONES = ("America/Los_Angeles", "Australia/Adelaide", "Asia/Kolkata", "UTC")
@@ -167,3 +170,18 @@ def test_sqlite_local_dates_are_exact_every_quarter_hour_of_a_year(zone_name: st
         expected = moment.replace(tzinfo=UTC).astimezone(zone_info).date().isoformat()
         stored = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
         assert zones.local_date_text(stored, zone_name) == expected, stored
+
+
+def test_postgresql_is_given_the_users_zone_by_name_never_the_servers() -> None:
+    def compiled(zone_name: str | None) -> str:
+        return str(
+            instant_month(Deal.closed_at, zone_name, -25_200).compile(dialect=postgresql.dialect())
+        )
+
+    assert compiled("America/Los_Angeles") == (
+        "to_char(deals.closed_at AT TIME ZONE 'America/Los_Angeles', 'YYYY-MM')"
+    )
+    # A zone with no tz database name: today's offset is the best there is.
+    assert "INTERVAL '-25200 seconds'" in compiled(None)
+    with pytest.raises(ValueError, match="not a time zone name"):
+        compiled("UTC'; DROP TABLE deals; --")
