@@ -19,7 +19,7 @@ from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
-from dealboard.db import files, leftovers
+from dealboard.db import files, leftovers, zones
 
 #: Environment variable that selects the database when `--db` is not given.
 DATABASE_URL_ENV = "DEALBOARD_DATABASE_URL"
@@ -163,6 +163,9 @@ def _configure_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.create_function(
             SQLITE_FOLD_FUNCTION, 1, casefold_or_none, deterministic=True
+        )
+        dbapi_connection.create_function(
+            zones.SQLITE_LOCAL_DATE_FUNCTION, 2, zones.local_date_text, deterministic=True
         )
         cursor = dbapi_connection.cursor()
         try:

@@ -69,8 +69,8 @@ def parse_until(text: str, now: datetime) -> datetime:
         raise InvalidInput(
             "until", text, "give a duration like 24h or 7d (ago) or a date like 2026-11-30"
         ) from None
-    if not _AGO.fullmatch(text.strip().lower()):
-        end += timedelta(days=1)  # the whole day named
+    if not _AGO.fullmatch(text.strip().lower()):  # the whole day named, to the next local midnight
+        end = datetime.combine(end.astimezone().date() + timedelta(days=1), time.min).astimezone()
     return end
 
 

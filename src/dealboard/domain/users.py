@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -37,14 +38,96 @@ def _named(session: Session, login: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.name) == login.lower()))
 
 
-def find_user(session: Session, name: str, field: str = "user") -> User:
-    """The user with this login (case-insensitive), or NotFound naming the known ones."""
-    login = valid_login(name, field)
-    user = _named(session, login)
-    if user is None:
-        known = session.scalars(select(User.name).order_by(User.name).limit(12)).all()
-        raise NotFound(field, login, "known users: " + (", ".join(known) or "none yet"))
-    return user
+def find_user(session: Session, name: str, field: str = "user", *, by_name: bool = True) -> User:
+    """The person named the way people name them: a login, or a display name, any case.
+
+    In order: the login (`maria`, any case); the display name (`Maria Lopez`,
+    any case and spacing); the one person whose login or display name starts
+    with what was typed (`Maria`). A name shared by two people, or a start
+    shared by two, is refused listing them, so nobody gets the wrong person's
+    deals; an unknown one is refused listing everyone whose name has one of the
+    typed words (else the team). `by_name=False` takes logins only (`--as`).
+    """
+    typed = " ".join(name.split())
+    if not typed:
+        raise InvalidInput(field, name, "name a user by login or display name")
+    user = _named(session, typed) if _LOGIN.match(typed) else None
+    if user is not None:
+        return user
+    people = session.scalars(select(User).order_by(User.name)).all()
+    key = typed.casefold()
+    named = [p for p in people if _folded(p.display_name) == key]
+    if not by_name:
+        hint = f"a login is needed here: {_listing(named)}" if named else _unknown(people, key)
+        raise NotFound(field, typed, hint)
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise InvalidInput(
+            field, typed, f"{len(named)} people have that name; use a login: " + _listing(named)
+        )
+    starting = [
+        p
+        for p in people
+        if p.name.casefold().startswith(key) or _folded(p.display_name).startswith(key)
+    ]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        raise InvalidInput(
+            field, typed, f"{len(starting)} people match; use one of " + _listing(starting)
+        )
+    raise NotFound(field, typed, _unknown(people, key))
+
+
+#: How many teammates a refusal lists when none matches what was typed.
+_LISTED_TEAM = 30
+
+
+def _folded(display_name: str | None) -> str:
+    return " ".join((display_name or "").split()).casefold()
+
+
+def _listing(people: list[User]) -> str:
+    """`maria (Maria Lopez), rick`: each login, with the display name where it differs."""
+    return ", ".join(
+        p.name
+        if _folded(p.display_name) in ("", p.name.casefold())
+        else f"{p.name} ({p.display_name})"
+        for p in people
+    )
+
+
+def _unknown(people: list[User], key: str) -> str:
+    """Everyone sharing a word with what was typed (all of them), else the team (the first
+    30, and how many more)."""
+    words = [w for w in key.replace(".", " ").split() if len(w) > 1]
+    near = [
+        p
+        for p in people
+        if any(w in p.name.casefold() or w in _folded(p.display_name) for w in words)
+    ]
+    if near:
+        return "did you mean " + _listing(near)
+    if not people:
+        return "known users: none yet"
+    shown = _listing(people[:_LISTED_TEAM])
+    more = len(people) - _LISTED_TEAM
+    return f"known users: {shown}" + (
+        f" … and {more} more (dealboard user list)" if more > 0 else ""
+    )
+
+
+def login_from_name(name: str) -> str:
+    """The one rule for a login made from a person's name: `José Núñez` → `jose.nunez`.
+
+    Lower case, accents folded to ASCII, a dot between words; empty if nothing
+    is left. The importer uses it for every owner it has to create, whether the
+    cell reads `Dinesh` or `Richard Hendricks`.
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    login = re.sub(r"[^a-z0-9_@-]+", ".", plain.casefold()).lstrip(".@-")
+    return login[:64].rstrip(".")
 
 
 def find_login(session: Session, name: str) -> User | None:
@@ -68,7 +151,7 @@ def acting_user(
     user = find_login(session, login) or _join(session, login, now)
     if acting_for is None:
         return user
-    target = find_user(session, acting_for, "user")
+    target = find_user(session, acting_for, "user", by_name=False)
     if target.id == user.id:
         return user
     require_manager(user, f"act as someone else (--as {target.name})")

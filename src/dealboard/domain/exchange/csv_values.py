@@ -8,12 +8,12 @@ to what those rules accept.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.money import Money, parse_money
 from dealboard.domain.moves import parse_loss_reason
+from dealboard.domain.users import login_from_name
 from dealboard.vocabulary import LossReason, StageKind
 
 _GROUP_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f'’](?=\d{3}(?!\d))")
@@ -133,6 +133,5 @@ def tags_of(raw: str) -> list[str]:
 
 
 def login_for(name: str) -> str:
-    """A login made from a person's name: `José Núñez` → `jose.nunez` (empty if nothing is left)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9_@-]+", ".", plain.casefold()).strip(".")[:64].strip(".")
+    """A login made from a person's name: `José Núñez` → `jose.nunez` (`users.login_from_name`)."""
+    return login_from_name(name)

@@ -99,7 +99,7 @@ def build_losses(session: Session, scope: ReportScope) -> LossesReport:
         select(
             Deal.loss_reason.label("reason"),
             lost_from.label("stage_id"),
-            instant_month(Deal.closed_at, scope.utc_offset).label("month"),
+            instant_month(Deal.closed_at, scope.zone, scope.utc_offset).label("month"),
             Deal.currency,
             Deal.value_minor,
             Deal.imported_at.is_not(None).label("imported"),

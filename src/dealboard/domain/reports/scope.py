@@ -9,7 +9,8 @@ Resolved once from what the user typed, then handed to every report builder;
   it holds against the window. None means unbounded: by default a report
   covers everything recorded (the forecast: from this month on).
   Typed like `report sla`: a duration ago (`30d`, `2w`) or a day (`2026-11-01`,
-  `today`); a day given to `until` is included whole.
+  `today`); a day given to `until` is included whole. Days are the user's:
+  from local midnight to local midnight, whatever the offset that day.
 - **owner**: deals whose owner is that user *now* (a reassigned deal counts for
   its new owner).
 - **tag**: deals carrying that tag now.
@@ -24,6 +25,7 @@ from typing import TypedDict
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
+from dealboard.db import zones
 from dealboard.db.models import Deal, DealTag
 from dealboard.domain import queries, users
 from dealboard.domain.deals import parse_tag
@@ -45,8 +47,12 @@ class ReportScope:
     tag: str | None
     #: The instant the report was computed (open stays and ages are measured up to it).
     now: datetime
-    #: The user's offset from UTC in seconds, so instants fall in the user's months.
+    #: The user's offset from UTC now, in seconds: used only where `zone` is unknown.
     utc_offset: int = 0
+    #: The user's tz database zone (`America/Los_Angeles`), so each instant falls in
+    #: the user's month by its own offset (summer or winter); None: the process's local
+    #: time on SQLite, `utc_offset` on PostgreSQL.
+    zone: str | None = None
     owner_id: int | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -109,6 +115,7 @@ def resolve_scope(
         tag=parse_tag(tag) if tag else None,
         now=now,
         utc_offset=int(offset.total_seconds()) if offset else 0,
+        zone=zones.local_zone_name(),
         owner_id=person.id if person else None,
     )
 

@@ -2,7 +2,8 @@
 
 SQLAlchemy compiles these per dialect: durations are `julianday()` differences
 on SQLite (which keeps instants as ISO text) and `EXTRACT(EPOCH …)` on
-PostgreSQL; months are `strftime` and `to_char`. Percentiles are nearest-rank
+PostgreSQL; an instant's local month is `AT TIME ZONE` on PostgreSQL and a Python
+function on SQLite (`LocalCalendar`). Percentiles are nearest-rank
 picks: the value at a rank is `ORDER BY … LIMIT 1 OFFSET rank−1`, which walks an
 index rather than sorting every value (a window-function ranking of 500,000
 stays took 0.7 s on SQLite; the index walk takes milliseconds).
@@ -20,6 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
+from dealboard.db import zones
 from dealboard.domain.reports.figures import seconds
 
 
@@ -48,35 +50,55 @@ def seconds_between(start: Any, end: Any) -> SecondsBetween:
     return SecondsBetween(start, end)
 
 
-class InstantMonth(FunctionElement[str]):
-    """`YYYY-MM` of an instant, in a zone `offset` seconds east of UTC."""
+class LocalCalendar(FunctionElement[str]):
+    """`YYYY-MM-DD` (or its first `width` characters, `YYYY-MM`) of an instant in the user's zone.
+
+    Each instant gets its own offset (a summer closing is read at summer time):
+    `AT TIME ZONE '<name>'` on PostgreSQL, whatever the server's zone, and
+    `dealboard_local_date()` (see `db.zones`) on SQLite. Only when the zone has
+    no tz database name does PostgreSQL fall back to today's UTC offset.
+    """
 
     type = String()
-    name = "instant_month"
+    name = "local_calendar"
     inherit_cache = False
 
-    def __init__(self, instant: Any, offset: int) -> None:
+    def __init__(self, instant: Any, zone: str | None, offset: int, width: int) -> None:
+        self.zone = zone
         self.offset = int(offset)
+        self.width = width
         super().__init__(instant)
 
 
-@compiles(InstantMonth)
-def _month_generic(element: InstantMonth, compiler: SQLCompiler, **kw: Any) -> str:
+_PG_FORMATS = {7: "YYYY-MM", 10: "YYYY-MM-DD"}
+
+
+@compiles(LocalCalendar)
+def _local_generic(element: LocalCalendar, compiler: SQLCompiler, **kw: Any) -> str:
     (instant,) = (compiler.process(c, **kw) for c in element.clauses)
-    return (
-        f"to_char(({instant} AT TIME ZONE 'UTC') + INTERVAL '{element.offset} seconds', 'YYYY-MM')"
-    )
+    shape = _PG_FORMATS[element.width]
+    if element.zone:
+        return f"to_char({instant} AT TIME ZONE {zones.sql_literal(element.zone)}, '{shape}')"
+    shifted = f"({instant} AT TIME ZONE 'UTC') + INTERVAL '{element.offset} seconds'"
+    return f"to_char({shifted}, '{shape}')"
 
 
-@compiles(InstantMonth, "sqlite")
-def _month_sqlite(element: InstantMonth, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(LocalCalendar, "sqlite")
+def _local_sqlite(element: LocalCalendar, compiler: SQLCompiler, **kw: Any) -> str:
     (instant,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"strftime('%Y-%m', {instant}, '{element.offset:+d} seconds')"
+    zone = zones.sql_literal(element.zone) if element.zone else "NULL"
+    day = f"{zones.SQLITE_LOCAL_DATE_FUNCTION}({instant}, {zone})"
+    return day if element.width == 10 else f"substr({day}, 1, {element.width})"
 
 
-def instant_month(instant: Any, offset: int) -> InstantMonth:
-    """The calendar month (`2026-11`) an instant falls in, at the user's UTC offset."""
-    return InstantMonth(instant, offset)
+def instant_month(instant: Any, zone: str | None, offset: int = 0) -> LocalCalendar:
+    """The calendar month (`2026-11`) an instant falls in, in the user's zone."""
+    return LocalCalendar(instant, zone, offset, 7)
+
+
+def instant_day(instant: Any, zone: str | None, offset: int = 0) -> LocalCalendar:
+    """The calendar day (`2026-11-30`) an instant falls on, in the user's zone."""
+    return LocalCalendar(instant, zone, offset, 10)
 
 
 class DateMonth(FunctionElement[str]):

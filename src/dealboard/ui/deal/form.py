@@ -41,7 +41,7 @@ FIELDS = (
     FormField("value", "Value", "12500, 12.5k, $1.2M, EUR 900"),
     FormField("account", "Account", "the buying company"),
     FormField("contact", "Contact", "the person you deal with"),
-    FormField("owner", "Owner", "login of the rep who owns it"),
+    FormField("owner", "Owner", "login or name of the rep who owns it"),
     FormField("contact_type", "Contact type", ""),
     FormField("source", "Source", "where the lead came from"),
     FormField("close_date", "Expected close", "2026-12-31, tomorrow, +14d, fri (empty: none)"),
