@@ -10,6 +10,7 @@ from textual.widgets._footer import FooterKey
 
 from clock import FixedClock
 from dealboard.domain.board import Board
+from dealboard.domain.research import ResearchFields
 from dealboard.ui.app import DealboardApp
 from dealboard.ui.gate.checklist import ChecklistGate, CriterionBox
 
@@ -139,6 +140,8 @@ async def test_tied_criteria_say_what_they_follow_at_80x24(demo_board: Board) ->
         await settle(pilot)
 
         patient = deal_titled(demo_board, "Patient reminder SMS for 20 clinics")  # Research
+        demo_board.save_research(patient.id, ResearchFields(buying_process=""))  # unticks it
+        await settle(pilot)
         moves.attempt(patient, column_named(pilot, "Pitch").stage, None)
         await settle(pilot)
         gate = _gate(pilot)
@@ -169,7 +172,7 @@ async def test_the_gate_shows_its_own_keys_in_its_footer_and_buttons(demo_board:
     async with DealboardApp(demo_board).run_test(size=(80, 24)) as pilot:
         gate = await _open_gate_on_fleet(pilot)
         labels = [str(b.label) for b in gate.query(Button)]
-        assert labels == ["Move (^s)", "Override (o)", "Cancel (esc)"]
+        assert labels == ["Move (ctrl+s)", "Override (o)", "Cancel (esc)"]
         keys = [(k.key, k.description) for k in gate.query_one(Footer).query(FooterKey)]
         assert keys == [
             ("space", "Tick"),

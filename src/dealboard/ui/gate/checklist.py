@@ -19,8 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from dealboard.domain.errors import DealboardError
 from dealboard.domain.views.gate_view import GateView
@@ -32,8 +31,8 @@ from dealboard.ui.gate.criterion import (
     items_from_check,
     items_from_view,
 )
-from dealboard.ui.keymap import effective_keymap, keys_of
 from dealboard.ui.live_loader import LiveLoader
+from dealboard.ui.modal import KeyedModal
 from dealboard.ui.text import plain_line
 from dealboard.ui.worker import in_background
 
@@ -69,7 +68,7 @@ def _refusal(criterion: str, message: str) -> str:
     return f"Not saved: {message}"
 
 
-class ChecklistGate(ModalScreen[GateDecision | None]):
+class ChecklistGate(KeyedModal[GateDecision | None]):
     """Tick exit criteria, then move; Esc cancels and the card stays where it is."""
 
     CSS_PATH = "checklist.tcss"
@@ -120,7 +119,7 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
                 replace(b, description=said.get(b.id or "", b.description)) for b in bindings
             ]
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         me = board_of(self).user_name
         with Vertical(id="gate"):
             yield Static(plain_line(self.heading, "bold"), id="gate-title")
@@ -144,7 +143,6 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
                 yield Button(
                     "Cancel" if self.action_label else "Close", id="gate-cancel", compact=True
                 )
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#gate-reason", Input).display = False
@@ -162,22 +160,13 @@ class ChecklistGate(ModalScreen[GateDecision | None]):
 
     def _label_buttons(self) -> None:
         """Each button names the key that presses it, as the keymap has it now."""
-        keymap = effective_keymap(self.app)
-        keys = {
-            b.id: keys_of(b, keymap)[0]
-            for b in self.BINDINGS
-            if isinstance(b, Binding) and keys_of(b, keymap)
-        }
         for button_id, binding_id in (
             ("#gate-move", "gate.move"),
             ("#gate-override", "gate.override"),
             ("#gate-cancel", "gate.cancel"),
         ):
             for button in self.query(button_id).results(Button):
-                key = keys.get(binding_id)
-                shown = self.app.get_key_display(Binding(key, "")) if key else ""
-                if shown:
-                    button.label = plain_line(f"{button.label} ({shown})")
+                button.label = self.key_label(str(button.label), binding_id)
 
     # -- following the deal ---------------------------------------------------
 
