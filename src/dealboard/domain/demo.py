@@ -78,8 +78,12 @@ def seed_demo(board: Board, pipeline_name: str) -> int:
         require_manager(actor, "fill the board with demo deals and teammates")
         team = _team(session, now)
         pipeline = find_pipeline(session, pipeline_name)
-        for index, demo in enumerate(DEALS):
+        added = [
             _add_deal(session, actor, team, pipeline.stages, pipeline.currency, demo, index, now)
+            for index, demo in enumerate(DEALS)
+        ]
+        # Criteria tied to the notes or the objections tick as the data says, as on any board.
+        ties.sync_many(session, added)
         return len(DEALS)
 
 
@@ -120,7 +124,9 @@ def _add_deal(
     demo: DemoDeal,
     index: int,
     now: datetime,
-) -> None:
+) -> tuple[User, int, datetime]:
+    """Write one demo deal and its history; returns who owns it, its id and when it entered
+    its stage (what the tied criteria are synced with, once every deal is written)."""
     owner = team[demo.owner]
     target = _target_stage(stages, demo.stage)
     open_stages = [s for s in stages if s.kind is StageKind.OPEN]
@@ -171,8 +177,7 @@ def _add_deal(
     _history(session, deal, owner, path, target, created, entered)
     _ticks(session, deal, owner, path, target, index, entered)
     _notes(session, deal, owner, demo, created, now)
-    # Criteria tied to the notes or the objections tick as the data says, as on any board.
-    ties.sync(session, owner, deal.id, entered)
+    return owner, deal.id, entered
 
 
 def _path_to(open_stages: list[Stage], target: Stage, index: int) -> list[Stage]:
