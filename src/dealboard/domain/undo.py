@@ -281,7 +281,7 @@ class _Reverter:
             money = parse_money(old or "0", deal.currency)
             deal.value_minor, deal.currency = money.minor, money.currency
         elif row.field == "owner":
-            deal.owner_id = find_user(self.session, old or "", "owner").id
+            deal.owner_id = find_user(self.session, old or "", "owner", by_name=False).id
         elif row.field == "tags":
             wanted = {t.strip() for t in (old or "").split(",") if t.strip()}
             deal.tags = [t for t in deal.tags if t.tag in wanted] + [

@@ -100,7 +100,7 @@ class Views:
         board = self.board
 
         def read(session: Session) -> agenda.AgendaView:
-            person = users.find_user(session, board.user_name, "user")
+            person = users.find_user(session, board.user_name, "user", by_name=False)
             return agenda.agenda_view(session, person, board.today(), team=team)
 
         return self._follow(previous, read)
