@@ -449,9 +449,13 @@ async def test_a_change_made_elsewhere_appears_within_a_second(demo_board: Board
         moved = deal_titled(demo_board, "Lab results portal")  # Qualify, 4/4 ticked
         lena.move(moved.id, "Research")
         await wait_until(  # no key pressed: the board notices on its own
-            pilot, lambda: "Lab results portal" in card_titles(pilot, "Research"), timeout=3
+            pilot,
+            lambda: "Lab results portal" in card_titles(pilot, "Research"),
+            timeout=3,
+            then_settle=False,  # (the flash is brief: a settle on a loaded machine outlives it)
         )
         assert moved.id in column_named(pilot, "Research").cards.flash_ids
+        await settle(pilot)
         assert screen.focused_deal.title == focused
 
 
