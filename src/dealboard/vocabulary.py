@@ -130,3 +130,12 @@ class TemplateKind(StrEnum):
 
     SCRIPT = "script"
     EMAIL = "email"
+
+
+class DealOrigin(StrEnum):
+    """Why a deal for an existing customer was started: the kind of repeat business it is."""
+
+    UPSELL = "upsell"
+    CROSS_SELL = "cross-sell"
+    RENEWAL = "renewal"
+    REFERRAL = "referral"

@@ -28,6 +28,7 @@ from dealboard.vocabulary import (
     BantState,
     ChangeKind,
     ContactType,
+    DealOrigin,
     Influence,
     LossReason,
     ObjectionCategory,
@@ -67,6 +68,8 @@ class Pipeline(Base):
     #: The default cadence of open stages: this many attempts within `follow_up_days`.
     follow_up_attempts: Mapped[int | None] = mapped_column(Integer)
     follow_up_days: Mapped[int | None] = mapped_column(Integer)
+    #: A customer of this pipeline with no touch for longer than this is due for nurturing.
+    nurture_days: Mapped[int | None] = mapped_column(Integer)
 
     stages: Mapped[list[Stage]] = relationship(
         back_populates="pipeline", order_by="Stage.position", cascade="all, delete-orphan"
@@ -95,6 +98,11 @@ class Stage(Base):
     #: The stage's cadence (overrides the pipeline's follow-up rule): attempts within days.
     cadence_attempts: Mapped[int | None] = mapped_column(Integer)
     cadence_days: Mapped[int | None] = mapped_column(Integer)
+    #: Work-in-progress limit: at most this many open deals in the stage (None: no limit).
+    wip_max: Mapped[int | None] = mapped_column(Integer)
+    #: A hard limit refuses a move into a full stage (a manager may override with a
+    #: reason); a soft one only turns the column's header into a warning.
+    wip_hard: Mapped[bool] = mapped_column(Boolean, default=False)
 
     pipeline: Mapped[Pipeline] = relationship(back_populates="stages")
     criteria: Mapped[list[StageCriterion]] = relationship(
@@ -140,6 +148,36 @@ class StageTemplate(Base):
     stage: Mapped[Stage] = relationship(back_populates="templates")
 
 
+class Account(Base):
+    """A customer organisation: every deal with it, across pipelines, belongs to one record."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: The name folded (case and spacing) so "ACME  corp" and "Acme Corp" are one account.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Contact(Base):
+    """A person at an account the team sells to; their type follows what they bought."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("account_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    contact_type: Mapped[ContactType] = mapped_column(
+        vocabulary(ContactType, "contact_type"), default=ContactType.SUSPECT
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Deal(Base):
     """One opportunity: a card on the board."""
 
@@ -150,6 +188,7 @@ class Deal(Base):
         Index("ix_deals_owner", "owner_id", "stage_id"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_created_at", "created_at"),
+        Index("ix_deals_account", "account_id", "stage_id"),
         CheckConstraint("value_minor >= 0", name="value_not_negative"),
     )
 
@@ -157,8 +196,19 @@ class Deal(Base):
     pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     title: Mapped[str] = mapped_column(String(200))
+    #: The account's name as the card shows it; always `accounts.name` of `account_id`
+    #: (the domain's `accounts` module writes both), "" when the deal has no account.
     account: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    #: The won (or follow-up) deal this one was started from: the customer's deal lineage.
+    origin_deal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deals.id", ondelete="SET NULL"), index=True
+    )
+    origin_kind: Mapped[DealOrigin | None] = mapped_column(vocabulary(DealOrigin, "deal_origin"))
+    #: The customer who referred this one (a referral's origin deal is theirs).
+    referred_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     value_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -401,3 +451,55 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), index=True)
+
+
+class PipelineRevision(Base):
+    """One import of a changed pipeline file: what changed, who changed it and when.
+
+    The change report compares deals before and after `at` in the stages it touched.
+    """
+
+    __tablename__ = "pipeline_revisions"
+    __table_args__ = (UniqueConstraint("pipeline_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"))
+    #: 1, 2, 3… per pipeline: what `report change --revision N` names.
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: What changed, as JSON: a list of {"stage_id", "stage", "what", "before", "after"}.
+    changes: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class Goal(Base):
+    """A month's won-value goal for one owner, or for the team when `user_id` is NULL."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        Index("ix_goals_month_user", "month", "user_id"),
+        CheckConstraint("amount_minor >= 0", name="goal_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The calendar month, `YYYY-MM`.
+    month: Mapped[str] = mapped_column(String(7))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SavedView(Base):
+    """A board filter a user named, to open again from the palette or a key."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    #: The filter as typed after `/` (`owner:sam #enterprise`).
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

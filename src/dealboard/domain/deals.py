@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, DealTag, StageTransition, User
-from dealboard.domain import audit, text, ties
+from dealboard.domain import accounts, audit, text, ties
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.dates import parse_date
 from dealboard.domain.errors import InvalidInput, RuleViolation
@@ -185,6 +185,8 @@ def _apply(session: Session, deal: Deal, fields: DealFields, currency: str, toda
     removed = {parse_tag(t) for t in fields.remove_tags}
     for name, value in values.items():
         setattr(deal, name, value)
+    if {"account", "contact", "contact_type"} & values.keys() or deal.id is None:
+        accounts.link(session, deal)
     current = {t.tag for t in deal.tags}
     wanted = (current | set(added)) - removed
     deal.tags = [t for t in deal.tags if t.tag in wanted] + [

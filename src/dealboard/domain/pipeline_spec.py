@@ -18,13 +18,14 @@ from dealboard.domain import ties
 from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.money import parse_currency
+from dealboard.domain.stage_limits import WipLimit, parse_wip
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.resources import pipeline_templates_folder
 from dealboard.vocabulary import BantItem, StageKind, TemplateKind
 
-_PIPELINE_KEYS = {"name", "title", "description", "currency", "sla", "stages"}
+_PIPELINE_KEYS = {"name", "title", "description", "currency", "sla", "nurture_days", "stages"}
 _STAGE_KEYS = {
-    "name", "kind", "purpose", "probability", "rot_days", "cadence", "criteria", "templates"
+    "name", "kind", "purpose", "probability", "rot_days", "cadence", "criteria", "templates", "wip"
 }  # fmt: skip
 _SLA_KEYS = {"speed_to_lead_minutes", "follow_up_attempts", "follow_up_days"}
 _CADENCE_KEYS = {"attempts", "days"}
@@ -80,6 +81,8 @@ class StageSpec:
     purpose: str = ""
     #: Criteria met by the deal's data (see `ties`): (criterion text, `research:…`/`objections:…`).
     ties: tuple[tuple[str, str], ...] = ()
+    #: The stage's work-in-progress limit (open stages only).
+    wip: WipLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class PipelineSpec:
     currency: str
     stages: tuple[StageSpec, ...]
     sla: Sla = Sla()
+    #: A customer untouched for longer than this many days is on the nurture list.
+    nurture_days: int | None = None
 
 
 def builtin_template_names() -> list[str]:
@@ -179,7 +184,10 @@ def validate_pipeline(data: dict[str, Any], folder: Path | None = None) -> Pipel
     )
     _check_stage_set(stages)
     sla = _validate_sla(_optional(data, "sla", dict, {}))
-    return PipelineSpec(name, title, description, currency, stages, sla)
+    nurture_days = _optional(data, "nurture_days", int, None)
+    if nurture_days is not None and not 1 <= nurture_days <= 3650:
+        raise InvalidInput("nurture_days", nurture_days, "give 1 to 3650 days")
+    return PipelineSpec(name, title, description, currency, stages, sla, nurture_days)
 
 
 def _validate_sla(raw: dict[str, Any]) -> Sla:
@@ -279,6 +287,9 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
     templates = tuple(
         _template(item, f"{key}.templates[{i}]", folder) for i, item in enumerate(templates_raw, 1)
     )
+    wip = parse_wip(raw["wip"], f"{key}.wip") if "wip" in raw else None
+    if wip is not None and kind is not StageKind.OPEN:
+        raise InvalidInput(f"{key}.wip", wip.max, "only open stages have a WIP limit")
     return StageSpec(
         name,
         kind,
@@ -290,6 +301,7 @@ def _validate_stage(raw: object, key: str, folder: Path | None = None) -> StageS
         templates,
         purpose,
         tuple(tied),
+        wip,
     )
 
 
@@ -416,6 +428,8 @@ def to_toml(spec: PipelineSpec) -> str:
         f"description = {_string(spec.description)}",
         f"currency = {_string(spec.currency)}",
     ]
+    if spec.nurture_days is not None:
+        lines.append(f"nurture_days = {spec.nurture_days}")
     if spec.sla != Sla():
         lines += ["", "[sla]"]
         if spec.sla.speed_to_lead_minutes is not None:
@@ -435,6 +449,8 @@ def to_toml(spec: PipelineSpec) -> str:
         lines.append(f"probability = {stage.probability}")
         if stage.rot_days is not None:
             lines.append(f"rot_days = {stage.rot_days}")
+        if stage.wip is not None:
+            lines.append(f"wip = {stage.wip.to_toml()}")
         if stage.cadence is not None:
             lines.append(
                 f"cadence = {{ attempts = {stage.cadence.attempts}, days = {stage.cadence.days} }}"

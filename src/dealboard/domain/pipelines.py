@@ -31,6 +31,7 @@ from dealboard.domain.pipeline_spec import (
     StageSpec,
     TemplateSpec,
 )
+from dealboard.domain.stage_limits import wip_columns, wip_of
 from dealboard.domain.users import require_manager
 
 
@@ -47,6 +48,7 @@ def export_spec(session: Session, name: str | None) -> PipelineSpec:
             pipeline.speed_to_lead_minutes,
             _cadence(pipeline.follow_up_attempts, pipeline.follow_up_days),
         ),
+        nurture_days=pipeline.nurture_days,
     )
 
 
@@ -62,6 +64,7 @@ def _stage_spec(stage: Stage) -> StageSpec:
         tuple(TemplateSpec(t.name, t.kind, t.body, t.subject) for t in stage.templates),
         stage.purpose,
         tuple((c.text, c.tie) for c in stage.criteria if c.tie is not None),
+        wip_of(stage.wip_max, stage.wip_hard),
     )
 
 
@@ -117,11 +120,13 @@ def apply_spec(
 
 
 def _sla_columns(spec: PipelineSpec) -> dict[str, int | None]:
+    """The pipeline-level columns a file sets besides its names: SLA and nurture."""
     follow_up = spec.sla.follow_up
     return {
         "speed_to_lead_minutes": spec.sla.speed_to_lead_minutes,
         "follow_up_attempts": follow_up.attempts if follow_up else None,
         "follow_up_days": follow_up.days if follow_up else None,
+        "nurture_days": spec.nurture_days,
     }
 
 
@@ -134,6 +139,7 @@ def _stage_columns(spec: StageSpec) -> dict[str, object]:
         "purpose": spec.purpose,
         "cadence_attempts": spec.cadence.attempts if spec.cadence else None,
         "cadence_days": spec.cadence.days if spec.cadence else None,
+        **wip_columns(spec.wip),
     }
 
 
