@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 
 from dealboard.cli.launch import on_a_terminal, open_board_ui
 from dealboard.cli.output import table
+from dealboard.cli.revision_commands import revision_arguments
 from dealboard.cli.session import board_from, where
 from dealboard.db import migrate, sharing
 from dealboard.db.engine import resolve_database_url
@@ -61,7 +62,7 @@ def db_arguments(db: argparse.ArgumentParser, common: argparse.ArgumentParser) -
 
 
 def pipeline_arguments(pipeline: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """`dealboard pipeline list | export | import`."""
+    """`dealboard pipeline list | export | import | revisions`."""
     p_actions = pipeline.add_subparsers(
         title="pipeline commands", metavar="ACTION", required=True, parser_class=type(pipeline)
     )
@@ -81,6 +82,7 @@ def pipeline_arguments(pipeline: argparse.ArgumentParser, common: argparse.Argum
     )
     load.add_argument("file", metavar="FILE", type=Path)
     load.set_defaults(handler=pipeline_import)
+    revision_arguments(p_actions, common)
 
 
 def user_arguments(user: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:

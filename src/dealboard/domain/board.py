@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
     from dealboard.domain.sla_report import SlaReport
+    from dealboard.domain.reports.change import ChangeReport
+    from dealboard.domain.revisions import RevisionRecord
     from dealboard.domain.undo import UndoResult
     from dealboard.domain.views.service import Views
 
@@ -158,6 +160,27 @@ class Board:
         """The pipeline as a file."""
         with self.database.read() as session:
             return pipelines.export_spec(session, name)
+
+    def revisions(self, pipeline: str | None = None) -> list[RevisionRecord]:
+        """The pipeline's recorded revisions (imports that changed its process), oldest first."""
+        from dealboard.domain.revisions import list_revisions
+
+        with self.database.read() as session:
+            return list_revisions(session, pipeline)
+
+    def change_report(
+        self, revision: int | None = None, **filters: Unpack[reports.ReportFilters]
+    ) -> ChangeReport:
+        """Before vs after one revision (default: the latest) in the stages it touched.
+
+        Definitions and the statistics in `dealboard.domain.reports.change`.
+        """
+        from dealboard.domain.reports.change import build_change
+        from dealboard.domain.reports.scope import resolve_scope
+
+        with self.database.read() as session:
+            scope = resolve_scope(session, now=self.now(), **filters)
+            return build_change(session, scope, revision)
 
     def pipelines(self) -> list[PipelineRecord]:
         """Every pipeline with its stages, in creation order."""

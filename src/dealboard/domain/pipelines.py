@@ -21,7 +21,7 @@ from dealboard.db.models import (
     StageTransition,
     User,
 )
-from dealboard.domain import audit
+from dealboard.domain import audit, revisions
 from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.pipeline_spec import (
@@ -165,6 +165,8 @@ def _update(
     session: Session, actor: User, pipeline: Pipeline, spec: PipelineSpec, now: datetime
 ) -> None:
     changes: dict[str, tuple[object, object]] = {}
+    process = _ProcessChanges()
+    process.pipeline_wide(pipeline, spec)
     wanted_fields = {
         "title": spec.title,
         "description": spec.description,
@@ -188,19 +190,23 @@ def _update(
         if stage is None:
             stage = _new_stage(stage_spec, position)
             changes[f"stage {stage_spec.name}"] = (None, "added")
+            process.add(stage, "stage added", None, stage_spec.name)
         else:
             if stage.kind is not stage_spec.kind and deals_in.get(stage.id, 0):
                 raise RuleViolation(
                     f"stage {stage.name} holds deals; its kind cannot change "
                     f"from {stage.kind} to {stage_spec.kind}"
                 )
-            _update_stage(session, stage, stage_spec, position, changes)
+            process.stage(stage, stage_spec)
+            _update_stage(session, stage, stage_spec, position, changes, process)
         kept.append(stage)
     for stage in pipeline.stages:
         if stage not in kept:
             changes[f"stage {stage.name}"] = ("present", None)
+            process.add(None, "stage removed", stage.name, None, stage.name)
     pipeline.stages = kept
     session.flush()
+    revisions.record(session, actor, pipeline, process.changes(), now)
     if changes:
         audit.record(
             session,
@@ -220,6 +226,7 @@ def _update_stage(
     spec: StageSpec,
     position: int,
     changes: dict[str, tuple[object, object]],
+    process: _ProcessChanges,
 ) -> None:
     for field, new in {**_stage_columns(spec), "position": position}.items():
         old = getattr(stage, field)
@@ -234,16 +241,22 @@ def _update_stage(
         if criterion is None:
             criterion = StageCriterion(position=index, text=text)
             changes[f"{stage.name} criterion"] = (None, text)
+            process.add(stage, "criterion added", None, text)
         elif criterion.bant_item != bant.get(text):
             changes[f"{stage.name} criterion {text} bant"] = (criterion.bant_item, bant.get(text))
+            process.add(
+                stage, f"criterion met by BANT: {text}", criterion.bant_item, bant.get(text)
+            )
         elif criterion.tie != tied.get(text):
             changes[f"{stage.name} criterion {text} tie"] = (criterion.tie, tied.get(text))
+            process.add(stage, f"criterion met by: {text}", criterion.tie, tied.get(text))
         criterion.position, criterion.text = index, text
         criterion.bant_item = bant.get(text)
         criterion.tie = tied.get(text)
         criteria.append(criterion)
     for removed in by_text.values():
         changes[f"{stage.name} criterion removed"] = (removed.text, None)
+        process.add(stage, "criterion removed", removed.text, None)
         session.execute(
             ChecklistTick.__table__.delete().where(ChecklistTick.criterion_id == removed.id)
         )
@@ -254,7 +267,90 @@ def _update_stage(
             ", ".join(t.name for t in templates) or None,
             ", ".join(t.name for t in spec.templates) or None,
         )
+        process.add(stage, "templates", *changes[f"{stage.name} templates"])
         stage.templates = _templates(spec)
+
+
+class _ProcessChanges:
+    """What an import changed in how deals are worked: the revision it records (see `revisions`).
+
+    Stages are kept as objects until the import is flushed, so a stage added by
+    the same file has its id by the time the revision is written.
+    """
+
+    def __init__(self) -> None:
+        self._found: list[tuple[Stage | None, str | None, str, object, object]] = []
+
+    def add(
+        self,
+        stage: Stage | None,
+        what: str,
+        before: object,
+        after: object,
+        stage_name: str | None = None,
+    ) -> None:
+        name = stage.name if stage is not None else stage_name
+        self._found.append((stage, name, what, before, after))
+
+    def pipeline_wide(self, pipeline: Pipeline, spec: PipelineSpec) -> None:
+        """SLA and nurture days, before the pipeline's columns are updated."""
+        wanted = _sla_columns(spec)
+        if pipeline.speed_to_lead_minutes != wanted["speed_to_lead_minutes"]:
+            self.add(
+                None,
+                "speed to lead",
+                pipeline.speed_to_lead_minutes,
+                spec.sla.speed_to_lead_minutes,
+            )
+        old = _cadence_text(pipeline.follow_up_attempts, pipeline.follow_up_days)
+        new = _cadence_text(wanted["follow_up_attempts"], wanted["follow_up_days"])
+        if old != new:
+            self.add(None, "follow-up", old, new)
+        if pipeline.nurture_days != spec.nurture_days:
+            self.add(None, "nurture days", pipeline.nurture_days, spec.nurture_days)
+
+    def stage(self, stage: Stage, spec: StageSpec) -> None:
+        """A kept stage's probability, quiet days, cadence and WIP limit, before they change."""
+        wanted = _stage_columns(spec)
+        for field, what in (("probability", "probability"), ("rot_days", "quiet after days")):
+            if getattr(stage, field) != wanted[field]:
+                self.add(stage, what, getattr(stage, field), wanted[field])
+        old = _cadence_text(stage.cadence_attempts, stage.cadence_days)
+        new = _cadence_text(wanted["cadence_attempts"], wanted["cadence_days"])
+        if old != new:
+            self.add(stage, "cadence", old, new)
+        old_wip = _wip_text(stage.wip_max, stage.wip_hard)
+        new_wip = _wip_text(wanted.get("wip_max"), wanted.get("wip_hard"))
+        if old_wip != new_wip:
+            self.add(stage, "WIP limit", old_wip, new_wip)
+
+    def changes(self) -> list[revisions.RevisionChange]:
+        return [
+            revisions.RevisionChange(
+                stage.id if stage is not None else None,
+                name,
+                what,
+                _plain(before),
+                _plain(after),
+            )
+            for stage, name, what, before, after in self._found
+        ]
+
+
+def _plain(value: object) -> str | int | None:
+    if value is None or isinstance(value, int | str):
+        return value
+    return str(getattr(value, "value", value))
+
+
+def _cadence_text(attempts: object, days: object) -> str | None:
+    return f"{attempts} attempts in {days} days" if attempts is not None else None
+
+
+def _wip_text(limit: object, hard: object) -> str | None:
+    if limit is None:
+        return None
+    return f"{limit} (hard)" if hard else str(limit)
 
 
 def _check_removable(session: Session, stage: Stage, deals: int) -> None:
