@@ -6,12 +6,12 @@ import json
 
 import pytest
 
+from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.errors import NotFound
 from dealboard.domain.pipeline_spec import parse_pipeline_toml, to_toml
 from dealboard.domain.revisions import RevisionChange
 from test_cli import Cli, cli  # noqa: F401
-from clock import FixedClock
 
 
 def edited(board: Board, *replacements: tuple[str, str]) -> None:

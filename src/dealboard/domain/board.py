@@ -56,9 +56,9 @@ if TYPE_CHECKING:
     from dealboard.domain import agenda, reports, standup, templates
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
-    from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.reports.change import ChangeReport
     from dealboard.domain.revisions import RevisionRecord
+    from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.undo import UndoResult
     from dealboard.domain.views.service import Views
 
