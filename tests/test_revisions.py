@@ -107,8 +107,9 @@ def test_the_revisions_command_lists_them_and_prints_json(
 
 
 def test_asking_for_a_revision_that_does_not_exist_names_what_there_is(board: Board) -> None:
+    assert board.change_report().revision is None  # nothing to compare yet, said plainly
     with pytest.raises(NotFound, match="has none yet"):
-        board.change_report()
+        board.change_report(revision=1)
     edited(board, ("probability = 10\n", "probability = 15\n"))
     with pytest.raises(NotFound, match="has 1 to 1"):
         board.change_report(revision=4)

@@ -2,6 +2,7 @@
 
 `report funnel|stages|velocity|forecast|losses|cohorts|owners [--pipeline P]
 [--since WHEN] [--until WHEN] [--owner U] [--tag T] [--format table|json|md|csv]`
+and `report change [--pipeline P] [--revision N] [--owner U] [--tag T] [--format …]`
 prints one of `dealboard.domain.reports.REPORTS` (`sources` is another name for
 `cohorts`). Definitions live in each report's domain module; the JSON of every
 one of them is documented key by key in `dealboard.cli.report_json`, and the
@@ -36,7 +37,7 @@ from dealboard.cli.report_json import report_json
 from dealboard.cli.report_render import csv_text, markdown_text, table_text
 from dealboard.cli.report_views import report_view
 from dealboard.cli.session import board_from
-from dealboard.domain.reports import REPORTS, ReportSpec
+from dealboard.domain.reports import REPORTS, Report, ReportSpec
 from dealboard.domain.sla import response_time_text
 from dealboard.domain.sla_report import (
     DEFAULT_WINDOW_DAYS,
@@ -92,7 +93,10 @@ def report_arguments(report: argparse.ArgumentParser, common: argparse.ArgumentP
     sla.add_argument("--format", choices=("table", "json"), default="table")
     sla.set_defaults(handler=show_sla)
     for spec in REPORTS.values():
-        _add_report(reports, common, spec)
+        if spec.name == "change":
+            _add_change_report(reports, common, spec)
+        else:
+            _add_report(reports, common, spec)
 
 
 _WINDOW_HELP = """\
@@ -122,6 +126,41 @@ def _add_report(reports: Any, common: argparse.ArgumentParser, spec: ReportSpec)
     parser.set_defaults(handler=show_report, report_name=spec.name)
 
 
+_CHANGE_HELP = """\
+For each stage the revision touched (a pipeline-wide change such as the SLA:
+the first open stage), deals are split by when they first entered the stage.
+Moved on and time in stage judge each deal over its first 30 days in the
+stage: deals that entered under 30 days ago are waiting, and deals that
+entered in the 30 days before the revision lived under both processes and are
+left out. Win rate and cycle count the deals that passed the stage and have
+closed. Verdicts: two-proportion z-test (rates) and Mann-Whitney U (times),
+better or worse when p < 0.05, no verdict with fewer than 20 deals a side.
+Definitions: `dealboard.domain.reports.change`; JSON keys: `dealboard.cli.report_json`."""
+
+
+def _add_change_report(reports: Any, common: argparse.ArgumentParser, spec: ReportSpec) -> None:
+    """`report change [--pipeline P] [--revision N] [--owner U] [--tag T] [--format …]`."""
+    parser = reports.add_parser(
+        spec.name,
+        parents=[common],
+        help=spec.question,
+        description=f"{spec.title}: {spec.question}.",
+        epilog=_CHANGE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--pipeline", metavar="P", help="which pipeline (default: the first)")
+    parser.add_argument(
+        "--revision",
+        metavar="N",
+        type=int,
+        help="which revision (default: the latest; see `dealboard pipeline revisions`)",
+    )
+    parser.add_argument("--owner", metavar="U", help="only deals owned by U now (login or name)")
+    parser.add_argument("--tag", metavar="T", help="only deals tagged T")
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.set_defaults(handler=show_report, report_name=spec.name, since=None, until=None)
+
+
 #: Other names a report answers to on the command line.
 ALIASES = {"cohorts": ("sources",)}
 FORMATS = ("table", "json", "md", "csv")
@@ -129,14 +168,19 @@ FORMATS = ("table", "json", "md", "csv")
 
 def show_report(args: argparse.Namespace) -> int:
     """Run the report and print it in the format asked for."""
-    report = board_from(args).report(
-        args.report_name,
-        pipeline=args.pipeline,
-        since=args.since,
-        until=args.until,
-        owner=args.owner,
-        tag=args.tag,
-    )
+    if args.report_name == "change":
+        report: Report = board_from(args).change_report(
+            args.revision, pipeline=args.pipeline, owner=args.owner, tag=args.tag
+        )
+    else:
+        report = board_from(args).report(
+            args.report_name,
+            pipeline=args.pipeline,
+            since=args.since,
+            until=args.until,
+            owner=args.owner,
+            tag=args.tag,
+        )
     if args.format == "json":
         print(dumps(report_json(args.report_name, report)))
         return 0

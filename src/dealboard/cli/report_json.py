@@ -62,6 +62,19 @@ scope). A *group*: `{"deals", "closed", "won", "win_rate": rate,
 null): `{"owner", "display_name", "won", "won_value": money, "win_rate":
 rate, "activities", "sla": rate (leads answered within the speed to lead, of
 those judged)}`.
+
+**change** (not windowed; `since`/`until` are null): `revision`: null when the
+pipeline has none yet, else `{"number", "at", "user", "user_display",
+"changes": [{"stage" (null: pipeline-wide), "what", "before", "after"}]}`;
+`horizon_days` (30), `min_per_side` (20), `alpha` (0.05); `stages`: one per
+touched open stage in pipeline order, `{"stage", "changes": [text],
+"moved_on", "win_rate": {"before": rate, "after": rate, …verdict},
+"time_in_stage", "cycle": {"before": stays, "after": stays, "cap_seconds"
+(time in stage: the horizon; cycle: null), …verdict}, "straddling",
+"waiting", "still_open_before", "still_open_after", "not_measured"}` where
+*verdict* is `"verdict": "better"|"worse"|"unclear"|"too-few", "p": number or
+null (too few), "text"` (the sentence people read); `unmeasured`: the
+revision's changes no stage can show (a removed stage), as text.
 """
 
 from __future__ import annotations
@@ -71,6 +84,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dealboard.domain.reports import (
+    ChangeReport,
     CohortsReport,
     CohortStats,
     CurrencyTotal,
@@ -88,7 +102,9 @@ from dealboard.domain.reports import (
     StagesReport,
     VelocityReport,
 )
+from dealboard.domain.reports.change import Call, DurationChange, RateChange
 from dealboard.domain.reports.cohorts import NO_SOURCE
+from dealboard.domain.reports.significance import ALPHA, MIN_PER_SIDE
 
 
 def report_json(name: str, report: Report) -> dict[str, Any]:
@@ -294,4 +310,69 @@ _BODIES: dict[type, Any] = {
     LossesReport: _losses,
     CohortsReport: _cohorts,
     OwnersReport: _owners,
+    ChangeReport: lambda report: change_body(report),
 }
+
+_CALLS = {
+    Call.BETTER: "better",
+    Call.WORSE: "worse",
+    Call.UNCLEAR: "unclear",
+    Call.TOO_FEW: "too-few",
+}
+
+
+def change_body(report: ChangeReport) -> dict[str, Any]:
+    """The change report's own keys (documented above)."""
+    revision = report.revision
+    return {
+        "revision": None
+        if revision is None
+        else {
+            "number": revision.number,
+            "at": _instant(revision.at),
+            "user": revision.user,
+            "user_display": revision.user_display,
+            "changes": [
+                {"stage": c.stage, "what": c.what, "before": c.before, "after": c.after}
+                for c in revision.changes
+            ],
+        },
+        "horizon_days": round(report.horizon.total_seconds() / 86_400),
+        "min_per_side": MIN_PER_SIDE,
+        "alpha": ALPHA,
+        "stages": [
+            {
+                "stage": stage.stage,
+                "changes": list(stage.changes),
+                "moved_on": _rate_change(stage.moved_on),
+                "time_in_stage": _duration_change(stage.time_in_stage),
+                "win_rate": _rate_change(stage.win_rate),
+                "cycle": _duration_change(stage.cycle),
+                "straddling": stage.straddling,
+                "waiting": stage.waiting,
+                "still_open_before": stage.still_open_before,
+                "still_open_after": stage.still_open_after,
+                "not_measured": stage.not_measured,
+            }
+            for stage in report.stages
+        ],
+        "unmeasured": list(report.unmeasured),
+    }
+
+
+def _verdict(change: RateChange | DurationChange) -> dict[str, Any]:
+    verdict = change.verdict
+    return {"verdict": _CALLS[verdict.call], "p": verdict.p, "text": verdict.text}
+
+
+def _rate_change(change: RateChange) -> dict[str, Any]:
+    return {"before": rate(change.before), "after": rate(change.after), **_verdict(change)}
+
+
+def _duration_change(change: DurationChange) -> dict[str, Any]:
+    return {
+        "before": _stays(change.before),
+        "after": _stays(change.after),
+        "cap_seconds": _seconds(change.cap),
+        **_verdict(change),
+    }

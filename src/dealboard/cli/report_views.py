@@ -6,10 +6,14 @@ their definitions come from `dealboard.domain.reports`.
 
 from __future__ import annotations
 
+import textwrap
+
 from dealboard.cli.report_render import Column, Kind, Section, View, duration_text, rate_text
+from dealboard.domain.reports.change import Call, DurationChange, RateChange, days_text
 from dealboard.domain.money import Money, format_compact
 from dealboard.domain.reports import (
     REPORTS,
+    ChangeReport,
     CohortsReport,
     CohortStats,
     ForecastAmount,
@@ -246,4 +250,87 @@ _VIEWS = {
     LossesReport: _losses,
     CohortsReport: _cohorts,
     OwnersReport: _owners,
+    ChangeReport: lambda report: change_view(report),
 }
+
+#: The change report's short calls, for its table's last column.
+_SHORT_CALLS = {
+    Call.BETTER: "better",
+    Call.WORSE: "worse",
+    Call.UNCLEAR: "unclear",
+    Call.TOO_FEW: "too few",
+}
+_MEASURES = ("moved on", "time in stage", "win rate", "cycle")
+
+
+def change_view(report: ChangeReport) -> tuple[tuple[str, ...], tuple[Section, ...]]:
+    """The revision and its verdict sentences on top; a table of the figures per stage."""
+    revision = report.revision
+    if revision is None:
+        return (
+            "no revision yet: import a changed pipeline file",
+            "(`dealboard pipeline import FILE`) and its effect shows here",
+        ), ()
+    lines = [
+        *textwrap.wrap(
+            f"revision #{revision.number} · {revision.at.astimezone():{_LOCAL}} · "
+            f"{revision.user} ({revision.user_display})",
+            width=80,
+        ),
+        "deals split by when they first entered the stage",
+        f"moved on and time in stage: over each deal's first {report.horizon.days} days there",
+    ]
+    for text in report.unmeasured:
+        lines += textwrap.wrap(f"not measured: {text}", width=80)
+    columns = (
+        Column("MEASURE", "measure"),
+        Column("BEFORE", "before"),
+        Column("AFTER", "after"),
+        Column("P", "p"),
+        Column("CALL", "call"),
+    )
+    sections = []
+    for stage in report.stages:
+        lines += ["", *(c for text in stage.changes for c in textwrap.wrap(text, width=80))]
+        for label, change in zip(_MEASURES, stage.comparisons, strict=True):
+            lines += textwrap.wrap(
+                f"{label}: {change.verdict.text}", width=80, subsequent_indent="    "
+            )
+        left_out = _left_out(stage.straddling, stage.waiting, stage.not_measured)
+        if left_out:
+            lines.append(left_out)
+        rows = tuple(
+            (label, *_sides(change), _p(change), _SHORT_CALLS[change.verdict.call])
+            for label, change in zip(_MEASURES, stage.comparisons, strict=True)
+        )
+        sections.append(Section(stage.stage, columns, rows))
+    return tuple(lines), tuple(sections)
+
+
+def _sides(change: RateChange | DurationChange) -> tuple[str, str]:
+    if isinstance(change, RateChange):
+        return rate_text(change.before), rate_text(change.after)
+    return tuple(  # type: ignore[return-value]
+        f"{days_text(side.median, change.cap)} · p90 {days_text(side.p90, change.cap)} (n={side.n})"
+        if side.n
+        else "—"
+        for side in (change.before, change.after)
+    )
+
+
+def _p(change: RateChange | DurationChange) -> str:
+    p = change.verdict.p
+    if p is None:
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _left_out(straddling: int, waiting: int, not_measured: int) -> str:
+    parts = []
+    if straddling:
+        parts.append(f"{straddling} entered in the 30 days before the revision")
+    if waiting:
+        parts.append(f"{waiting} entered under 30 days ago")
+    if not_measured:
+        parts.append(f"{not_measured} imported stays")
+    return "left out: " + "; ".join(parts) if parts else ""

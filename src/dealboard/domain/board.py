@@ -552,6 +552,10 @@ class Board:
         self, name: Literal["owners"], **filters: Unpack[reports.ReportFilters]
     ) -> reports.OwnersReport: ...
     @overload
+    def report(
+        self, name: Literal["change"], **filters: Unpack[reports.ReportFilters]
+    ) -> reports.ChangeReport: ...
+    @overload
     def report(self, name: str, **filters: Unpack[reports.ReportFilters]) -> reports.Report: ...
 
     def report(self, name: str, **filters: Unpack[reports.ReportFilters]) -> reports.Report:

@@ -131,6 +131,14 @@ def list_revisions(session: Session, pipeline: str | None) -> list[RevisionRecor
     return [_record(found.name, revision, user) for revision, user in rows]
 
 
+def has_revisions(session: Session, pipeline: Pipeline) -> bool:
+    """Whether any import has changed the pipeline's process yet."""
+    found = session.scalar(
+        select(PipelineRevision.id).where(PipelineRevision.pipeline_id == pipeline.id).limit(1)
+    )
+    return found is not None
+
+
 def find_revision(session: Session, pipeline: Pipeline, number: int | None) -> RevisionRecord:
     """Revision `number` of the pipeline, or its latest when None."""
     query = (

@@ -14,6 +14,7 @@ defines its figures and which instant of a deal the window is held against:
 | losses   | `LossesReport`    | deals lost in it                            |
 | cohorts  | `CohortsReport`   | deals created in it                         |
 | owners   | `OwnersReport`    | deals closed, touches done, leads created   |
+| change   | `ChangeReport`    | not windowed: before vs after a revision    |
 
 Shared rules: the window is unbounded unless given (the forecast starts at
 this month); money is per currency in minor units, never converted; every rate
@@ -30,6 +31,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from dealboard.domain.reports.change import ChangeReport, StageChange, build_change
 from dealboard.domain.reports.cohorts import (
     Cohort,
     CohortsReport,
@@ -61,6 +63,7 @@ Report = (
     | LossesReport
     | CohortsReport
     | OwnersReport
+    | ChangeReport
 )
 R = TypeVar("R", bound=Report)
 
@@ -137,6 +140,14 @@ REPORTS: dict[str, ReportSpec] = {
             OwnersReport,
             build_owners,
         ),
+        ReportSpec(
+            "change",
+            "Change",
+            "did the change work: before vs after the pipeline's latest revision",
+            "not windowed: before vs after the revision",
+            ChangeReport,
+            build_change,
+        ),
     )
 }
 __all__ = [
@@ -144,6 +155,7 @@ __all__ = [
     "BucketKind",
     "Cohort",
     "CohortStats",
+    "ChangeReport",
     "CohortsReport",
     "CurrencyTotal",
     "CurrencyVelocity",
@@ -164,6 +176,7 @@ __all__ = [
     "ReportFilters",
     "ReportScope",
     "ReportSpec",
+    "StageChange",
     "StageTime",
     "StagesReport",
     "TagCohort",

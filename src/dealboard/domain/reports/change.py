@@ -29,7 +29,8 @@ group there holds the quick decisions first, so read it with that in mind.
 
 No verdict with fewer than `MIN_PER_SIDE` deals on either side ("not enough
 deals yet: 14 after (need 20)"); otherwise "better" or "worse" when p <
-`ALPHA`, else "no clear difference". One query per touched stage (the
+`ALPHA`, else "no clear difference". The report's window does not apply (the
+revision splits time); an owner or tag does. One query per touched stage (the
 stage's entries, each with its exit, via `LEAD` along the deals' moves);
 the tests run in Python over those rows, because ranks need every value.
 """
@@ -60,7 +61,7 @@ from dealboard.domain.reports.significance import (
     two_proportion_p,
 )
 from dealboard.domain.reports.sql import MedianP90, median_p90, percentile_ranks
-from dealboard.domain.revisions import RevisionRecord, find_revision
+from dealboard.domain.revisions import RevisionRecord, find_revision, has_revisions
 from dealboard.vocabulary import StageKind
 
 #: How long after entering a stage a deal is followed: moved on within it, time capped at it.
@@ -138,7 +139,8 @@ class ChangeReport:
     """Before vs after one revision of the pipeline."""
 
     scope: ReportScope
-    revision: RevisionRecord
+    #: None when the pipeline has no revision yet (nothing to compare).
+    revision: RevisionRecord | None
     horizon: timedelta
     stages: tuple[StageChange, ...]
     #: Changes nothing can be measured for (a removed stage), as text.
@@ -146,8 +148,14 @@ class ChangeReport:
 
 
 def build_change(session: Session, scope: ReportScope, number: int | None = None) -> ChangeReport:
-    """The comparison for revision `number` of the scope's pipeline (default: its latest)."""
-    revision = find_revision(session, find_pipeline(session, scope.pipeline.name), number)
+    """The comparison for revision `number` of the scope's pipeline (default: its latest).
+
+    No revision yet and none asked for: a report with nothing to compare (`revision` None).
+    """
+    pipeline = find_pipeline(session, scope.pipeline.name)
+    if number is None and not has_revisions(session, pipeline):
+        return ChangeReport(scope, None, HORIZON, ())
+    revision = find_revision(session, pipeline, number)
     by_id = {s.id: s for s in scope.pipeline.stages}
     open_stages = scope.open_stages
     touched: dict[int, list[str]] = {}
@@ -201,10 +209,6 @@ def _stage_change(
         if deal_id in seen:
             continue
         seen.add(deal_id)
-        if scope.since is not None and entered < scope.since:
-            continue
-        if scope.until is not None and entered >= scope.until:
-            continue
         if entered >= at:
             if (scope.now - entered).total_seconds() < horizon:
                 waiting += 1
@@ -262,6 +266,11 @@ def _stage_change(
     )
 
 
+#: `LEAD` keeps its column's type only when told (SQLite hands instants back as text).
+_AT = StageTransition.__table__.c.at.type
+_IMPORTED = StageTransition.__table__.c.imported.type
+
+
 def _entries(session: Session, scope: ReportScope, stage_id: int) -> Sequence[Any]:
     """Each entry into the stage with the deal's next move out of it, oldest first per deal."""
     order = (StageTransition.at, StageTransition.id)
@@ -272,9 +281,11 @@ def _entries(session: Session, scope: ReportScope, stage_id: int) -> Sequence[An
             StageTransition.at,
             StageTransition.to_stage_id,
             StageTransition.id,
-            func.lead(StageTransition.at).over(**following).label("exit_at"),
+            func.lead(StageTransition.at, type_=_AT).over(**following).label("exit_at"),
             func.lead(StageTransition.to_stage_id).over(**following).label("exit_to"),
-            func.lead(StageTransition.imported).over(**following).label("exit_imported"),
+            func.lead(StageTransition.imported, type_=_IMPORTED)
+            .over(**following)
+            .label("exit_imported"),
         )
         .where(
             or_(
