@@ -9,7 +9,6 @@ from __future__ import annotations
 import textwrap
 
 from dealboard.cli.report_render import Column, Kind, Section, View, duration_text, rate_text
-from dealboard.domain.reports.change import Call, DurationChange, RateChange, days_text
 from dealboard.domain.money import Money, format_compact
 from dealboard.domain.reports import (
     REPORTS,
@@ -27,6 +26,7 @@ from dealboard.domain.reports import (
     StagesReport,
     VelocityReport,
 )
+from dealboard.domain.reports.change import Call, DurationChange, RateChange, days_text
 
 _LOCAL = "%Y-%m-%d %H:%M"
 

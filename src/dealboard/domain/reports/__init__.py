@@ -153,9 +153,9 @@ REPORTS: dict[str, ReportSpec] = {
 __all__ = [
     "REPORTS",
     "BucketKind",
+    "ChangeReport",
     "Cohort",
     "CohortStats",
-    "ChangeReport",
     "CohortsReport",
     "CurrencyTotal",
     "CurrencyVelocity",
