@@ -159,7 +159,7 @@ def _walks(at: datetime, part: int, parts: int) -> list[Walk]:
     for n in range(48):  # before: entered 95-190 days before now; about half moved on, slowly
         moved = n % 2 == 0
         stay = timedelta(days=8 + (n * 7) % 15, hours=n % 5)
-        outcome: Outcome = ("on-won" if n % 6 in (0, 2) else "on-lost") if moved else "lost"
+        outcome: Outcome = ("on-won" if n % 8 != 6 else "on-lost") if moved else "lost"
         if not moved and n % 4 == 1:
             stay = timedelta(days=35 + n % 9)
         walks.append(Walk(at - timedelta(days=35 + 2 * n, hours=n % 7), stay, outcome))
