@@ -85,7 +85,7 @@ async def test_number_keys_and_arrows_choose_the_report(demo_board: Board) -> No
         await pilot.press("tab")
         assert _active(pilot) == "forecast"
         await pilot.press("left", "left", "left", "left")
-        assert _active(pilot) == "owners"  # round the end
+        assert _active(pilot) == "change"  # round the end
         await pilot.press("shift+tab", "6")
         assert _active(pilot) == "cohorts"
         assert _chart(pilot)[1:3] == ["", "By lead source"]

@@ -1,6 +1,6 @@
 """The Reports screen (`R` on the board): the manager's questions as charts, live.
 
-Seven reports of `dealboard.domain.reports`, one at a time: `1`–`7` or
+Eight reports of `dealboard.domain.reports`, one at a time: `1`–`8` or
 `←`/`→` (tab) choose; up and down scroll. Each is drawn as bars beside their
 exact figures (`dealboard.ui.reports.charts` says why block characters), so
 it reads at 80×24 and from the back of a room. `w` changes the window (all
@@ -29,6 +29,7 @@ from dealboard.domain.views import Live, ReportSet
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
+from dealboard.ui.reports.change_views import change_blocks
 from dealboard.ui.reports.charts import Block, ChartView, Words
 from dealboard.ui.reports.flow_views import (
     forecast_blocks,
@@ -51,6 +52,7 @@ VIEWS: dict[str, Callable[..., list[Block]]] = {
     "losses": losses_blocks,
     "cohorts": cohorts_blocks,
     "owners": owners_blocks,
+    "change": change_blocks,
 }
 NAMES = tuple(REPORTS)
 _TILE_ROWS = ("factors", "results")
@@ -64,6 +66,8 @@ _COUNTS = {
     "losses": "deals lost {when}",
     "cohorts": "deals created {when}",
     "owners": "deals closed, touches done and leads created {when}",
+    "change": "deals entering the stages the latest revision touched, before vs after it "
+    "(the window does not apply)",
 }
 
 
