@@ -21,7 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, Pipeline, Stage, StageTransition, User
-from dealboard.domain import revisions
+from dealboard.domain import revisions, ties
 from dealboard.domain.moves import stay_seconds
 from dealboard.vocabulary import ContactType, LossReason, StageKind
 
@@ -51,9 +51,9 @@ def write_walks(
     owner: User,
     walks: list[Walk],
     title: str = "Deal",
-) -> int:
+) -> list[tuple[User, int, datetime]]:
     """Insert a deal and its moves per walk (created 2 days before entering, in the first
-    open stage); returns how many were written."""
+    open stage); returns each deal's owner, id and when it entered its last stage."""
     stages = list(pipeline.stages)
     opened = [s for s in stages if s.kind is StageKind.OPEN]
     won = next(s for s in stages if s.kind is StageKind.WON)
@@ -98,10 +98,11 @@ def write_walks(
         )
         paths.append(path)
     if not deals:
-        return 0
+        return []
     ids = session.scalars(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), deals)
     moves: list[dict[str, object]] = []
-    for deal_id, path in zip(ids.all(), paths, strict=True):
+    ids_written = list(ids.all())
+    for deal_id, path in zip(ids_written, paths, strict=True):
         previous: tuple[Stage, datetime] | None = None
         for stage_now, at in path:
             moves.append(
@@ -117,7 +118,7 @@ def write_walks(
             )
             previous = (stage_now, at)
     session.execute(insert(StageTransition), moves)
-    return len(deals)
+    return [(owner, deal_id, path[-1][1]) for deal_id, path in zip(ids_written, paths, strict=True)]
 
 
 def seed_revision(
@@ -140,7 +141,7 @@ def seed_revision(
     change = revisions.RevisionChange(stage.id, stage.name, "criterion added", None, criterion)
     revisions.record(session, actor, pipeline, [change], at)
     owners = sorted(team.values(), key=lambda user: user.name)
-    added = 0
+    added: list[tuple[User, int, datetime]] = []
     for index, owner in enumerate(owners):
         added += write_walks(
             session,
@@ -150,7 +151,9 @@ def seed_revision(
             _walks(at, index, len(owners)),
             f"{owner.display_name}'s lead",
         )
-    return added
+    # Criteria tied to the notes or the objections tick as the data says, as on any board.
+    ties.sync_many(session, added)
+    return len(added)
 
 
 def _walks(at: datetime, part: int, parts: int) -> list[Walk]:
