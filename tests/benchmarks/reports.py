@@ -24,9 +24,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import URL, make_url
 
 from dealboard.db.models import Activity, Deal, DealTag, Stage, StageTransition, User
+from dealboard.domain import revisions
 from dealboard.domain.board import Board, open_board
+from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.moves import stay_seconds
 from dealboard.domain.reports import REPORTS
+from dealboard.domain.revisions import RevisionChange
 from dealboard.vocabulary import CHOOSABLE_LOSS_REASONS, ActivityKind, StageKind
 
 OWNERS = 20
@@ -170,6 +173,7 @@ def main() -> int:
         start = time.perf_counter()
         fill(board, args.deals, now)
         print(f"{'fill':<34} {(time.perf_counter() - start):8.1f} s")
+        revise(board, now)
         slow = []
         for name in REPORTS:
             took = timed(f"report {name}", lambda name=name: board.report(name), args.repeat)
@@ -190,6 +194,16 @@ def main() -> int:
         print(f"over {LIMIT_SECONDS:.0f} s: {', '.join(slow)}")
         return 1
     return 0
+
+
+def revise(board: Board, now: datetime) -> None:
+    """A revision of the second open stage a year ago, so `report change` has two sides."""
+    with board.database.write() as session:
+        pipeline = find_pipeline(session, None)
+        stage = [s for s in pipeline.stages if s.kind is StageKind.OPEN][1]
+        actor = session.scalars(select(User).where(User.name == "bench")).one()
+        change = RevisionChange(stage.id, stage.name, "probability", 10, 15)
+        revisions.record(session, actor, pipeline, [change], now - timedelta(days=365))
 
 
 if __name__ == "__main__":
