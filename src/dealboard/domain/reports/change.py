@@ -38,7 +38,7 @@ the tests run in Python over those rows, because ranks need every value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -177,16 +177,15 @@ def build_change(session: Session, scope: ReportScope, number: int | None = None
 
 @dataclass
 class _Side:
+    """What one side (before or after) of one stage adds up to, deal by deal."""
+
     moved_on: int = 0
     judged: int = 0
-    stays: list[float] | None = None
+    stays: list[float] = field(default_factory=list)
     won: int = 0
     lost: int = 0
     still_open: int = 0
-    cycles: list[float] | None = None
-
-    def __post_init__(self) -> None:
-        self.stays, self.cycles = [], []
+    cycles: list[float] = field(default_factory=list)
 
 
 def _stage_change(
@@ -228,7 +227,6 @@ def _stage_change(
         ):
             not_measured += 1
         else:
-            assert side.stays is not None
             side.stays.append(min(max(stay, 0.0), horizon) if stay is not None else horizon)
         if exit_to not in forward:
             continue
@@ -236,15 +234,12 @@ def _stage_change(
         if kind is StageKind.WON:
             side.won += 1
             if closed is not None:
-                assert side.cycles is not None
                 side.cycles.append(max((closed - created).total_seconds(), 0.0))
         elif kind is StageKind.LOST:
             side.lost += 1
         else:
             side.still_open += 1
     before, after = sides["before"], sides["after"]
-    assert before.stays is not None and after.stays is not None
-    assert before.cycles is not None and after.cycles is not None
     return StageChange(
         stage=stage.name,
         changes=changes,
