@@ -30,9 +30,10 @@ group there holds the quick decisions first, so read it with that in mind.
 No verdict with fewer than `MIN_PER_SIDE` deals on either side ("not enough
 deals yet: 14 after (need 20)"); otherwise "better" or "worse" when p <
 `ALPHA`, else "no clear difference". The report's window does not apply (the
-revision splits time); an owner or tag does. One query per touched stage (the
-stage's entries, each with its exit, via `LEAD` along the deals' moves);
-the tests run in Python over those rows, because ranks need every value.
+revision splits time); an owner or tag does. Two queries per touched stage,
+both plain index reads returning numbers (seconds from the revision): its
+finished stays (each move out records the stay it ends) and the deals in it
+now. The tests run in Python over those rows, because ranks need every value.
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, StageTransition
-from dealboard.domain.import_stays import began_at_import
+from dealboard.domain.import_stays import stays_begun_at_import
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.records import StageRecord
 from dealboard.domain.reports.figures import Rate
@@ -60,7 +61,7 @@ from dealboard.domain.reports.significance import (
     p_text,
     two_proportion_p,
 )
-from dealboard.domain.reports.sql import MedianP90, median_p90, percentile_ranks
+from dealboard.domain.reports.sql import MedianP90, median_p90, percentile_ranks, seconds_between
 from dealboard.domain.revisions import RevisionRecord, find_revision, has_revisions
 from dealboard.vocabulary import StageKind
 
@@ -199,46 +200,54 @@ def _stage_change(
     forward |= {s.id for s in scope.pipeline.stages if s.kind is StageKind.WON}
     kinds = {s.id: s.kind for s in scope.pipeline.stages}
     horizon = HORIZON.total_seconds()
+    now = (scope.now - at).total_seconds()
     sides = {"before": _Side(), "after": _Side()}
-    straddling = waiting = not_measured = 0
+    counts = {"straddling": 0, "waiting": 0, "not_measured": 0}
+
+    def side_of(entered: float) -> _Side | None:
+        """The side a deal that entered `entered` seconds after the revision counts on."""
+        if entered >= 0:
+            if now - entered < horizon:
+                counts["waiting"] += 1
+                return None
+            return sides["after"]
+        if -entered < horizon:
+            counts["straddling"] += 1
+            return None
+        return sides["before"]
+
+    exits, ongoing = _stays(session, scope, stage.id, at)
     seen: set[int] = set()
-    for row in _entries(session, scope, stage.id):
-        deal_id, entered, exit_at, exit_to, exit_imported = row[:5]
-        created, closed, now_in, imported_at, stage_entered = row[5:]
+    for deal_id, left, stay, to_stage, imported, now_in, cycle in exits:
         if deal_id in seen:
             continue
         seen.add(deal_id)
-        if entered >= at:
-            if (scope.now - entered).total_seconds() < horizon:
-                waiting += 1
-                continue
-            side = sides["after"]
-        elif (at - entered).total_seconds() < horizon:
-            straddling += 1
+        if stay is None:
+            counts["not_measured"] += 1
             continue
-        else:
-            side = sides["before"]
-        stay = (exit_at - entered).total_seconds() if exit_at is not None else None
+        side = side_of(float(left) - stay)
+        if side is None:
+            continue
         side.judged += 1
-        if stay is not None and stay <= horizon and exit_to in forward:
+        if stay <= horizon and to_stage in forward:
             side.moved_on += 1
-        if (exit_at is not None and exit_imported) or (
-            exit_at is None and began_at_import(imported_at, stage_entered)
-        ):
-            not_measured += 1
+        if imported:
+            counts["not_measured"] += 1
         else:
-            side.stays.append(min(max(stay, 0.0), horizon) if stay is not None else horizon)
-        if exit_to not in forward:
+            side.stays.append(min(max(float(stay), 0.0), horizon))
+        if to_stage in forward:
+            _outcome(side, kinds.get(now_in), cycle)
+    for deal_id, entered, from_import in ongoing:
+        if deal_id in seen:
             continue
-        kind = kinds.get(now_in)
-        if kind is StageKind.WON:
-            side.won += 1
-            if closed is not None:
-                side.cycles.append(max((closed - created).total_seconds(), 0.0))
-        elif kind is StageKind.LOST:
-            side.lost += 1
+        side = side_of(float(entered))
+        if side is None:
+            continue
+        side.judged += 1
+        if from_import:
+            counts["not_measured"] += 1
         else:
-            side.still_open += 1
+            side.stays.append(horizon)
     before, after = sides["before"], sides["after"]
     return StageChange(
         stage=stage.name,
@@ -253,61 +262,63 @@ def _stage_change(
             Rate(after.won, after.won + after.lost),
         ),
         cycle=_durations("cycle", before.cycles, after.cycles, None),
-        straddling=straddling,
-        waiting=waiting,
+        straddling=counts["straddling"],
+        waiting=counts["waiting"],
         still_open_before=before.still_open,
         still_open_after=after.still_open,
-        not_measured=not_measured,
+        not_measured=counts["not_measured"],
     )
 
 
-#: `LEAD` keeps its column's type only when told (SQLite hands instants back as text).
-_AT = StageTransition.__table__.c.at.type
-_IMPORTED = StageTransition.__table__.c.imported.type
+def _outcome(side: _Side, kind: StageKind | None, cycle: float | None) -> None:
+    """Where a deal that passed the stage is now: won (with its cycle), lost, or open."""
+    if kind is StageKind.WON:
+        side.won += 1
+        if cycle is not None:
+            side.cycles.append(max(float(cycle), 0.0))
+    elif kind is StageKind.LOST:
+        side.lost += 1
+    else:
+        side.still_open += 1
 
 
-def _entries(session: Session, scope: ReportScope, stage_id: int) -> Sequence[Any]:
-    """Each entry into the stage with the deal's next move out of it, oldest first per deal."""
-    order = (StageTransition.at, StageTransition.id)
-    following = {"partition_by": StageTransition.deal_id, "order_by": order}
-    touching = (
+def _stays(
+    session: Session, scope: ReportScope, stage_id: int, at: datetime
+) -> tuple[Sequence[Any], Sequence[Any]]:
+    """The stage's finished stays and its ongoing ones, in seconds from the revision.
+
+    Every move out of a stage records the stay it ends (`stay_seconds`), so a
+    finished stay is one row (along `ix_stage_transitions_from_stay`): when it
+    ended, how long it lasted, where the deal went, and the deal's state now;
+    oldest first per deal, so the first is the deal's first visit. An ongoing
+    stay is a deal in the stage now (along the deals' board index).
+    """
+    revision = literal(at, type_=_AT)
+    in_scope = deal_conditions(scope)
+    exits = session.execute(
         select(
             StageTransition.deal_id,
-            StageTransition.at,
+            seconds_between(revision, StageTransition.at),
+            StageTransition.stay_seconds,
             StageTransition.to_stage_id,
-            StageTransition.id,
-            func.lead(StageTransition.at, type_=_AT).over(**following).label("exit_at"),
-            func.lead(StageTransition.to_stage_id).over(**following).label("exit_to"),
-            func.lead(StageTransition.imported, type_=_IMPORTED)
-            .over(**following)
-            .label("exit_imported"),
-        )
-        .where(
-            or_(
-                StageTransition.to_stage_id == stage_id,
-                StageTransition.from_stage_id == stage_id,
-            ),
-            StageTransition.deal_id.in_(select(Deal.id).where(*deal_conditions(scope))),
-        )
-        .subquery("touching")
-    )
-    return session.execute(
-        select(
-            touching.c.deal_id,
-            touching.c.at,
-            touching.c.exit_at,
-            touching.c.exit_to,
-            touching.c.exit_imported,
-            Deal.created_at,
-            Deal.closed_at,
+            StageTransition.imported,
             Deal.stage_id,
-            Deal.imported_at,
-            Deal.stage_entered_at,
+            seconds_between(Deal.created_at, Deal.closed_at),
         )
-        .join(Deal, Deal.id == touching.c.deal_id)
-        .where(touching.c.to_stage_id == stage_id)
-        .order_by(touching.c.deal_id, touching.c.at, touching.c.id)
+        .join(Deal, Deal.id == StageTransition.deal_id)
+        .where(StageTransition.from_stage_id == stage_id, *in_scope)
+        .order_by(StageTransition.deal_id, StageTransition.at, StageTransition.id)
     ).all()
+    ongoing = session.execute(
+        select(
+            Deal.id, seconds_between(revision, Deal.stage_entered_at), stays_begun_at_import()
+        ).where(Deal.stage_id == stage_id, *in_scope)
+    ).all()
+    return exits, ongoing
+
+
+#: The type of an instant, for the revision's instant as a bound value.
+_AT = StageTransition.__table__.c.at.type
 
 
 def _rates(measure: str, before: Rate, after: Rate) -> RateChange:
