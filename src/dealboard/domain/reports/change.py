@@ -30,38 +30,33 @@ group there holds the quick decisions first, so read it with that in mind.
 No verdict with fewer than `MIN_PER_SIDE` deals on either side ("not enough
 deals yet: 14 after (need 20)"); otherwise "better" or "worse" when p <
 `ALPHA`, else "no clear difference". The report's window does not apply (the
-revision splits time); an owner or tag does. Two queries per touched stage,
-both plain index reads returning numbers (seconds from the revision): its
-finished stays (each move out records the stay it ends) and the deals in it
-now. The tests run in Python over those rows, because ranks need every value.
+revision splits time); an owner or tag does. Three grouped queries per
+touched stage (`change_sql`): durations come back counted by the hour, so the
+tests run on a few hundred numbers whatever the number of deals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from dealboard.db.models import Deal, StageTransition
-from dealboard.domain.import_stays import stays_begun_at_import
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.records import StageRecord
+from dealboard.domain.reports.change_sql import StageQuestion, count_stage
 from dealboard.domain.reports.figures import Rate
-from dealboard.domain.reports.scope import ReportScope, deal_conditions
+from dealboard.domain.reports.scope import ReportScope
 from dealboard.domain.reports.significance import (
     ALPHA,
     MIN_PER_SIDE,
-    mann_whitney_p,
-    mann_whitney_u,
+    mann_whitney_counts,
     p_text,
     two_proportion_p,
 )
-from dealboard.domain.reports.sql import MedianP90, median_p90, percentile_ranks, seconds_between
+from dealboard.domain.reports.sql import MedianP90, median_p90, percentile_ranks
 from dealboard.domain.revisions import RevisionRecord, find_revision, has_revisions
 from dealboard.vocabulary import StageKind
 
@@ -176,19 +171,6 @@ def build_change(session: Session, scope: ReportScope, number: int | None = None
     return ChangeReport(scope, revision, HORIZON, stages, tuple(unmeasured))
 
 
-@dataclass
-class _Side:
-    """What one side (before or after) of one stage adds up to, deal by deal."""
-
-    moved_on: int = 0
-    judged: int = 0
-    stays: list[float] = field(default_factory=list)
-    won: int = 0
-    lost: int = 0
-    still_open: int = 0
-    cycles: list[float] = field(default_factory=list)
-
-
 def _stage_change(
     session: Session,
     scope: ReportScope,
@@ -197,58 +179,18 @@ def _stage_change(
     changes: tuple[str, ...],
 ) -> StageChange:
     forward = {s.id for s in scope.open_stages if s.position > stage.position}
-    forward |= {s.id for s in scope.pipeline.stages if s.kind is StageKind.WON}
-    kinds = {s.id: s.kind for s in scope.pipeline.stages}
-    horizon = HORIZON.total_seconds()
-    now = (scope.now - at).total_seconds()
-    sides = {"before": _Side(), "after": _Side()}
-    counts = {"straddling": 0, "waiting": 0, "not_measured": 0}
-
-    def side_of(entered: float) -> _Side | None:
-        """The side a deal that entered `entered` seconds after the revision counts on."""
-        if entered >= 0:
-            if now - entered < horizon:
-                counts["waiting"] += 1
-                return None
-            return sides["after"]
-        if -entered < horizon:
-            counts["straddling"] += 1
-            return None
-        return sides["before"]
-
-    exits, ongoing = _stays(session, scope, stage.id, at)
-    seen: set[int] = set()
-    for deal_id, left, stay, to_stage, imported, now_in, cycle in exits:
-        if deal_id in seen:
-            continue
-        seen.add(deal_id)
-        if stay is None:
-            counts["not_measured"] += 1
-            continue
-        side = side_of(float(left) - stay)
-        if side is None:
-            continue
-        side.judged += 1
-        if stay <= horizon and to_stage in forward:
-            side.moved_on += 1
-        if imported:
-            counts["not_measured"] += 1
-        else:
-            side.stays.append(min(max(float(stay), 0.0), horizon))
-        if to_stage in forward:
-            _outcome(side, kinds.get(now_in), cycle)
-    for deal_id, entered, from_import in ongoing:
-        if deal_id in seen:
-            continue
-        side = side_of(float(entered))
-        if side is None:
-            continue
-        side.judged += 1
-        if from_import:
-            counts["not_measured"] += 1
-        else:
-            side.stays.append(horizon)
-    before, after = sides["before"], sides["after"]
+    won = {s.id for s in scope.pipeline.stages if s.kind is StageKind.WON}
+    lost = {s.id for s in scope.pipeline.stages if s.kind is StageKind.LOST}
+    asked = StageQuestion(
+        stage.id,
+        at,
+        int(HORIZON.total_seconds()),
+        frozenset(forward | won),
+        frozenset(won),
+        frozenset(lost),
+    )
+    counts = count_stage(session, scope, asked)
+    before, after = counts.before, counts.after
     return StageChange(
         stage=stage.name,
         changes=changes,
@@ -262,63 +204,12 @@ def _stage_change(
             Rate(after.won, after.won + after.lost),
         ),
         cycle=_durations("cycle", before.cycles, after.cycles, None),
-        straddling=counts["straddling"],
-        waiting=counts["waiting"],
+        straddling=counts.straddling,
+        waiting=counts.waiting,
         still_open_before=before.still_open,
         still_open_after=after.still_open,
-        not_measured=counts["not_measured"],
+        not_measured=counts.not_measured,
     )
-
-
-def _outcome(side: _Side, kind: StageKind | None, cycle: float | None) -> None:
-    """Where a deal that passed the stage is now: won (with its cycle), lost, or open."""
-    if kind is StageKind.WON:
-        side.won += 1
-        if cycle is not None:
-            side.cycles.append(max(float(cycle), 0.0))
-    elif kind is StageKind.LOST:
-        side.lost += 1
-    else:
-        side.still_open += 1
-
-
-def _stays(
-    session: Session, scope: ReportScope, stage_id: int, at: datetime
-) -> tuple[Sequence[Any], Sequence[Any]]:
-    """The stage's finished stays and its ongoing ones, in seconds from the revision.
-
-    Every move out of a stage records the stay it ends (`stay_seconds`), so a
-    finished stay is one row (along `ix_stage_transitions_from_stay`): when it
-    ended, how long it lasted, where the deal went, and the deal's state now;
-    oldest first per deal, so the first is the deal's first visit. An ongoing
-    stay is a deal in the stage now (along the deals' board index).
-    """
-    revision = literal(at, type_=_AT)
-    in_scope = deal_conditions(scope)
-    exits = session.execute(
-        select(
-            StageTransition.deal_id,
-            seconds_between(revision, StageTransition.at),
-            StageTransition.stay_seconds,
-            StageTransition.to_stage_id,
-            StageTransition.imported,
-            Deal.stage_id,
-            seconds_between(Deal.created_at, Deal.closed_at),
-        )
-        .join(Deal, Deal.id == StageTransition.deal_id)
-        .where(StageTransition.from_stage_id == stage_id, *in_scope)
-        .order_by(StageTransition.deal_id, StageTransition.at, StageTransition.id)
-    ).all()
-    ongoing = session.execute(
-        select(
-            Deal.id, seconds_between(revision, Deal.stage_entered_at), stays_begun_at_import()
-        ).where(Deal.stage_id == stage_id, *in_scope)
-    ).all()
-    return exits, ongoing
-
-
-#: The type of an instant, for the revision's instant as a bound value.
-_AT = StageTransition.__table__.c.at.type
 
 
 def _rates(measure: str, before: Rate, after: Rate) -> RateChange:
@@ -333,23 +224,32 @@ def _rates(measure: str, before: Rate, after: Rate) -> RateChange:
 
 
 def _durations(
-    measure: str, before: list[float], after: list[float], cap: timedelta | None
+    measure: str, before: Counter[float], after: Counter[float], cap: timedelta | None
 ) -> DurationChange:
+    """Durations given in hours, as {hours: deals}."""
     low, high = _spread(before), _spread(after)
-    too_few = _too_few(len(before), len(after))
+    too_few = _too_few(low.n, high.n)
     if too_few is not None:
         return DurationChange(measure, low, high, too_few, cap)
-    p = mann_whitney_p(before, after)
-    shorter = mann_whitney_u(before, after) > len(before) * len(after) / 2
+    u, p = mann_whitney_counts(before, after)
+    shorter = u > low.n * high.n / 2
     figures = f"median {days_text(low.median, cap)} → {days_text(high.median, cap)} {measure}"
-    verdict = _verdict(p, shorter, figures, len(before), len(after))
+    verdict = _verdict(p, shorter, figures, low.n, high.n)
     return DurationChange(measure, low, high, verdict, cap)
 
 
-def _spread(values: list[float]) -> MedianP90:
-    ordered = sorted(values)
-    ranks = percentile_ranks(len(ordered))
-    return median_p90(len(ordered), {rank: ordered[rank - 1] for rank in ranks if ordered})
+def _spread(hours: Counter[float]) -> MedianP90:
+    """Median and p90 of durations counted by the hour."""
+    n = sum(hours.values())
+    wanted = set(percentile_ranks(n)) if n else set()
+    at_rank: dict[int, float] = {}
+    seen = 0
+    for value in sorted(hours):
+        first, seen = seen + 1, seen + hours[value]
+        for rank in [r for r in wanted if first <= r <= seen]:
+            at_rank[rank] = value * 3600
+            wanted.discard(rank)
+    return median_p90(n, at_rank)
 
 
 def _too_few(before: int, after: int) -> Verdict | None:

@@ -26,7 +26,8 @@ worse; above it, "no clear difference".
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 #: Fewer deals than this on either side and no verdict is given: the normal
 #: approximations above are not trustworthy below about 20, and a team should
@@ -48,42 +49,54 @@ def two_proportion_p(hits_before: int, n_before: int, hits_after: int, n_after: 
     return math.erfc(abs(z) / math.sqrt(2))
 
 
-def mann_whitney_p(before: Sequence[float], after: Sequence[float]) -> float:
-    """Two-sided p-value of the Mann–Whitney U test (normal approximation, ties, continuity)."""
-    n1, n2 = len(before), len(after)
+def mann_whitney(before: Sequence[float], after: Sequence[float]) -> tuple[float, float]:
+    """U₁ and the two-sided p-value of the Mann–Whitney U test (normal approximation, ties,
+    continuity); p is 1.0 when there is nothing to tell apart."""
+    return mann_whitney_counts(Counter(before), Counter(after))
+
+
+def mann_whitney_counts(
+    before: Mapping[float, int], after: Mapping[float, int]
+) -> tuple[float, float]:
+    """`mann_whitney` of samples given as {value: how many times}: what the database counts."""
+    n1, n2 = sum(before.values()), sum(after.values())
     if not n1 or not n2:
-        return 1.0
+        return 0.0, 1.0
     u1, tie_sum = _u_and_ties(before, after)
     total = n1 + n2
     variance = n1 * n2 / 12 * ((total + 1) - tie_sum / (total * (total - 1)))
     if variance <= 0:
-        return 1.0
+        return u1, 1.0
     z = max(abs(u1 - n1 * n2 / 2) - 0.5, 0.0) / math.sqrt(variance)
-    return min(math.erfc(z / math.sqrt(2)), 1.0)
+    return u1, min(math.erfc(z / math.sqrt(2)), 1.0)
+
+
+def mann_whitney_p(before: Sequence[float], after: Sequence[float]) -> float:
+    """The two-sided p-value of `mann_whitney`."""
+    return mann_whitney(before, after)[1]
 
 
 def mann_whitney_u(before: Sequence[float], after: Sequence[float]) -> float:
     """U of the first sample: how many (before, after) pairs have the before value larger
     (a tie counts ½)."""
-    return _u_and_ties(before, after)[0]
+    return mann_whitney(before, after)[0]
 
 
-def _u_and_ties(before: Sequence[float], after: Sequence[float]) -> tuple[float, float]:
-    """U₁ from the rank sum of `before`, and Σ(t³ − t) over the groups of tied values."""
-    values = sorted([(v, 0) for v in before] + [(v, 1) for v in after])
+def _u_and_ties(before: Mapping[float, int], after: Mapping[float, int]) -> tuple[float, float]:
+    """U₁ from the rank sum of `before`, and Σ(t³ − t) over the groups of tied values.
+
+    Each distinct value, in order, takes the average of the ranks its copies fill.
+    """
     rank_sum = 0.0
     tie_sum = 0.0
-    start = 0
-    while start < len(values):
-        end = start
-        while end + 1 < len(values) and values[end + 1][0] == values[start][0]:
-            end += 1
-        tied = end - start + 1
-        average_rank = (start + end) / 2 + 1
-        rank_sum += average_rank * sum(1 for _, side in values[start : end + 1] if side == 0)
+    position = 0
+    for value in sorted(set(before) | set(after)):
+        mine = before.get(value, 0)
+        tied = mine + after.get(value, 0)
+        rank_sum += (position + (tied + 1) / 2) * mine
         tie_sum += tied**3 - tied
-        start = end + 1
-    n1 = len(before)
+        position += tied
+    n1 = sum(before.values())
     return rank_sum - n1 * (n1 + 1) / 2, tie_sum
 
 
