@@ -30,7 +30,7 @@ group there holds the quick decisions first, so read it with that in mind.
 No verdict with fewer than `MIN_PER_SIDE` deals on either side ("not enough
 deals yet: 14 after (need 20)"); otherwise "better" or "worse" when p <
 `ALPHA`, else "no clear difference". The report's window does not apply (the
-revision splits time); an owner or tag does. Three grouped queries per
+revision splits time); an owner or tag does. Two grouped queries per
 touched stage (`change_sql`): durations come back counted by the hour, so the
 tests run on a few hundred numbers whatever the number of deals.
 """

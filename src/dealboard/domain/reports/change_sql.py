@@ -1,4 +1,4 @@
-"""The change report's reads: one stage's deals, counted by side, in three grouped queries.
+"""The change report's reads: one stage's deals, counted by side, in two grouped queries.
 
 Each deal counts once, by its first visit to the stage. A finished visit is
 its first move out (each move out records the stay it ends, `stay_seconds`),
@@ -71,7 +71,7 @@ class StageQuestion:
 
 
 def count_stage(session: Session, scope: ReportScope, asked: StageQuestion) -> StageCounts:
-    """Three grouped queries: first visits that ended, their cycles, and deals still there."""
+    """Two grouped queries: first visits that ended (with the won deals' cycles), deals still in."""
     counts = StageCounts()
     revision = literal(asked.at, type_=_AT)
     now = (scope.now - asked.at).total_seconds()
@@ -89,6 +89,7 @@ def count_stage(session: Session, scope: ReportScope, asked: StageQuestion) -> S
     entered = seconds_between(revision, StageTransition.at) - stay
     forward = StageTransition.to_stage_id.in_(asked.forward)
     capped = case((stay > asked.horizon, asked.horizon), else_=stay)
+    cycle = seconds_between(Deal.created_at, Deal.closed_at)
     visits = (
         select(
             case((stay.is_(None), "unknown"), else_=_side(entered, now, asked.horizon)).label(
@@ -99,7 +100,10 @@ def count_stage(session: Session, scope: ReportScope, asked: StageQuestion) -> S
             _kind(asked).label("kind"),
             StageTransition.imported.label("imported"),
             func.round(capped / _HOUR).label("hours"),
-            func.round(seconds_between(Deal.created_at, Deal.closed_at) / _HOUR).label("cycle"),
+            case(
+                (and_(forward, Deal.stage_id.in_(asked.won)), func.round(cycle / _HOUR)),
+                else_=None,
+            ).label("cycle"),
         )
         .select_from(StageTransition)
         .join(
@@ -111,8 +115,8 @@ def count_stage(session: Session, scope: ReportScope, asked: StageQuestion) -> S
         .subquery("visits")
     )
     grouped = (visits.c.side, visits.c.moved, visits.c.passed, visits.c.kind, visits.c.imported,
-               visits.c.hours)  # fmt: skip
-    for side_name, moved, passed, kind, imported, hours, deals in session.execute(
+               visits.c.hours, visits.c.cycle)  # fmt: skip
+    for side_name, moved, passed, kind, imported, hours, cycle, deals in session.execute(
         select(*grouped, func.count()).group_by(*grouped)
     ):
         if side_name == "unknown":
@@ -129,13 +133,7 @@ def count_stage(session: Session, scope: ReportScope, asked: StageQuestion) -> S
             side.stays[float(hours)] += deals
         if passed:
             _outcome(side, kind, deals)
-    for side_name, cycle, deals in session.execute(
-        select(visits.c.side, visits.c.cycle, func.count())
-        .where(visits.c.passed == 1, visits.c.kind == "won", visits.c.cycle.is_not(None))
-        .group_by(visits.c.side, visits.c.cycle)
-    ):
-        if side_name in ("before", "after"):
-            side = counts.before if side_name == "before" else counts.after
+        if cycle is not None:
             side.cycles[float(cycle)] += deals
     _still_there(session, scope, asked, counts, revision, now)
     return counts
