@@ -87,7 +87,7 @@ def write_walks(
                 "contact_type": ContactType.CUSTOMER
                 if final.kind is StageKind.WON
                 else ContactType.LEAD,
-                "position": 0,
+                "position": 10_000 + number,  # after the cards already in the column
                 "stage_entered_at": final_at,
                 "created_at": created,
                 "updated_at": final_at,
