@@ -84,7 +84,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "report",
         "reports for managers and scripts: funnel, stages, velocity, forecast, losses, "
-        "cohorts, owners, sla",
+        "cohorts, owners, change, sla",
         "report_commands",
         "report_arguments",
     ),
