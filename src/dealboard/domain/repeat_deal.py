@@ -80,6 +80,12 @@ def parse_kind(value: str) -> DealOrigin:
     raise InvalidInput("kind", value, KINDS_ACCEPTED)
 
 
+def default_title(kind: DealOrigin, origin_title: str, account: str = "") -> str:
+    """`Renewal: Fleet telematics`; a referral is named for its customer: `Referral: Initech`."""
+    named = accounts.tidy_name(account) if kind is DealOrigin.REFERRAL else origin_title
+    return _cut(f"{LABELS[kind]}: {named}") if named else ""
+
+
 def is_after_sale(stage: StageLike, stages: Sequence[StageLike]) -> bool:
     """Whether a deal in `stage` of a pipeline with `stages` may start repeat business.
 
@@ -189,11 +195,10 @@ def _fields(
 ) -> deals.DealFields:
     """The new deal's typed values: the customer's for repeat business, the new one's for a
     referral; a renewal is worth what the contract it renews was, unless told."""
-    label = LABELS[kind]
     if kind is DealOrigin.REFERRAL:
         account = request.account or ""
         return deals.DealFields(
-            title=request.title or _cut(f"{label}: {accounts.tidy_name(account)}"),
+            title=(request.title or "").strip() or default_title(kind, origin.title, account),
             value=request.value,
             account=account,
             contact=request.contact,
@@ -204,13 +209,13 @@ def _fields(
     if value is None and kind is DealOrigin.RENEWAL and origin.value_minor:
         value = format_money(origin.value_minor, origin.currency)
     return deals.DealFields(
-        title=request.title or _cut(f"{label}: {origin.title}"),
+        title=(request.title or "").strip() or default_title(kind, origin.title),
         value=value,
         account=origin.account,
         contact=origin.contact if request.contact is None else request.contact,
         owner=owner.name,
         contact_type=ContactType.CUSTOMER.value if origin.contact else None,
-        source=label,
+        source=LABELS[kind],
     )
 
 
