@@ -170,7 +170,9 @@ def start_repeat_deal(
     )
     deal.origin_deal_id = origin.id
     deal.origin_kind = kind
-    lineage: audit.Changes = {"origin": (None, f"{kind.value} from #{origin.id}")}
+    lineage: dict[str, tuple[object, object]] = {
+        "origin": (None, f"{kind.value} from #{origin.id}")
+    }
     if referral:
         deal.referred_by_account_id = origin.account_id
         lineage["referred by"] = (None, origin.account or None)
