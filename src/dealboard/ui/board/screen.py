@@ -148,7 +148,8 @@ class BoardScreen(Screen[None]):
             yield ColumnsStrip(id="columns")
             yield ClosedSummary(id="closed-summary")
         yield Input(
-            placeholder="filter: words, @owner, #tag — Enter keeps, Esc clears", id="filter"
+            placeholder="filter: words, @owner, #tag — Enter keeps, ctrl+s saves, Esc clears",
+            id="filter",
         )
         yield Footer()
         yield DragGhost()
