@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from clock import FixedClock
-from conftest import REP
 from dealboard.cli.main import main
 from dealboard.db.models import Deal
 from dealboard.domain.badges import deal_badges
@@ -24,6 +23,8 @@ from dealboard.domain.saved_views import BUILT_IN, ViewExists
 from dealboard.domain.standup import since_window
 
 BUILT_IN_NAMES = [v.name for v in BUILT_IN]
+#: The rep of the `rep_board` fixture.
+REP = "rick"
 
 
 def names(board: Board) -> list[str]:
