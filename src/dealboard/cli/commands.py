@@ -125,6 +125,12 @@ COMMANDS: tuple[Command, ...] = (
         "export_arguments",
     ),
     Command(
+        "view",
+        "saved board filters: list, save, delete (deal list --view NAME uses one)",
+        "view_commands",
+        "view_arguments",
+    ),
+    Command(
         "doctor",
         "check the database's file, permissions, filesystem and schema (changes nothing)",
         "doctor_commands",

@@ -53,7 +53,7 @@ from dealboard.vocabulary import BantState
 if TYPE_CHECKING:
     # Features a board seldom needs at once are imported by the methods that use them:
     # opening a board (the command line's, the UI's) loads none of them.
-    from dealboard.domain import agenda, reports, standup, templates
+    from dealboard.domain import agenda, reports, saved_views, standup, templates
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
     from dealboard.domain.repeat_deal import RepeatRequest
@@ -861,6 +861,67 @@ class Board:
                 session, actor, deal_id, request, now=self.now(), today=self.today()
             )
             return deal.id
+
+    # -- saved views (`dealboard.domain.saved_views`) ----------------------
+
+    def list_views(self) -> list[saved_views.ViewRecord]:
+        """The built-in views and the logged-in user's own, by name."""
+        from dealboard.domain import saved_views
+
+        with self.database.read() as session:
+            return saved_views.list_views(session, users.find_login(session, self.actor_name))
+
+    def find_view(self, name: str) -> saved_views.ViewRecord:
+        """The built-in or own view called `name`."""
+        from dealboard.domain import saved_views
+
+        with self.database.read() as session:
+            viewer = users.find_login(session, self.actor_name)
+            return saved_views.find_view(session, viewer, name)
+
+    @retried
+    def save_view(self, name: str, query: str, *, replace: bool = False) -> saved_views.ViewRecord:
+        """Save the filter `query` as the logged-in user's view `name` (`replace`: over theirs)."""
+        from dealboard.domain import saved_views
+
+        with self.database.write() as session:
+            viewer = users.acting_user(session, self.actor_name, self.now())
+            return saved_views.save_view(session, viewer, name, query, self.now(), replace=replace)
+
+    @retried
+    def delete_view(self, name: str) -> saved_views.ViewRecord:
+        """Delete the logged-in user's own view `name`."""
+        from dealboard.domain import saved_views
+
+        with self.database.write() as session:
+            viewer = users.acting_user(session, self.actor_name, self.now())
+            return saved_views.delete_view(session, viewer, name)
+
+    def deals_in_view(
+        self,
+        name: str,
+        *,
+        pipeline: str | None = None,
+        stage: str | None = None,
+        owner: str | None = None,
+        include_closed: bool = False,
+    ) -> list[DealSummary]:
+        """`list_deals` through a view's filter (`@me` is the user the board acts as)."""
+        from dealboard.domain import saved_views
+
+        me = self.whoami()
+        with self.database.read() as session:
+            view = saved_views.find_view(session, users.find_login(session, self.actor_name), name)
+            found = find_pipeline(session, pipeline) if pipeline or stage else None
+            conditions = queries.list_conditions(
+                pipeline_id=found.id if found else None,
+                stage_id=find_stage(found, stage).id if found is not None and stage else None,
+                owner_id=users.find_user(session, owner, "owner").id if owner else None,
+                include_closed=include_closed,
+            )
+            return saved_views.deals_in_view(
+                session, view.query, conditions, pipeline=found, me_id=me.id, now=self.now()
+            )
 
 
 def open_board(

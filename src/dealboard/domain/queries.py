@@ -124,6 +124,7 @@ CARD_FIELDS = (
     Deal.loss_note,
     Deal.version,
     Deal.imported_at,
+    Deal.updated_at,
 )
 
 

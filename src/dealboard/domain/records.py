@@ -110,6 +110,8 @@ class DealSummary:
     bant: tuple[tuple[BantItem, BantState], ...] = ()
     #: When `dealboard import` brought the deal in (None: created on this board).
     imported_at: datetime | None = None
+    #: The last change to the deal's own fields, stage or place (`changed:standup`).
+    updated_at: datetime | None = None
 
     @property
     def status(self) -> str:

@@ -67,7 +67,7 @@ def _read_all(
 ) -> BoardView:
     pipelines = tuple(queries.pipeline_record(p) for p in queries.all_pipelines(session))
     pipeline = chosen_pipeline(pipelines, request.pipeline)
-    scope = Scope(pipeline, request.filter, now)
+    scope = Scope(pipeline, request.filter, now, actor.id)
     sums = column_sums(session, scope)
     columns = tuple(_sums_only(pipeline, stage.id, sums.get(stage.id)) for stage in pipeline.stages)
     located = _locate(session, scope, viewport.follow)
@@ -94,7 +94,7 @@ def _read_changed(
     changes: ChangeSet,
     now: datetime,
 ) -> BoardView:
-    scope = Scope(shown.pipeline, shown.request.filter, now)
+    scope = Scope(shown.pipeline, shown.request.filter, now, shown.me.id)
     touched = (
         stages_of(session, shown.pipeline, changes.deal_ids, changes.left_stages)
         if changes.any

@@ -28,6 +28,8 @@ class Scope:
     pipeline: PipelineRecord
     filter: DealFilter
     now: datetime
+    #: The user `@me` stands for.
+    me_id: int | None = None
 
     def deals(self, *columns: object) -> Select:
         """SELECT `columns` from the pipeline's deals that pass the filter."""
@@ -37,7 +39,7 @@ class Scope:
             .join(Stage, Stage.id == Deal.stage_id)
             .where(Deal.pipeline_id == self.pipeline.id)
         )
-        return filtered(query, self.filter, self.pipeline.stages, self.now)
+        return filtered(query, self.filter, self.pipeline.stages, self.now, self.me_id)
 
 
 @dataclass(frozen=True)

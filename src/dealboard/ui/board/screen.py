@@ -23,13 +23,15 @@ from textual.widgets import Footer, Input, Static
 from dealboard.domain.cadence import no_reply_advice
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import DealSummary, PipelineRecord
+from dealboard.domain.saved_views import BUILT_IN, ViewRecord
 from dealboard.domain.views import BoardRequest, BoardView, Live, Viewport
-from dealboard.ui.board import copying, reassigning, service_levels
+from dealboard.ui.board import copying, reassigning, service_levels, views_picker
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.cursor import BoardCursor
 from dealboard.ui.board.drag import DragGhost, drop_target
 from dealboard.ui.board.moving import MoveFlow
+from dealboard.ui.board.views_picker import SavedViewsProvider
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
@@ -65,6 +67,8 @@ class BoardScreen(Screen[None]):
     """Columns of deal cards for one pipeline."""
 
     CSS_PATH = ["board.tcss", "../spinner.tcss"]
+    #: The palette's "View: …" commands, beside every key's (`palette_commands`).
+    COMMANDS = {SavedViewsProvider}
     #: How often the badges are worked out again against the clock.
     badge_refresh_seconds = 60.0
     AUTO_FOCUS = ""
@@ -106,6 +110,10 @@ class BoardScreen(Screen[None]):
         _binding(
             "repeat-deal", "N", "repeat_deal", "New deal for this customer (upsell, renewal…)"
         ),
+        _binding(
+            "save-view", "s,ctrl+s", "save_view", "Save the filter as a view", key_display="s"
+        ),
+        _binding("views", "V", "views", "Views: mine, changed since the stand-up, saved ones"),
         *[
             _binding(f"jump-{n}", str(n), f"jump({n - 1})", f"Jump to column {n}")
             for n in range(1, 10)
@@ -132,6 +140,8 @@ class BoardScreen(Screen[None]):
         #: `r` was pressed: the next read on screen says so.
         self._announce_reload = False
         self.loader: LiveLoader[BoardView] = LiveLoader(self, self._read, self._show, what="Board")
+        #: The built-in views and the user's own (`V`, the palette), read once the board is up.
+        self.named_views: list[ViewRecord] = list(BUILT_IN)
 
     # -- layout -----------------------------------------------------------
 
@@ -141,7 +151,8 @@ class BoardScreen(Screen[None]):
             yield ColumnsStrip(id="columns")
             yield ClosedSummary(id="closed-summary")
         yield Input(
-            placeholder="filter: words, @owner, #tag — Enter keeps, Esc clears", id="filter"
+            placeholder="filter: words, @owner, #tag — Enter keeps, ctrl+s saves, Esc clears",
+            id="filter",
         )
         yield Footer()
         yield DragGhost()
@@ -152,6 +163,7 @@ class BoardScreen(Screen[None]):
         self.loader.start(self.first)
         self.first = None
         self.set_interval(self.badge_refresh_seconds, self._age_badges)
+        views_picker.load_views(self)
 
     def on_unmount(self) -> None:
         self.loader.stop()
@@ -171,7 +183,7 @@ class BoardScreen(Screen[None]):
         for column in self.columns:
             column.cards.now = now
             column.cards.redraw()
-        if self.request.filter.badges:
+        if self.request.filter.badges or self.request.filter.changed:
             self.loader.reload()
 
     # -- reading ------------------------------------------------------------
@@ -551,6 +563,12 @@ class BoardScreen(Screen[None]):
 
     def action_redo(self) -> None:
         undo_or_redo(self, redo=True, then=self.loader.refresh)
+
+    def action_save_view(self) -> None:
+        views_picker.save_current(self)
+
+    def action_views(self) -> None:
+        views_picker.open_views(self)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

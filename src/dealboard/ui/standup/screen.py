@@ -66,6 +66,13 @@ class StandupScreen(Screen[None]):
         _binding("copy", "y", "copy", "Copy the stand-up as Markdown (for chat)"),
         _binding("back", "escape,q,S", "back", "Back to the board", key_display="esc"),
         _binding("reload", "ctrl+r", "reload", "Reload", show=False),
+        _binding("view-mine", "m", "board_view('mine')", "Board: my deals (the view mine)"),
+        _binding(
+            "view-changed",
+            "c",
+            "board_view('changed since the last stand-up')",
+            "Board: deals changed since the last stand-up",
+        ),
     ]
 
     def __init__(
@@ -217,3 +224,9 @@ class StandupScreen(Screen[None]):
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every stand-up key as a named command."""
         return binding_commands(self)
+
+    def action_board_view(self, name: str) -> None:
+        """Leave the stand-up for the board, shown through a built-in view (`saved_views`)."""
+        from dealboard.ui.standup.views import board_through
+
+        board_through(self, name)
