@@ -24,6 +24,7 @@ from dealboard.db.models import Stage, StageTemplate
 from dealboard.domain import queries
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.pipeline_spec import Cadence
+from dealboard.domain.stage_limits import WipLimit
 from dealboard.vocabulary import (
     CHOOSABLE_LOSS_REASONS,
     BantItem,
@@ -104,6 +105,8 @@ class PlaybookStage:
     #: The cadence is the pipeline's follow-up rule, not one the stage sets itself.
     cadence_inherited: bool = False
     templates: tuple[PlaybookTemplate, ...] = ()
+    #: How many open deals the stage holds at most (team only).
+    wip: WipLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ def build_playbook(session: Session, name: str | None, audience: Audience, today
                 cadence=cadence if team else None,
                 cadence_inherited=team and cadence is not None and stage.cadence_attempts is None,
                 templates=templates.get(stage.id, ()) if team else (),
+                wip=plain.wip if team else None,
             )
         )
     if not team:
@@ -217,6 +221,17 @@ def duration_text(minutes: int) -> str:
             count = minutes // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def wip_text(limit: WipLimit) -> str:
+    """`at most 6 open deals; a move into a full stage is refused (a manager may override)`."""
+    deals = "deal" if limit.max == 1 else "deals"
+    if limit.hard:
+        return (
+            f"at most {limit.max} open {deals}; a move into the full stage is refused "
+            "(a manager may override with a reason)"
+        )
+    return f"{limit.max} open {deals}; the board warns when the stage reaches it"
 
 
 def cadence_text(cadence: Cadence) -> str:
