@@ -24,7 +24,7 @@ from dealboard.domain.pipeline_spec import load_builtin
 from dealboard.domain.playbook import Audience
 from dealboard.domain.playbook_markdown import playbook_markdown
 from dealboard.domain.stage_limits import WipLimit
-from dealboard.domain.views.board_view import BoardRequest, Viewport
+from dealboard.domain.views.board_view import BoardRequest, ColumnView, Viewport
 from helpers import row_counts, tick_all
 
 FULL = "Qualify is full: 2/2 deals (hard WIP limit)"
@@ -307,7 +307,7 @@ def test_the_command_line_refuses_in_one_line_and_managers_override(
     assert "Pitch  0/6 deals  " in out
 
 
-def _column(board: Board, stage: str, flt: DealFilter | None = None):  # noqa: ANN202
+def _column(board: Board, stage: str, flt: DealFilter | None = None) -> ColumnView:
     view = board.views.board_view(
         BoardRequest(filter=flt or DealFilter()), Viewport(), None
     ).content
