@@ -209,6 +209,7 @@ def test_the_playbook_states_a_stages_limit(board: Board) -> None:
     page = playbook_markdown(board.playbook("seven-step", Audience.TEAM))
     assert "- **WIP limit:** at most 6 open deals; a move into the full stage is refused" in page
     assert "- **WIP limit:** 4 open deals; the board warns when the stage reaches it" in page
+    assert "A stage at its hard WIP limit takes no more deals" in page
     buyer = playbook_markdown(board.playbook("seven-step", Audience.BUYER))
     assert "WIP" not in buyer
 

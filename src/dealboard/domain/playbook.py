@@ -64,6 +64,12 @@ TEAM_RULES: tuple[str, ...] = (
     "Every open deal has a next step with a date; none, or one past due, is flagged.",
 )
 
+#: The rule a hard WIP limit adds, for a pipeline that has one.
+WIP_RULE = (
+    "A stage at its hard WIP limit takes no more deals, moving forward or back, "
+    "until one leaves; a manager may override with a reason."
+)
+
 #: The buyer's introduction: be upfront about the steps, and invite them to say how they buy.
 BUYER_INTRODUCTION = (
     "These are the steps we go through with you. At each step we agree what is done "
@@ -195,8 +201,12 @@ def build_playbook(session: Session, name: str | None, audience: Audience, today
         speed_to_lead_minutes=pipeline.speed_to_lead_minutes,
         follow_up=follow_up,
         loss_reasons=CHOOSABLE_LOSS_REASONS,
-        rules=TEAM_RULES,
+        rules=TEAM_RULES + ((WIP_RULE,) if any(_hard(s) for s in stages) else ()),
     )
+
+
+def _hard(stage: PlaybookStage) -> bool:
+    return stage.wip is not None and stage.wip.hard
 
 
 def _templates_by_stage(
