@@ -306,6 +306,11 @@ def test_the_command_line_refuses_in_one_line_and_managers_override(
     code, out, _ = cli("board")
     assert code == 0 and "Qualify  ⚠ 3/2 deals, full  " in out
     assert "Pitch  0/6 deals  " in out
+    assert cli("lose", deal_id, "--reason", "price")[0] == 0
+    code, _, err = cli("reopen", deal_id, "Qualify")
+    assert code == 3 and err.endswith(f"Lost to Qualify: {FULL}\n")
+    code, out, _ = cli("reopen", deal_id, "Qualify", "--override", "they called back")
+    assert code == 0 and out == f"deal {deal_id}: Lost -> Qualify (gate overridden)\n"
 
 
 def _column(board: Board, stage: str, flt: DealFilter | None = None) -> ColumnView:
