@@ -433,11 +433,15 @@ class Board:
             return moves.lose_deal(session, actor, deal_id, reason, note, now=self.now())
 
     @retried
-    def reopen(self, deal_id: int | str, stage: str | None = None) -> MoveResult:
-        """Bring a closed deal back into an open stage."""
+    def reopen(
+        self, deal_id: int | str, stage: str | None = None, override: str | None = None
+    ) -> MoveResult:
+        """Bring a closed deal back into an open stage (a manager may pass a full one)."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
-            return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
+            return moves.reopen_deal(
+                session, actor, deal_id, stage, now=self.now(), override=override
+            )
 
     def agenda(self, user: str | None = None, *, team: bool = False) -> list[agenda.AgendaItem]:
         """What `user` (default: the acting user) has to do: overdue, today, upcoming.

@@ -42,6 +42,7 @@ from dealboard.domain.records import (
     StakeholderRecord,
     TransitionRecord,
 )
+from dealboard.domain.stage_limits import wip_of
 from dealboard.domain.touch_sql import DONE_TOUCH, TOUCH_IN_STAGE
 from dealboard.vocabulary import BantItem, BantState, ObjectionStatus, StageKind
 
@@ -60,6 +61,7 @@ def pipeline_record(pipeline: Pipeline) -> PipelineRecord:
             tuple(c.text for c in s.criteria),
             *_cadence(s, pipeline, is_first=s is first_open),
             pipeline.speed_to_lead_minutes,
+            wip=wip_of(s.wip_max, s.wip_hard),
         )
         for s in pipeline.stages
     )

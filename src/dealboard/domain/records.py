@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dealboard.domain.stage_limits import WipLimit
 from dealboard.vocabulary import (
     ActivityKind,
     BantItem,
@@ -48,6 +49,8 @@ class StageRecord:
     #: The pipeline's speed-to-lead rule (minutes to the first touch), carried by each of
     #: its stages so a card's badges need nothing but the deal and its stage.
     speed_to_lead_minutes: int | None = None
+    #: The stage's work-in-progress limit (None: no limit), as its column header shows it.
+    wip: WipLimit | None = None
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,20 @@ def column_sums(
     return sums
 
 
+def stage_counts(session: Session, stage_ids: Collection[int]) -> dict[int, int]:
+    """Every deal in each of these stages, through no filter: what a WIP limit counts."""
+    if not stage_ids:
+        return {}
+    query = (
+        select(Deal.stage_id, func.count(Deal.id))
+        .where(Deal.stage_id.in_(sorted(stage_ids)))
+        .group_by(Deal.stage_id)
+    )
+    counts = dict.fromkeys(stage_ids, 0)
+    counts.update({stage_id: int(count) for stage_id, count in session.execute(query)})
+    return counts
+
+
 def window_of(scope: Scope, stage_id: int, start: int, size: int) -> Select:
     """The ids of cards `start` … `start + size - 1` of a column, in the order shown."""
     return (
