@@ -53,7 +53,7 @@ from dealboard.vocabulary import BantState
 if TYPE_CHECKING:
     # Features a board seldom needs at once are imported by the methods that use them:
     # opening a board (the command line's, the UI's) loads none of them.
-    from dealboard.domain import agenda, reports, standup, templates
+    from dealboard.domain import agenda, goals, reports, standup, templates
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
     from dealboard.domain.sla_report import SlaReport
@@ -843,6 +843,35 @@ class Board:
         with self.database.write() as session:
             exchange.require_empty(session, export.file)
             return exchange.restore(session, export.document, export.rows, export.file)
+
+    # -- goals ------------------------------------------------------------
+
+    @retried
+    def set_goal(self, owner: str, amount: str, month: str | None = None) -> goals.GoalRecord:
+        """Set or replace a monthly won-value goal for an owner or `team` (managers only)."""
+        from dealboard.domain import goals
+
+        with self._writing() as (session, actor):
+            return goals.set_goal(
+                session, actor, owner, amount, month, today=self.today(), now=self.now()
+            )
+
+    @retried
+    def clear_goal(self, owner: str, month: str | None = None) -> int:
+        """Remove an owner's or the team's goal for a month (managers only)."""
+        from dealboard.domain import goals
+
+        with self._writing() as (session, actor):
+            return goals.clear_goal(
+                session, actor, owner, month, today=self.today(), now=self.now()
+            )
+
+    def month_goals(self, month: str | None = None) -> goals.MonthGoals:
+        """A month's goals (default: this month) with the won value against each."""
+        from dealboard.domain import goals
+
+        with self.database.read() as session:
+            return goals.month_goals(session, goals.parse_month(month, self.today()))
 
 
 def open_board(
