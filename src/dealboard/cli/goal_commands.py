@@ -16,7 +16,7 @@ from typing import Any
 
 from dealboard.cli.output import dumps, table
 from dealboard.cli.session import board_from
-from dealboard.domain.goals import Attainment, month_label, parse_month
+from dealboard.domain.goals import Attainment, month_label, parse_month, percent_text
 from dealboard.domain.money import format_compact, format_money
 from dealboard.domain.text import display_safe
 
@@ -85,12 +85,6 @@ def goal_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def attainment_text(attainment: Attainment) -> str:
-    """`80%`, or `—` for a zero goal."""
-    percent = attainment.percent
-    return "—" if percent is None else f"{percent:.0f}%"
-
-
 def _cells(attainment: Attainment) -> list[str]:
     goal = attainment.goal
     currency = goal.amount.currency
@@ -98,7 +92,7 @@ def _cells(attainment: Attainment) -> list[str]:
         goal.display_name,
         format_compact(goal.amount.minor, currency),
         format_compact(attainment.won_minor, currency),
-        attainment_text(attainment),
+        percent_text(attainment),
         format_compact(attainment.remaining_minor, currency),
         goal.set_by,
     ]

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import Deal, Goal, Pipeline, Stage, User
 from dealboard.domain import audit, users
 from dealboard.domain.errors import InvalidInput, NotFound
-from dealboard.domain.money import Money, format_money, parse_money
+from dealboard.domain.money import Money, format_compact, format_money, parse_money
 from dealboard.vocabulary import StageKind
 
 #: What names the team's goal where an owner is expected.
@@ -94,6 +94,22 @@ class MonthGoals:
     def team_goal(self, currency: str | None = None) -> Attainment | None:
         """The team's goal, in `currency` when there are several."""
         return _pick(list(self.team), currency)
+
+
+def percent_text(attainment: Attainment) -> str:
+    """`70%`; `—` for a zero goal."""
+    percent = attainment.percent
+    return "—" if percent is None else f"{percent:.0f}%"
+
+
+def attainment_line(attainment: Attainment) -> str:
+    """`$70k won of $100k (70%) · $30k to go`, or `… · goal met`."""
+    currency = attainment.goal.amount.currency
+    won = format_compact(attainment.won_minor, currency)
+    goal = format_compact(attainment.goal.amount.minor, currency)
+    left = attainment.remaining_minor
+    rest = f"{format_compact(left, currency)} to go" if left else "goal met"
+    return f"{won} won of {goal} ({percent_text(attainment)}) · {rest}"
 
 
 def _pick(found: list[Attainment], currency: str | None) -> Attainment | None:
