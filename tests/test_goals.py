@@ -180,3 +180,80 @@ def test_goal_commands(cli: Cli, timed: FixedClock) -> None:  # noqa: F811
     assert code == 0 and "cleared" in out
     code, out, _ = cli("goal", "list", "--month", "2026-10")
     assert "no goals set" in out
+
+
+def test_owners_report_shows_the_months_goal_and_attainment(
+    board: Board,
+    rep_board: Board,
+    timed: FixedClock,
+    cli: Cli,  # noqa: F811
+) -> None:
+    clock = timed
+    utc = ZoneInfo("UTC")
+    board.add_user("sam", "Sam Quiet")
+    board.set_goal("rick", "10k")
+    board.set_goal("sam", "5k")  # nothing closed, nothing touched: listed for the goal
+    board.set_goal("team", "20k")
+    board.set_goal("rick", "1k", "2026-10")
+    won_at(board, clock, datetime(2026, 11, 3, tzinfo=utc), "$4k", "rick")
+    won_at(board, clock, datetime(2026, 10, 3, tzinfo=utc), "$3k", "rick")
+    won_at(board, clock, datetime(2026, 10, 5, tzinfo=utc), "$1k", "maria")  # no goal
+    report = board.report("owners")
+    assert report.goal_month == "2026-11"
+    rick = next(r for r in report.owners if r.owner == "rick")
+    assert rick.goal is not None and rick.goal.percent == pytest.approx(40.0)
+    assert rick.won == 2  # the window is all time; the goal is November's
+    assert next(r for r in report.owners if r.owner == "sam").goal.won_minor == 0
+    assert report.team.goal.won_minor == 400_000
+
+    code, out, _ = cli("report", "owners", "--format", "json")
+    rows = {row["owner"]: row for row in json.loads(out)["owners"]}
+    assert code == 0
+    assert rows["rick"]["goal_month"] == "2026-11"
+    assert (rows["rick"]["goal_minor"], rows["rick"]["attainment"]) == (1_000_000, 40.0)
+    assert rows["rick"]["remaining_minor"] == 600_000
+    assert rows["maria"]["goal_minor"] is None and rows["maria"]["attainment"] is None
+    team = json.loads(out)["team"]
+    assert (team["goal_minor"], team["goal_month_won_minor"], team["attainment"]) == (
+        2_000_000,
+        400_000,
+        20.0,
+    )
+    # a window ending in October is held against October's goals
+    code, out, _ = cli("report", "owners", "--until", "2026-10-31", "--format", "json")
+    october = {row["owner"]: row for row in json.loads(out)["owners"]}
+    assert october["rick"]["goal_month"] == "2026-10"
+    assert (october["rick"]["goal_minor"], october["rick"]["attainment"]) == (100_000, 300.0)
+    code, out, _ = cli("report", "owners")
+    lines = out.splitlines()
+    assert "Goals: November 2026, won that month in every pipeline against each goal" in lines
+    assert lines[lines.index("Goals") + 1].split() == [
+        "OWNER",
+        "GOAL",
+        "WON",
+        "NOV",
+        "OF",
+        "GOAL",
+        "TO",
+        "GO",
+    ]
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_the_standup_holds_the_forecast_against_the_team_goal(
+    board: Board, rep_board: Board, clock: FixedClock
+) -> None:
+    from dealboard.domain.standup_text import standup_plain
+
+    won_at(board, clock, datetime(2026, 11, 3, tzinfo=ZoneInfo("UTC")), "$4k", "rick")
+    assert board.standup().forecast.target is None
+    board.set_goal("team", "8k")
+    board.set_goal("rick", "2k")
+    forecast = board.standup().forecast
+    assert forecast.target == Money(800_000, "USD") and forecast.target_is_goal
+    text = standup_plain(board.standup())
+    assert "Forecast (team goal $8k)" in text
+    assert "Team: $4k won of $8k (50%) · $4k to go" in text
+    assert "Rick Rep: $4k won of $2k (200%) · goal met" in text
+    typed = board.standup(target="100k").forecast  # typed for one stand-up: it wins
+    assert typed.target == Money(10_000_000, "USD") and not typed.target_is_goal
