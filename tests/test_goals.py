@@ -61,7 +61,10 @@ def test_one_goal_per_owner_month_and_currency(board: Board) -> None:
         Money(1_200_000, "USD"),
     ]
     assert board.month_goals("2026-12").of("maria").goal.amount == Money(500_000, "USD")
+    # the stand-up of a euro pipeline means euros by an amount typed without a currency
+    assert board.set_goal("team", "7k", currency="EUR").amount == Money(700_000, "EUR")
     assert board.clear_goal("maria", "2026-11") == 2
+    assert board.clear_goal("team") == 1
 
 
 def test_reps_cannot_set_or_clear_goals(board: Board, rep_board: Board) -> None:

@@ -847,13 +847,23 @@ class Board:
     # -- goals ------------------------------------------------------------
 
     @retried
-    def set_goal(self, owner: str, amount: str, month: str | None = None) -> goals.GoalRecord:
-        """Set or replace a monthly won-value goal for an owner or `team` (managers only)."""
+    def set_goal(
+        self, owner: str, amount: str, month: str | None = None, *, currency: str | None = None
+    ) -> goals.GoalRecord:
+        """Set or replace a monthly won-value goal for an owner or `team` (managers only);
+        `currency` for an amount typed without one (default: the board's main currency)."""
         from dealboard.domain import goals
 
         with self._writing() as (session, actor):
             return goals.set_goal(
-                session, actor, owner, amount, month, today=self.today(), now=self.now()
+                session,
+                actor,
+                owner,
+                amount,
+                month,
+                today=self.today(),
+                now=self.now(),
+                currency=currency,
             )
 
     @retried

@@ -254,12 +254,16 @@ def set_goal(
     *,
     today: date,
     now: datetime,
+    currency: str | None = None,
 ) -> GoalRecord:
-    """Set (or replace) an owner's or the team's goal for a month; managers only."""
+    """Set (or replace) an owner's or the team's goal for a month; managers only.
+
+    `currency` is what an amount without one means (default: the board's main currency).
+    """
     users.require_manager(actor, "set goals")
     user = _whose(session, owner)
     chosen = parse_month(month, today)
-    money = parse_money(amount, main_currency(session), field="amount")
+    money = parse_money(amount, currency or main_currency(session), field="amount")
     if money.minor <= 0:
         raise InvalidInput("amount", amount, "give an amount above zero (goal clear removes one)")
     _take_turns(session)

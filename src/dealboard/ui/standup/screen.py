@@ -210,7 +210,7 @@ class StandupScreen(Screen[None]):
 
         def store(typed: str) -> None:
             if typed.strip():
-                board.set_goal("team", typed, month)
+                board.set_goal("team", typed, month, currency=currency)
             else:
                 board.clear_goal("team", month)
 
