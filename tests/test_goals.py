@@ -254,9 +254,13 @@ def test_the_standup_holds_the_forecast_against_the_team_goal(
     board.set_goal("rick", "2k")
     forecast = board.standup().forecast
     assert forecast.target == Money(800_000, "USD") and forecast.target_is_goal
+    november, december = (forecast.month(m)[0] for m in forecast.months)
+    assert forecast.target_for(november) == Money(800_000, "USD")
+    assert forecast.target_for(december) is None  # November's goal says nothing of December
     text = standup_plain(board.standup())
     assert "Forecast (team goal $8k)" in text
     assert "Team: $4k won of $8k (50%) · $4k to go" in text
     assert "Rick Rep: $4k won of $2k (200%) · goal met" in text
     typed = board.standup(target="100k").forecast  # typed for one stand-up: it wins
     assert typed.target == Money(10_000_000, "USD") and not typed.target_is_goal
+    assert typed.target_for(typed.month(typed.months[1])[0]) == typed.target

@@ -91,6 +91,13 @@ class Forecast:
         """The rows of one month."""
         return tuple(r for r in self.rows if r.month == month)
 
+    def target_for(self, row: MonthForecast) -> Money | None:
+        """What `row` is held against: a typed target every month; the team's goal only
+        this month (it is this month's)."""
+        if self.target_is_goal and row.month != self.months[0]:
+            return None
+        return self.target
+
 
 def month_start(day: date) -> date:
     """The first day of `day`'s month."""

@@ -112,7 +112,7 @@ def moved_route(moved: Moved, user: Callable[[str], str] = str) -> str:
 
 def forecast_line(row: MonthForecast, forecast: Forecast) -> str:
     """`$201k projected of $250k target (80%) · weighted $198k · won $3.2k · best case $266k`."""
-    target = forecast.target
+    target = forecast.target_for(row)
     percent = row.percent_of(target)
     projected = f"{format_compact(row.projected_minor, row.currency)} projected"
     if percent is not None and target is not None:

@@ -278,7 +278,7 @@ class _Cutter:
         header += ["weighted", "best case", "won", "deals"]
         rows = [header]
         for row in forecast.rows:
-            target = row.percent_of(forecast.target)
+            target = row.percent_of(forecast.target_for(row))
             cells = [f"{row.month:%B}", row.currency, _money(row.projected_minor, row.currency)]
             if forecast.target:
                 cells.append("" if target is None else f"{target:.0f}%")
