@@ -17,6 +17,7 @@ from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import InvalidInput, NotFound, RuleViolation
 from dealboard.domain.money import Money
+from dealboard.ui.reports.people_views import owners_blocks
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
 
 
@@ -208,6 +209,12 @@ def test_owners_report_shows_the_months_goal_and_attainment(
     assert rick.won == 2  # the window is all time; the goal is November's
     assert next(r for r in report.owners if r.owner == "sam").goal.won_minor == 0
     assert report.team.goal.won_minor == 400_000
+    blocks = owners_blocks(report)  # the Reports tab's Owners view
+    heading = next(i for i, b in enumerate(blocks) if getattr(b, "text", "").startswith("Goals"))
+    assert blocks[heading].text == "Goals for November 2026"
+    bars = {bar.label: bar for bar in blocks[heading + 1].bars}
+    assert bars["Rick Rep"].figures == ("40%", "$10k", "$4k", "$6k")
+    assert bars["Rick Rep"].value == pytest.approx(40.0) and bars["Team"].strong
 
     code, out, _ = cli("report", "owners", "--format", "json")
     rows = {row["owner"]: row for row in json.loads(out)["owners"]}
