@@ -82,6 +82,9 @@ COMMANDS: tuple[Command, ...] = (
         "reassign_arguments",
     ),
     Command(
+        "goal", "monthly won-value goals per owner and team", "goal_commands", "goal_arguments"
+    ),
+    Command(
         "report",
         "reports for managers and scripts: funnel, stages, velocity, forecast, losses, "
         "cohorts, owners, sla",

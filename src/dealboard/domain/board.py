@@ -53,7 +53,7 @@ from dealboard.vocabulary import BantState
 if TYPE_CHECKING:
     # Features a board seldom needs at once are imported by the methods that use them:
     # opening a board (the command line's, the UI's) loads none of them.
-    from dealboard.domain import agenda, reports, saved_views, standup, templates
+    from dealboard.domain import agenda, goals, reports, saved_views, standup, templates
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
     from dealboard.domain.repeat_deal import RepeatRequest
@@ -926,6 +926,45 @@ class Board:
             return saved_views.deals_in_view(
                 session, view.query, conditions, pipeline=found, me_id=me.id, now=self.now()
             )
+
+    # -- goals ------------------------------------------------------------
+
+    @retried
+    def set_goal(
+        self, owner: str, amount: str, month: str | None = None, *, currency: str | None = None
+    ) -> goals.GoalRecord:
+        """Set or replace a monthly won-value goal for an owner or `team` (managers only);
+        `currency` for an amount typed without one (default: the board's main currency)."""
+        from dealboard.domain import goals
+
+        with self._writing() as (session, actor):
+            return goals.set_goal(
+                session,
+                actor,
+                owner,
+                amount,
+                month,
+                today=self.today(),
+                now=self.now(),
+                currency=currency,
+            )
+
+    @retried
+    def clear_goal(self, owner: str, month: str | None = None) -> int:
+        """Remove an owner's or the team's goal for a month (managers only)."""
+        from dealboard.domain import goals
+
+        with self._writing() as (session, actor):
+            return goals.clear_goal(
+                session, actor, owner, month, today=self.today(), now=self.now()
+            )
+
+    def month_goals(self, month: str | None = None) -> goals.MonthGoals:
+        """A month's goals (default: this month) with the won value against each."""
+        from dealboard.domain import goals
+
+        with self.database.read() as session:
+            return goals.month_goals(session, goals.parse_month(month, self.today()))
 
 
 def open_board(
