@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from dealboard.domain.board import Board
     from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.standup import Standup
+    from dealboard.domain.views.account_view import AccountDetail, AccountSummary
 
 T = TypeVar("T")
 
@@ -156,3 +157,17 @@ class Views:
             lambda session: templates.stage_templates(session, deal_id, actor),
             lambda changes: changes.touches(deal_id),
         )
+
+    def accounts(
+        self, previous: Live[tuple[AccountSummary, ...]] | None
+    ) -> Live[tuple[AccountSummary, ...]]:
+        """Every account with a deal: open and won sums, last touch, open objections."""
+        from dealboard.domain.views.account_read import account_summaries
+
+        return self._follow(previous, account_summaries)
+
+    def account(self, account_id: int, previous: Live[AccountDetail] | None) -> Live[AccountDetail]:
+        """One account's whole story; read again on any deal change (a deal may join it)."""
+        from dealboard.domain.views.account_read import account_detail
+
+        return self._follow(previous, lambda session: account_detail(session, account_id))
