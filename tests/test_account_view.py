@@ -30,7 +30,7 @@ def _origin(board: Board, deal_id: int, origin: int, kind: DealOrigin, by: int |
 
 
 def _acme(board: Board, clock: FixedClock) -> dict[str, int]:
-    """Acme: two won (USD, EUR), one lost, one open in another pipeline; a touch and an objection."""
+    """Acme: won in USD and EUR, one lost, one open in another pipeline, a touch, an objection."""
     board.add_template("traditional")
     fleet = board.add_deal(
         DealFields(title="Fleet", value="48k", account="Acme Corp", contact="Dana Buyer")

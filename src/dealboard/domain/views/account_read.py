@@ -58,6 +58,16 @@ def find_account_id(session: Session, name_or_id: str) -> int:
     return found
 
 
+def account_of_deal(session: Session, deal_id: int | None) -> int:
+    """The account a deal is for; NotFound when the deal is gone or names no account."""
+    found = session.execute(select(Deal.account_id).where(Deal.id == deal_id)).first()
+    if found is None:
+        raise NotFound("deal", deal_id)
+    if found[0] is None:
+        raise NotFound("account", f"of deal #{deal_id}", "give the deal an account first")
+    return int(found[0])
+
+
 def account_detail(session: Session, account_id: int) -> AccountDetail:
     """One account: its sums, every deal across pipelines, contacts, open objections, lineage."""
     summaries = _summaries(session, account_id)

@@ -166,8 +166,19 @@ class Views:
 
         return self._follow(previous, account_summaries)
 
-    def account(self, account_id: int, previous: Live[AccountDetail] | None) -> Live[AccountDetail]:
-        """One account's whole story; read again on any deal change (a deal may join it)."""
-        from dealboard.domain.views.account_read import account_detail
+    def account(
+        self,
+        previous: Live[AccountDetail] | None,
+        *,
+        account_id: int | None = None,
+        deal_id: int | None = None,
+    ) -> Live[AccountDetail]:
+        """One account's whole story (the account of `deal_id` when no id is given); read
+        again on any deal change, since a deal may join the account."""
+        from dealboard.domain.views.account_read import account_detail, account_of_deal
 
-        return self._follow(previous, lambda session: account_detail(session, account_id))
+        def read(session: Session) -> AccountDetail:
+            found = account_id if account_id is not None else account_of_deal(session, deal_id)
+            return account_detail(session, found)
+
+        return self._follow(previous, read)
