@@ -70,8 +70,8 @@ async def test_c_on_a_card_shows_every_deal_of_the_customer_and_enter_opens_one(
         assert "Lineage" in seen(screen.query_one("#account-details"))
         for region in (screen.query_one("#account-deals"), screen.query_one("#account-side")):
             assert region.size.height >= 3 and region.size.width >= 30
-        first = int(rows[1][0])
-        await press_and_settle(pilot, "down", "enter")
+        first = int(rows[1][0])  # the cursor starts on the first deal, not its heading
+        await press_and_settle(pilot, "enter")
         assert isinstance(pilot.app.screen, DealScreen)
         assert pilot.app.screen.deal_id == first
         await press_and_settle(pilot, "escape")

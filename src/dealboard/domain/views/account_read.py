@@ -27,6 +27,7 @@ from dealboard.domain.views.account_view import (
     AccountSummary,
     LineageStep,
     Referral,
+    by_amount,
 )
 from dealboard.vocabulary import ObjectionStatus, StageKind
 
@@ -141,11 +142,6 @@ def _summaries(session: Session, account_id: int | None) -> tuple[AccountSummary
         for found, name in names.items()
     )
     return tuple(sorted(rows, key=lambda a: (a.name.casefold(), a.id)))
-
-
-def by_amount(sums: dict[str, int]) -> tuple[Money, ...]:
-    """Sums per currency, largest first (never converted into one another)."""
-    return tuple(Money(v, c) for c, v in sorted(sums.items(), key=lambda cv: (-cv[1], cv[0])))
 
 
 def _deals(session: Session, account_id: int) -> tuple[AccountDeal, ...]:

@@ -9,6 +9,7 @@ the account's deals, in any pipeline.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,3 +140,8 @@ class AccountDetail:
 def amounts_text(amounts: tuple[Money, ...], empty: str = "—") -> str:
     """`$120k + €40k`: short amounts per currency, never added together; `empty` for none."""
     return " + ".join(format_compact(m.minor, m.currency) for m in amounts) or empty
+
+
+def by_amount(sums: Mapping[str, int]) -> tuple[Money, ...]:
+    """Sums per currency, largest first (never converted into one another)."""
+    return tuple(Money(v, c) for c, v in sorted(sums.items(), key=lambda cv: (-cv[1], cv[0])))

@@ -14,7 +14,12 @@ from rich.style import Style
 from rich.text import Text
 
 from dealboard.domain.money import format_compact
-from dealboard.domain.views.account_view import AccountDeal, AccountDetail, AccountSummary
+from dealboard.domain.views.account_view import (
+    AccountDeal,
+    AccountDetail,
+    AccountSummary,
+    by_amount,
+)
 from dealboard.domain.views.account_view import amounts_text as amounts
 from dealboard.ui.text import fitted, one_line, plain_line
 from dealboard.vocabulary import StageKind
@@ -25,6 +30,8 @@ WIDE_COLUMNS = 140
 PADDING, SCROLLBAR = 2, 1
 #: The deal title keeps at least this many cells; the other columns give way first.
 TITLE_ROOM = 16
+#: ... and at most this many: on a wide screen the numbers stay near the titles they belong to.
+TITLE_MOST = 64
 _HEADINGS = {StageKind.OPEN: "Open", StageKind.WON: "Won", StageKind.LOST: "Lost"}
 #: The key of each group's heading row (deals are keyed by their id, always positive).
 HEADING_KEYS = {StageKind.OPEN: -1, StageKind.WON: -2, StageKind.LOST: -3}
@@ -73,7 +80,7 @@ def deal_columns(width: int, detail: AccountDetail) -> list[tuple[str, int]]:
         ("Owner", widest("Owner", [d.owner_display for d in deals], 12)),
     ]
     used = sum(w + PADDING for _, w in others) + PADDING + SCROLLBAR
-    title = max(width - used, TITLE_ROOM)
+    title = min(max(width - used, TITLE_ROOM), TITLE_MOST)
     return [("Deal", title), *others]
 
 
@@ -94,14 +101,10 @@ def deal_rows(
         total: dict[str, int] = {}
         for deal in deals:
             total[deal.value.currency] = total.get(deal.value.currency, 0) + deal.value.minor
-        label = f"{_HEADINGS[status]} ({len(deals)})"
-        value = " + ".join(format_compact(v, c) for c, v in sorted(total.items()))
-        heading = fitted(label, widths[0])
+        value = amounts(by_amount(total))
+        heading = fitted(f"{_HEADINGS[status]} ({len(deals)}) · {value}", widths[0])
         heading.stylize(styles[status.value] + styles["heading"])
-        blank = [Text("") for _ in widths[1:]]
-        blank[2] = fitted(value, widths[3])
-        blank[2].stylize(styles["heading"])
-        rows.append((HEADING_KEYS[status], (heading, *blank)))
+        rows.append((HEADING_KEYS[status], (heading, *(Text("") for _ in widths[1:]))))
         for deal in deals:
             rows.append((deal.id, _deal_cells(deal, widths, styles)))
     return rows
@@ -111,7 +114,8 @@ def _deal_cells(
     deal: AccountDeal, widths: list[int], styles: Mapping[str, Style]
 ) -> tuple[Text, ...]:
     origin = f" ({deal.origin_kind.value})" if deal.origin_kind is not None else ""
-    title = fitted(f"  #{deal.id} {one_line(deal.title)}{origin}", widths[0])
+    title = Text("  ", end="")
+    title.append_text(fitted(f"#{deal.id} {one_line(deal.title)}{origin}", widths[0] - 2))
     stage = fitted(deal.stage, widths[2])
     stage.stylize(styles[deal.status.value])
     return (

@@ -115,6 +115,8 @@ class AccountScreen(Screen[None]):
                 table.add_row(*(Text("") for _ in columns), key=str(current))
         rows = deal_rows(detail, columns, styles)
         fill_table(table, rows)
+        if table.row_count > 1 and (highlighted_key(table) or 0) < 0:
+            table.move_cursor(row=table.cursor_row + 1, animate=False)  # a deal, not a heading
         self.query_one("#account-details", Static).update(details(detail, styles))
         self.sub_title = amounts_text(summary.won_value)
         table.focus()
