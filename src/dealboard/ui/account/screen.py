@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from dealboard.domain.errors import DealboardError, NotFound
 from dealboard.domain.views import Live
-from dealboard.domain.views.account_view import AccountDetail, amounts_text
+from dealboard.domain.views.account_view import AccountDetail
 from dealboard.ui.account.layout import WIDE_COLUMNS, deal_columns, deal_rows, details, header
 from dealboard.ui.component_style import text_style
 from dealboard.ui.deal.common import board_of
@@ -118,7 +118,6 @@ class AccountScreen(Screen[None]):
         if table.row_count > 1 and (highlighted_key(table) or 0) < 0:
             table.move_cursor(row=table.cursor_row + 1, animate=False)  # a deal, not a heading
         self.query_one("#account-details", Static).update(details(detail, styles))
-        self.sub_title = amounts_text(summary.won_value)
         table.focus()
 
     def _table_width(self) -> int:
