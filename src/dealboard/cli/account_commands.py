@@ -110,11 +110,13 @@ def account_text(detail: AccountDetail, today: date) -> str:
     ]
     if detail.pipelines:
         lines.append(f"  pipelines   {display_safe(', '.join(detail.pipelines))}")
+    widths = grown_to_fit(_DEAL_HEADERS, [_deal_row(d) for d in detail.deals], _DEAL_WIDTHS, _WHOLE)
     for status in StageKind:
         deals = detail.with_status(status)
         if deals:
+            rows = [_deal_row(d) for d in deals]
             lines += ["", f"{_HEADINGS[status]} ({len(deals)})"]
-            lines += ["  " + line for line in _deal_table(deals).splitlines()]
+            lines += ["  " + line for line in table(_DEAL_HEADERS, rows, widths).splitlines()]
     if detail.contacts:
         lines += ["", "Contacts"]
         for contact in detail.contacts:
@@ -150,21 +152,23 @@ def account_text(detail: AccountDetail, today: date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _deal_table(deals: tuple[AccountDeal, ...]) -> str:
-    rows = [
-        [
-            f"#{d.id}",
-            d.title,
-            d.pipeline,
-            d.stage,
-            format_money(d.value.minor, d.value.currency),
-            d.owner,
-            _origin(d),
-        ]
-        for d in deals
+#: The deals tables of `account show`: one width for every group, so the columns line up.
+_DEAL_HEADERS = ["ID", "TITLE", "PIPELINE", "STAGE", "VALUE", "OWNER", "FROM"]
+_DEAL_WIDTHS = [5, 30, 10, 12, 0, 0, 0]
+#: Never cut: the id, the value, the owner's login and where the deal came from.
+_WHOLE = {0, 4, 5, 6}
+
+
+def _deal_row(d: AccountDeal) -> list[str]:
+    return [
+        f"#{d.id}",
+        d.title,
+        d.pipeline,
+        d.stage,
+        format_money(d.value.minor, d.value.currency),
+        d.owner,
+        _origin(d),
     ]
-    headers = ["ID", "TITLE", "PIPELINE", "STAGE", "VALUE", "OWNER", "FROM"]
-    return table(headers, rows, [5, 30, 10, 12, 0, 0, 0], whole=[0, 4, 5, 6])
 
 
 def _origin(deal: AccountDeal) -> str:
