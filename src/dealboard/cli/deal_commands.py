@@ -1,4 +1,4 @@
-"""`dealboard deal add | edit | list | show`."""
+"""`dealboard deal add | edit | list | show` (and `repeat`, from `repeat_commands`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 
 from dealboard.cli.output import deal_json, deals_table, detail_json, dumps
 from dealboard.cli.render_deal import deal_text
+from dealboard.cli.repeat_commands import repeat_arguments
 from dealboard.cli.session import board_from
 from dealboard.cli.table_widths import terminal_columns
 from dealboard.domain.deals import DealFields
@@ -57,6 +58,7 @@ def deal_arguments(deal: argparse.ArgumentParser, common: argparse.ArgumentParse
     show.add_argument("id", metavar="ID")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(handler=show_deal)
+    repeat_arguments(actions, common)
 
 
 def _field_options(parser: argparse.ArgumentParser) -> None:

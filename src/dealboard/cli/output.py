@@ -69,6 +69,10 @@ def detail_json(detail: DealDetail) -> dict[str, Any]:
     research = detail.research
     data = deal_json(detail.summary)
     data["bant"] = {a.item.value: {"state": a.state.value, "note": a.note} for a in detail.bant}
+    lineage = detail.lineage
+    data["origin_deal_id"] = lineage.origin_deal_id if lineage else None
+    data["origin_kind"] = lineage.origin_kind.value if lineage and lineage.origin_kind else None
+    data["referred_by"] = lineage.referred_by or None if lineage else None
     data["checklist"] = [
         {
             "stage": i.stage,

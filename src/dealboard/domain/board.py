@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from dealboard.domain import agenda, reports, standup, templates
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
+    from dealboard.domain.repeat_deal import RepeatRequest
     from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.undo import UndoResult
     from dealboard.domain.views.account_view import AccountDetail, AccountSummary
@@ -860,6 +861,23 @@ class Board:
         with self.database.write() as session:
             exchange.require_empty(session, export.file)
             return exchange.restore(session, export.document, export.rows, export.file)
+
+    # -- repeat business ----------------------------------------------------
+
+    @retried
+    def start_repeat_deal(self, deal_id: int | str, request: RepeatRequest) -> int:
+        """A new deal for the customer of won (or follow-up) deal `deal_id`; returns its id.
+
+        See `dealboard.domain.repeat_deal` for what it carries and who may start one.
+        """
+        from dealboard.domain import repeat_deal
+
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            deal = repeat_deal.start_repeat_deal(
+                session, actor, deal_id, request, now=self.now(), today=self.today()
+            )
+            return deal.id
 
 
 def open_board(

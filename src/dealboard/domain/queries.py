@@ -27,7 +27,7 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
-from dealboard.domain import audit
+from dealboard.domain import audit, repeat_deal
 from dealboard.domain.records import (
     ActivityRecord,
     AuditRecord,
@@ -318,6 +318,7 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
         ),
         history=tuple(_history(session, deal_id)),
         bant=_bant(session, deal_id),
+        lineage=repeat_deal.lineage(session, deal),
         audit=tuple(
             AuditRecord(
                 e.at,

@@ -10,6 +10,7 @@ from dealboard.vocabulary import (
     BantItem,
     BantState,
     ContactType,
+    DealOrigin,
     Influence,
     LossReason,
     ObjectionCategory,
@@ -234,6 +235,8 @@ class DealDetail:
     audit: tuple[AuditRecord, ...] = field(default=())
     #: All four BANT answers, in B-A-N-T order (unknown ones included).
     bant: tuple[BantRecord, ...] = field(default=())
+    #: Where the deal came from (repeat business, a referral); None for a first deal.
+    lineage: DealLineage | None = None
 
 
 @dataclass(frozen=True)
@@ -246,3 +249,16 @@ class MoveResult:
     moved: bool
     overridden: bool = False
     skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DealLineage:
+    """A repeat deal's origin: the deal it was started from, and who referred the customer."""
+
+    origin_deal_id: int | None
+    origin_kind: DealOrigin | None
+    #: The origin deal's title and account ("" once that deal is gone).
+    origin_title: str = ""
+    origin_account: str = ""
+    #: The referring customer's name ("" unless a referral).
+    referred_by: str = ""

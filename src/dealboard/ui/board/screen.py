@@ -103,6 +103,9 @@ class BoardScreen(Screen[None]):
         _binding("reassign", "O", "reassign", "Reassign marked cards (managers)"),
         _binding("undo", "u", "undo", "Undo my last change"),
         _binding("redo", "U", "redo", "Redo what I undid"),
+        _binding(
+            "repeat-deal", "N", "repeat_deal", "New deal for this customer (upsell, renewal…)"
+        ),
         _binding("account", "C", "account", "Customer: the account's deals, lineage, last touch"),
         *[
             _binding(f"jump-{n}", str(n), f"jump({n - 1})", f"Jump to column {n}")
@@ -669,6 +672,15 @@ class BoardScreen(Screen[None]):
 
     def action_lose(self) -> None:
         self.moves.lose()
+
+    def action_repeat_deal(self) -> None:
+        """From a won or follow-up deal, the customer's next deal; the cursor goes to it."""
+        deal, view = self.focused_deal, self.view
+        if deal is None or view is None:
+            return
+        from dealboard.ui.deal.repeat_dialog import start_repeat
+
+        start_repeat(self, deal, view.pipeline.stages, lambda new: self.follow_deal(new.id))
 
     # -- mouse ------------------------------------------------------------
 

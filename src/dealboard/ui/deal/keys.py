@@ -82,4 +82,11 @@ DEAL_BINDINGS: list[Binding] = [
     Binding("ctrl+r", "reload", "Reload", show=False, id="deal.reload"),
     Binding("u", "undo", "Undo my last change", show=False, id="deal.undo"),
     Binding("U", "redo", "Redo what I undid", show=False, id="deal.redo"),
+    Binding(
+        "N",
+        "repeat_deal",
+        "New deal for this customer (upsell, renewal…)",
+        show=False,
+        id="deal.repeat",
+    ),
 ]

@@ -355,3 +355,13 @@ class DealScreen(Screen[None]):
 
     def action_copy_summary(self) -> None:
         templates.copy_summary(self, self.deal_id)
+
+    # -- repeat business ------------------------------------------------------
+
+    def action_repeat_deal(self) -> None:
+        """The customer's next deal, started from this one; it opens once it exists."""
+        if self.detail is None:
+            return
+        from dealboard.ui.deal.repeat_dialog import start_repeat_from_detail
+
+        start_repeat_from_detail(self, self.detail.summary)
