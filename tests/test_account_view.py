@@ -5,28 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import update
 
 from clock import FixedClock
-from dealboard.db.models import Deal
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.errors import NotFound
 from dealboard.domain.money import Money
+from dealboard.domain.repeat_deal import RepeatRequest
 from dealboard.vocabulary import DealOrigin, StageKind
 from test_agenda import statements
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
-
-
-def _origin(board: Board, deal_id: int, origin: int, kind: DealOrigin, by: int | None = None):
-    """Link a deal to the one it came from (the repeat-deal key does this on the board)."""
-    with board.database.write() as session:
-        session.execute(
-            update(Deal)
-            .where(Deal.id == deal_id)
-            .values(origin_deal_id=origin, origin_kind=kind, referred_by_account_id=by)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def _acme(board: Board, clock: FixedClock) -> dict[str, int]:
@@ -41,14 +29,12 @@ def _acme(board: Board, clock: FixedClock) -> dict[str, int]:
     lost = board.add_deal(DealFields(title="Kiosks", value="5k", account="acme corp"))
     board.lose(lost, "price")
     clock.advance(days=2)
-    renewal = board.add_deal(
-        DealFields(title="Renewal", value="20k", account="Acme Corp", contact="dana buyer"),
-        pipeline="traditional",
+    renewal = board.start_repeat_deal(
+        fleet, RepeatRequest("renewal", title="Renewal", value="20k", pipeline="traditional")
     )
     board.add_activity(renewal, kind="call", subject="Check-in", done=True)
     board.add_objection(renewal, category="cost", text="Too dear")
     board.add_deal(DealFields(title="Other", value="1k", account="Globex"))
-    _origin(board, renewal, fleet, DealOrigin.RENEWAL)
     return {"fleet": fleet, "euro": euro, "lost": lost, "renewal": renewal}
 
 
@@ -84,8 +70,9 @@ def test_the_list_sums_each_account_and_referrals_show_on_the_referrer(
     accounts = {a.name: a for a in board.accounts()}
     assert list(accounts) == ["Acme Corp", "Globex"]
     assert accounts["Globex"].last_touch is None and accounts["Globex"].open_deals == 1
-    referred = board.add_deal(DealFields(title="Initech pilot", value="3k", account="Initech"))
-    _origin(board, referred, deals["fleet"], DealOrigin.REFERRAL, accounts["Acme Corp"].id)
+    referred = board.start_repeat_deal(
+        deals["fleet"], RepeatRequest("referral", title="Initech pilot", account="Initech")
+    )
     acme = board.account("Acme Corp")
     assert [(r.deal_id, r.account) for r in acme.referrals] == [(referred, "Initech")]
     initech = board.account("initech")
