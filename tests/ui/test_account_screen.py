@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
+from dealboard.domain.repeat_deal import RepeatRequest
 from dealboard.ui.account.screen import AccountScreen
 from dealboard.ui.agenda.screen import AgendaScreen
 from dealboard.ui.app import DealboardApp
@@ -29,8 +30,9 @@ def _acme(board: Board) -> dict[str, int]:
         DealFields(title="Kiosks [red]x[/red]", value="5k", account="acme corp")
     )
     board.lose(deals["Kiosks"], "price")
-    deals["Renewal"] = board.add_deal(
-        DealFields(title="Renewal", value="20k", account="ACME Corp"), pipeline="traditional"
+    deals["Renewal"] = board.start_repeat_deal(
+        deals["Fleet"],
+        RepeatRequest("renewal", title="Renewal", value="20k", pipeline="traditional"),
     )
     deals["Expansion"] = board.add_deal(
         DealFields(title="Expansion", value="30k", account="Acme Corp")
@@ -67,7 +69,8 @@ async def test_c_on_a_card_shows_every_deal_of_the_customer_and_enter_opens_one(
         renewal = next(row for key, row in rows if key == str(deals["Renewal"]))
         assert "traditional" in renewal and "Prospect" not in renewal
         assert "Kiosks [red]x[/red]" in text  # shown as typed, never as markup
-        assert "Lineage" in seen(screen.query_one("#account-details"))
+        lineage = seen(screen.query_one("#account-details")).split("Lineage")[1]
+        assert "#1 Fleet (won)" in lineage and f"└ renewal #{deals['Renewal']} Renewal" in lineage
         for region in (screen.query_one("#account-deals"), screen.query_one("#account-side")):
             assert region.size.height >= 3 and region.size.width >= 30
         first = int(rows[1][0])  # the cursor starts on the first deal, not its heading
