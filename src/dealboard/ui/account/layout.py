@@ -50,9 +50,10 @@ def header(summary: AccountSummary, today: date, styles: Mapping[str, Style]) ->
     """Two lines: open, won (lifetime, per currency), lost; then last touch and objections."""
     text = Text(end="", no_wrap=True, overflow="ellipsis")
     text.append(f"{summary.open_deals} open", styles["open"])
-    text.append(f" {amounts(summary.open_value, '$0')}  ·  ")
+    text.append(f" {amounts(summary.open_value, '')}".rstrip() + "  ·  ")
     text.append(f"{summary.won_deals} won", styles["won"])
-    text.append(f" · lifetime {amounts(summary.won_value, '$0')}  ·  ")
+    lifetime = f" · lifetime {amounts(summary.won_value)}" if summary.won_value else ""
+    text.append(f"{lifetime}  ·  ")
     text.append(f"{summary.lost_deals} lost", styles["lost"])
     text.append("\n")
     text.append(touch_words(summary, today), styles["muted"])
