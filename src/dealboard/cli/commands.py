@@ -70,6 +70,12 @@ COMMANDS: tuple[Command, ...] = (
         "agenda_arguments",
     ),
     Command(
+        "account",
+        "customers: every deal of an account across pipelines, lifetime won value, lineage",
+        "account_commands",
+        "account_arguments",
+    ),
+    Command(
         "touch",
         "log a call, email, meeting, social touch or note on a deal",
         "activity_commands",

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from dealboard.domain.repeat_deal import RepeatRequest
     from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.undo import UndoResult
+    from dealboard.domain.views.account_view import AccountDetail, AccountSummary
     from dealboard.domain.views.service import Views
 
 Clock = Callable[[], datetime]
@@ -824,6 +825,22 @@ class Board:
 
         with self.database.read() as session:
             return exchange.export_xlsx(session, pipeline=pipeline)
+
+    # -- accounts (dealboard.domain.views.account_read) -------------------------
+
+    def accounts(self) -> tuple[AccountSummary, ...]:
+        """Every account with a deal: open and won sums, last touch, open objections."""
+        from dealboard.domain.views.account_read import account_summaries
+
+        with self.database.read() as session:
+            return account_summaries(session)
+
+    def account(self, name_or_id: str) -> AccountDetail:
+        """One account by name (case and spacing folded) or id: its whole story."""
+        from dealboard.domain.views.account_read import account_detail, find_account_id
+
+        with self.database.read() as session:
+            return account_detail(session, find_account_id(session, name_or_id))
 
     @retried
     def restore_json(

@@ -165,6 +165,7 @@ def _render(standup: Standup, style: _Style) -> str:
     ]
     lines += _since(standup, style)
     lines += _attention(standup, style)
+    lines += _nurture(standup, style)
     lines += _forecast(standup, style)
     for person in standup.people:
         lines += _person(person, style, standup.label)
@@ -209,6 +210,17 @@ def _attention(standup: Standup, style: _Style) -> list[str]:
         problems = ", ".join(item.problems)
         owner = style.user(item.owner_display)
         lines.append(f"{style.bullet}{problems}: {_deal(item.deal, style, stage=True)} · {owner}")
+    return [*lines, ""]
+
+
+def _nurture(standup: Standup, style: _Style) -> list[str]:
+    """Customers due a touch; nothing at all when nobody is (most boards, most days)."""
+    if not standup.nurture:
+        return []
+    lines = [style.heading(f"Customers due a touch: {len(standup.nurture)}"), ""]
+    for due in standup.nurture:
+        owner = style.user(due.owner_display)
+        lines.append(f"{style.bullet}{style.bold(style.user(due.account))}: {due.what} · {owner}")
     return [*lines, ""]
 
 

@@ -17,6 +17,7 @@ from dealboard.domain import queries, reports, standup, users
 from dealboard.domain.errors import NotFound
 from dealboard.domain.goals import month_goals, month_of
 from dealboard.domain.lookup import find_pipeline
+from dealboard.domain.nurture import due_for_nurture
 from dealboard.domain.reports.scope import ReportScope, resolve_scope
 from dealboard.domain.sla_report import SlaReport, build_report, report_window
 from dealboard.domain.standup_forecast import (
@@ -82,6 +83,7 @@ def read_standup(
         touches=touches,
         stages={s.id: s for p in records for s in p.stages},
         forecast=forecast,
+        nurture=due_for_nurture(session, today, pipeline_id=pipeline_id),
     )
 
 

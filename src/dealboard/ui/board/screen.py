@@ -114,6 +114,7 @@ class BoardScreen(Screen[None]):
             "save-view", "s,ctrl+s", "save_view", "Save the filter as a view", key_display="s"
         ),
         _binding("views", "V", "views", "Views: mine, changed since the stand-up, saved ones"),
+        _binding("account", "C", "account", "Customer: the account's deals, lineage, last touch"),
         *[
             _binding(f"jump-{n}", str(n), f"jump({n - 1})", f"Jump to column {n}")
             for n in range(1, 10)
@@ -557,6 +558,18 @@ class BoardScreen(Screen[None]):
         from dealboard.ui.agenda.screen import AgendaScreen
 
         self.app.push_screen(AgendaScreen())
+
+    def action_account(self) -> None:
+        """The focused card's account: every deal of the customer, across pipelines."""
+        deal = self.focused_deal
+        if deal is None:
+            return
+        if not deal.account:
+            notify_plain(self, "This deal has no account: e edits it to give it one")
+            return
+        from dealboard.ui.account.screen import AccountScreen
+
+        self.app.push_screen(AccountScreen(deal_id=deal.id))
 
     def action_undo(self) -> None:
         undo_or_redo(self, redo=False, then=self.loader.refresh)

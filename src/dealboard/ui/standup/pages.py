@@ -15,6 +15,7 @@ from rich.text import Text
 
 from dealboard.domain.goals import month_label, percent_text
 from dealboard.domain.money import format_compact
+from dealboard.domain.nurture import NurtureDue
 from dealboard.domain.standup import Attention, InMotion, Moved, PersonStandup, Standup
 from dealboard.domain.standup_forecast import Forecast
 from dealboard.domain.standup_marks import OVERRIDE, override_note, skipped_note
@@ -59,7 +60,8 @@ class Page:
 def build_pages(
     standup: Standup, *, width: int, height: int, styles: Mapping[str, Style]
 ) -> list[Page]:
-    """Every page in order: since, attention, forecast, then one (or more) per person."""
+    """Every page in order: since, attention, customers due a touch (when any), forecast, then
+    one (or more) per person."""
     cut = _Cutter(width, height, styles)
     pages = cut.pages(
         ("since",), _since_heading(standup), _since_tiles(standup), cut.since(standup)
@@ -71,6 +73,13 @@ def build_pages(
         [cut.attention(item) for item in standup.attention]
         or [Text("Nothing: no open SLA breach, no deal gone quiet.")],
     )
+    if standup.nurture:
+        pages += cut.pages(
+            ("nurture",),
+            Text("Customers due a touch"),
+            (Tile(str(len(standup.nurture)), "due a touch", "warn"),),
+            [cut.nurture(due) for due in standup.nurture],
+        )
     pages += cut.pages(("forecast",), _forecast_heading(standup), *cut.forecast(standup))
     for person in standup.people:
         pages += cut.pages(
@@ -254,6 +263,12 @@ class _Cutter:
             (f" · {item.deal.stage} · {item.deal.value}", ""),
             (f" · {item.deal.account}" if item.deal.account else "", ""),
         )
+        return self.lines(first, second)
+
+    def nurture(self, due: NurtureDue) -> Text:
+        """`Acme Corp` and how long untouched; then its owner and the won deal it stands on."""
+        first = self.line((due.account, "name"), ("  ", ""), (due.what, "warn"))
+        second = self.line((due.owner_display, ""), (f" · {due.pipeline} · {due.deal_title}", ""))
         return self.lines(first, second)
 
     def forecast(self, standup: Standup) -> tuple[tuple[Tile, ...], list[Text]]:
