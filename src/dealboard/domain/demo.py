@@ -29,6 +29,7 @@ from dealboard.db.models import (
 from dealboard.domain import audit, ties
 from dealboard.domain.board import Board
 from dealboard.domain.demo_data import DEALS, USERS, DemoActivity, DemoDeal
+from dealboard.domain.demo_goals import seed_goals
 from dealboard.domain.demo_revision import seed_revision
 from dealboard.domain.errors import RuleViolation
 from dealboard.domain.lookup import find_pipeline
@@ -85,6 +86,7 @@ def seed_demo(board: Board, pipeline_name: str) -> int:
         ]
         # Criteria tied to the notes or the objections tick as the data says, as on any board.
         ties.sync_many(session, added)
+        seed_goals(session, actor, team, now)
         revised = seed_revision(session, actor, pipeline, team, now)
         return len(DEALS) + revised
 
