@@ -140,6 +140,8 @@ _TABLES = (
     "stage_transitions",
     "deal_tags",
     "deals",
+    "contacts",
+    "accounts",
     "stage_criteria",
     "stages",
     "pipelines",

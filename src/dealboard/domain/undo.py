@@ -15,6 +15,13 @@ time-in-stage report counts each stay once, and an undone stay is not one.
 The audit log keeps the move and its undo; a redo writes the transition
 again with the moment and stay of the original move.
 
+An account or contact put back relinks the deal to the records that text
+names (`accounts.link`), so the record and the text never disagree. A win
+makes the deal's contact a Customer: the deal's own type, the contact record
+and the contact's other deals are all recorded in the win's change, so undoing
+the win puts each back as it was (still a Customer if another win made them
+one). Nothing else lowers a contact record's type: it moves forward with facts.
+
 Creating and deleting (a new deal, a removed stakeholder) are not undone:
 the issue asks for moves, edits, ticks and closes, and deleting a deal
 others may already have worked on is not a keystroke to hide behind `u`.
@@ -34,6 +41,7 @@ from dealboard.db.models import (
     BantAnswer,
     Change,
     ChecklistTick,
+    Contact,
     Deal,
     DealTag,
     Objection,
@@ -42,7 +50,7 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
-from dealboard.domain import audit
+from dealboard.domain import accounts, audit
 from dealboard.domain.conflicts import when
 from dealboard.domain.deals import next_position
 from dealboard.domain.errors import RuleViolation
@@ -219,6 +227,8 @@ class _Reverter:
         self.now = now
         self.verb = verb
         self._redone_move: tuple[Deal, int, datetime] | None = None
+        #: Deals whose account or contact text went back: relinked to their records at the end.
+        self._relink: dict[int, Deal] = {}
 
     def row(self, row: AuditEntry) -> None:
         if row.action in ("create", "delete"):
@@ -234,6 +244,7 @@ class _Reverter:
             "stakeholder": self._stakeholder,
             "research": self._research,
             "bant": self._bant,
+            "contact": self._contact,
         }.get(row.entity)
         if handler is None:
             raise RuleViolation(f"cannot {self.verb} a change to a {row.entity}")
@@ -277,6 +288,8 @@ class _Reverter:
             self._restore_position(deal, int(old or 0))
         elif row.field in simple:
             setattr(deal, row.field, simple[row.field](old))
+            if row.field in ("account", "contact"):
+                self._relink[deal.id] = deal
         elif row.field == "value":
             money = parse_money(old or "0", deal.currency)
             deal.value_minor, deal.currency = money.minor, money.currency
@@ -358,7 +371,10 @@ class _Reverter:
         deal.position = position
 
     def finish(self) -> None:
-        """A redone move records its transition again, at the moment and with the stay it had."""
+        """Relink deals whose account or contact went back; a redone move records its
+        transition again, at the moment and with the stay it had."""
+        for deal in self._relink.values():
+            accounts.link(self.session, deal, self.now)
         if self._redone_move is None:
             return
         deal, from_stage_id, entered = self._redone_move
@@ -421,6 +437,15 @@ class _Reverter:
             "stance": lambda v: Stance(v),
         }
         self._field(person, row, parse)
+
+    def _contact(self, row: AuditEntry) -> None:
+        """A contact record's type, as a win changed it: undoing the win puts it back."""
+        contact = load_row(self.session, Contact, row.entity_id, "contact")
+        self._field(
+            contact,
+            row,
+            {"contact_type": lambda v: ContactType(v or ContactType.SUSPECT.value)},
+        )
 
     def _research(self, row: AuditEntry) -> None:
         notes = load_row(self.session, ResearchNotes, row.entity_id, "research notes")
