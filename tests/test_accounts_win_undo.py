@@ -4,9 +4,11 @@ or contact edit relinks the deal to the records its text names."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.engine import URL
 
+from clock import FixedClock
 from dealboard.db.models import Account, Contact, Deal
-from dealboard.domain.board import Board
+from dealboard.domain.board import Board, open_board
 from dealboard.domain.deals import DealFields
 from dealboard.vocabulary import ContactType
 
@@ -85,6 +87,33 @@ def test_a_second_win_of_a_customer_changes_nothing_about_them(board: Board) -> 
     board.undo()  # the second win: Ann stays a Customer, the first win made her one
     assert contact_type(board, "Ann Lee") is ContactType.CUSTOMER
     assert records(board, second)[4] == "Customer"
+
+
+def test_undoing_a_win_keeps_a_customer_who_has_another_won_deal(
+    board: Board, db_url: URL, clock: FixedClock
+) -> None:
+    first = board.add_deal(
+        DealFields(title="Fleet", account="Acme", contact="Ann Lee", contact_type="Lead")
+    )
+    second = board.add_deal(
+        DealFields(title="Vans", account="Acme", contact="Ann Lee", contact_type="Prospect")
+    )
+    board.win(first, override="signed")
+    board.add_user("sam", role="manager")
+    colleague = open_board(db_url, "sam", clock)
+    try:
+        colleague.win(second, override="signed")  # Ann stays a Customer through this one
+    finally:
+        colleague.database.dispose()
+    result = board.undo()  # the first win
+    assert result.deal_id == first
+    assert "contact type" not in result.description
+    assert board.deal(first).summary.stage == "Prospect"
+    assert contact_type(board, "Ann Lee") is ContactType.CUSTOMER
+    assert records(board, first)[4] == "Customer"
+    undo_rows = [a for a in board.deal(first).audit if a.kind == "undo"]
+    assert "contact_type" not in {a.field for a in undo_rows}
+    assert "stage" in {a.field for a in undo_rows}
 
 
 def test_undoing_an_account_edit_relinks_the_deal(board: Board) -> None:

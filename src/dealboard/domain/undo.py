@@ -19,8 +19,10 @@ An account or contact put back relinks the deal to the records that text
 names (`accounts.link`), so the record and the text never disagree. A win
 makes the deal's contact a Customer: the deal's own type, the contact record
 and the contact's other deals are all recorded in the win's change, so undoing
-the win puts each back as it was (still a Customer if another win made them
-one). Nothing else lowers a contact record's type: it moves forward with facts.
+the win puts each back as it was, except that a contact with another won deal
+stays a Customer (and so do their deals): that row is left out of the undo's
+record, so the log says what really changed. Nothing else lowers a contact
+record's type: it moves forward with facts.
 
 Creating and deleting (a new deal, a removed stakeholder) are not undone:
 the issue asks for moves, edits, ticks and closes, and deleting a deal
@@ -46,6 +48,7 @@ from dealboard.db.models import (
     DealTag,
     Objection,
     ResearchNotes,
+    Stage,
     StageTransition,
     Stakeholder,
     User,
@@ -71,6 +74,7 @@ from dealboard.vocabulary import (
     LossReason,
     ObjectionCategory,
     ObjectionStatus,
+    StageKind,
     Stance,
 )
 
@@ -159,7 +163,7 @@ def _revert(
         session, actor, at=now, deal_id=target.deal_id, kind=kind, reverts_id=target.id
     )
     for row in reversed(rows):
-        if row.field in _SKIPPED_FIELDS:
+        if row.field in _SKIPPED_FIELDS or row.id in revert.kept:
             continue
         session.add(
             AuditEntry(
@@ -176,7 +180,8 @@ def _revert(
             )
         )
     session.flush()
-    return UndoResult(target.deal_id, kind, _describe(session, target, rows, verb))
+    done = [row for row in rows if row.id not in revert.kept]
+    return UndoResult(target.deal_id, kind, _describe(session, target, done, verb))
 
 
 def _stage_first(rows: list[AuditEntry]) -> list[AuditEntry]:
@@ -229,6 +234,8 @@ class _Reverter:
         self._redone_move: tuple[Deal, int, datetime] | None = None
         #: Deals whose account or contact text went back: relinked to their records at the end.
         self._relink: dict[int, Deal] = {}
+        #: Audit rows left as they are because a fact still holds (a Customer with a won deal).
+        self.kept: set[int] = set()
 
     def row(self, row: AuditEntry) -> None:
         if row.action in ("create", "delete"):
@@ -284,6 +291,8 @@ class _Reverter:
         }
         if row.field not in ("position", "closed_at", "stage_entered_at"):  # bookkeeping
             self._moved_on(row, self._shown(deal, row.field))
+        if row.field == "contact_type" and self._still_customer(row, deal.contact_id):
+            return
         if row.field == "position":
             self._restore_position(deal, int(old or 0))
         elif row.field in simple:
@@ -391,6 +400,25 @@ class _Reverter:
             )
         )
 
+    def _still_customer(self, row: AuditEntry, contact_id: int | None) -> bool:
+        """A Customer going back to a lower type stays one while any of their deals is won
+        (the deal whose win is undone has left Won by now: the stage goes back first)."""
+        customer = ContactType.CUSTOMER.value
+        if contact_id is None or row.new_value != customer or row.old_value == customer:
+            return False
+        won = self.session.scalar(
+            select(
+                exists().where(
+                    Deal.contact_id == contact_id,
+                    Deal.stage_id == Stage.id,
+                    Stage.kind == StageKind.WON,
+                )
+            )
+        )
+        if won:
+            self.kept.add(row.id)
+        return bool(won)
+
     # -- checklist, objections, stakeholders, research ------------------------
 
     def _tick(self, row: AuditEntry) -> None:
@@ -441,6 +469,9 @@ class _Reverter:
     def _contact(self, row: AuditEntry) -> None:
         """A contact record's type, as a win changed it: undoing the win puts it back."""
         contact = load_row(self.session, Contact, row.entity_id, "contact")
+        if self._still_customer(row, contact.id):
+            self._moved_on(row, audit.as_text(contact.contact_type))
+            return
         self._field(
             contact,
             row,
