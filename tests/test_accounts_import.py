@@ -97,3 +97,17 @@ def test_linking_a_big_import_takes_a_few_statements_not_one_per_row(desk: Desk)
         assert session.scalar(select(func.count(Contact.id))) == 1500  # person x account pairs
         unlinked = select(func.count(Deal.id)).where(Deal.account_id.is_(None))
         assert session.scalar(unlinked) == 0
+
+
+def test_a_workbook_import_matches_the_accounts_already_on_the_board(desk: Desk) -> None:  # noqa: F811
+    board = desk.board
+    first = board.add_deal(DealFields(title="Fleet", account="Acme Corp", contact="Ann Lee"))
+    path = desk.folder / "deals.xlsx"
+    path.write_bytes(board.export_xlsx())
+    _, out = desk.imported(path)
+    assert "  accounts: 0 new, 1 already on the board (matched by name)" in out
+    with board.database.read() as session:
+        deals = list(session.scalars(select(Deal).order_by(Deal.id)))
+        assert len(deals) == 2 and deals[0].id == first
+        assert deals[1].account_id == deals[0].account_id
+        assert deals[1].contact_id == deals[0].contact_id

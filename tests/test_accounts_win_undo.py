@@ -11,6 +11,7 @@ from dealboard.db.models import Account, Contact, Deal
 from dealboard.domain.board import Board, open_board
 from dealboard.domain.deals import DealFields
 from dealboard.vocabulary import ContactType
+from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
 
 
 def records(board: Board, deal_id: int) -> tuple[str, str | None, str, str | None, str]:
@@ -138,3 +139,14 @@ def test_clearing_the_account_by_undo_unlinks_it(board: Board) -> None:
     board.edit_deal(deal, DealFields(account="Acme"))
     board.undo()
     assert records(board, deal) == ("", None, "", None, "Suspect")
+
+
+def test_every_way_of_winning_makes_a_customer(board: Board, cli: Cli) -> None:  # noqa: F811
+    dragged = board.add_deal(DealFields(title="Dragged", account="Acme", contact="Ann Lee"))
+    board.move(dragged, "Won", override="signed", before=None)  # a drop on the Won column
+    assert contact_type(board, "Ann Lee") is ContactType.CUSTOMER
+    typed = board.add_deal(DealFields(title="Typed", account="Globex", contact="Gil Bates"))
+    code, _, err = cli("win", str(typed), "--override", "signed")
+    assert (code, err) == (0, "")
+    assert contact_type(board, "Gil Bates") is ContactType.CUSTOMER
+    assert records(board, typed)[4] == "Customer"
