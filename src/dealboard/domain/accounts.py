@@ -271,9 +271,10 @@ def link_many(session: Session, parties: Sequence[Party], now: datetime) -> Link
     duplicated), one read of what the insert made. A contact's type only moves
     forward: to the furthest any of its deals says, and Customer when one is won.
     """
+    fold = _Folder()
     names: dict[str, str] = {}
     for party in parties:
-        key = fold_name(party.account)
+        key = fold(party.account)
         if key:
             names.setdefault(key, tidy_name(party.account))
     accounts = _account_rows(session, names.keys())
@@ -289,14 +290,17 @@ def link_many(session: Session, parties: Sequence[Party], now: datetime) -> Link
     wanted: dict[tuple[int | None, str], tuple[str, ContactType]] = {}
     won: set[tuple[int | None, str]] = set()
     for party in parties:
-        contact_key = fold_name(party.contact)
+        contact_key = fold(party.contact)
         if not contact_key:
             continue
-        account = accounts.get(fold_name(party.account))
+        account = accounts.get(fold(party.account))
         key = (account[0] if account else None, contact_key)
         kind = ContactType.CUSTOMER if party.won else party.contact_type
-        name, known = wanted.get(key, (tidy_name(party.contact), kind))
-        wanted[key] = (name, further(known, kind))
+        found = wanted.get(key)
+        if found is None:
+            wanted[key] = (tidy_name(party.contact), kind)
+        elif found[1] is not kind:
+            wanted[key] = (found[0], further(found[1], kind))
         if party.won:
             won.add(key)
     contacts = _contact_rows(session, wanted.keys())
@@ -328,14 +332,27 @@ def link_many(session: Session, parties: Sequence[Party], now: datetime) -> Link
         )
     links = []
     for party in parties:
-        account = accounts.get(fold_name(party.account))
+        account = accounts.get(fold(party.account))
         account_id = account[0] if account else None
-        contact = contacts.get((account_id, fold_name(party.contact)))
+        contact = contacts.get((account_id, fold(party.contact)))
         links.append(
             Link(account_id, account[1] if account else "", contact[0] if contact else None)
         )
     customers = frozenset(contacts[key][0] for key in won)
     return Linked(links, len(missing), matched, customers)
+
+
+class _Folder:
+    """`fold_name`, remembered per distinct text: an import repeats its accounts and contacts."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        key = self._seen.get(name)
+        if key is None:
+            key = self._seen[name] = fold_name(name)
+        return key
 
 
 def _account_rows(session: Session, keys: Iterable[str]) -> dict[str, tuple[int, str]]:
@@ -376,9 +393,16 @@ def _contact_rows(
 def _insert_new(
     session: Session, table: Table, rows: list[dict[str, Any]], unique: list[str]
 ) -> None:
-    """Insert the rows, leaving out any whose unique key a colleague inserted meanwhile."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    """Insert the rows, leaving out any whose unique key a colleague inserted meanwhile.
+
+    SQLite's writer holds the one write lock since the transaction began, so no
+    colleague can have: the rows go in by the import's fast path.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        from dealboard.domain.exchange.bulk import insert_rows
+
+        insert_rows(session, table, rows)
+        return
+    from sqlalchemy.dialects.postgresql import insert
+
     session.execute(insert(table).on_conflict_do_nothing(index_elements=unique), rows)
