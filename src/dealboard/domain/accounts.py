@@ -174,7 +174,11 @@ def won(session: Session, actor: User, deal: Deal, now: datetime) -> audit.Chang
 
 
 def became_customer(session: Session, deal: Deal) -> None:
-    """A won deal makes its contact a Customer: the record and every open deal with them."""
+    """A won deal makes its contact a Customer: the record and every open deal with them.
+
+    Writes no history: a win goes through `won`, which records each change so
+    that undoing the win can put it back.
+    """
     deal.contact_type = ContactType.CUSTOMER
     if deal.contact_id is None:
         return
