@@ -113,6 +113,8 @@ def _damage(document: dict[str, Any], change: str) -> None:
         document["pipeline_revisions"][0]["changes"] = "not json"
     elif change == "origin kind":
         deal["origin_kind"] = "gift"
+    elif change == "view name":
+        document["saved_views"][0]["name"] = " Hot "
 
 
 @pytest.mark.parametrize(
@@ -126,8 +128,9 @@ def _damage(document: dict[str, Any], change: str) -> None:
         ("missing origin", "deals[0]: origin_deal_id 999 refers to no row of deals in the file"),
         ("wip", "stages[1].wip_max: 0 is not accepted; give a whole number from 1 to 10,000"),
         ("nurture", "pipelines[0].nurture_days: 99999 is not accepted; give a whole number"),
-        ("month", "goals[0].month: '2026-13' is not accepted; write the month as YYYY-MM"),
+        ("month", "goals[0].month: '2026-13' is not accepted; give a month as YYYY-MM"),
         ("revision", "pipeline_revisions[0].changes: 'not json' is not accepted; must be a JSON"),
+        ("view name", "saved_views[0].name: ' Hot ' is not accepted; trim the spaces"),
         ("origin kind", 'deals[0] (id 1): origin_kind: "gift" is not one of upsell, cross-sell'),
     ],
 )

@@ -283,7 +283,7 @@ def test_dealboard_alone_prints_the_board_with_totals(cli: Cli) -> None:
     cli("deal", "add", "--title", "Clinic pilot", "--value", "12k", "--stage", "Pitch")
     code, out, _ = cli()
     assert code == 0
-    assert "Pitch  2 deals  $60k  weighted" in out
+    assert "Pitch  2/6 deals  $60k  weighted" in out  # against its WIP limit
     assert "Fleet rollout" in out
 
 

@@ -125,7 +125,7 @@ def process_records(board: Board) -> None:
         )
         session.add(
             SavedView(
-                user_id=maria.id, name="Mine", query="owner:maria #q4", created_at=board.now()
+                user_id=maria.id, name="Hot Q4", query="owner:maria #q4", created_at=board.now()
             )
         )
         changes = [

@@ -27,6 +27,14 @@ MONEY = {"total", "count", "average"}
 STAYS = {"n", "median_seconds", "p90_seconds"}
 GROUP = {"deals", "closed", "won", "win_rate", "avg_cycle_seconds", "avg_cycle_n", "won_value"}
 OWNER = {"owner", "display_name", "won", "won_value", "win_rate", "activities", "sla"}
+OWNER |= {  # the month's goal (dealboard.domain.goals)
+    "goal_month",
+    "goal_minor",
+    "goal_currency",
+    "goal_month_won_minor",
+    "attainment",
+    "remaining_minor",
+}
 
 
 def _history(board: Board, clock: FixedClock) -> None:

@@ -86,7 +86,7 @@ async def test_s_opens_the_standup_full_screen_and_space_and_arrows_turn_the_pag
         assert "⚠ no touch 4d  Before" in _body(pilot)
         await pilot.press("right")
         assert _heading(pilot) == "Forecast"
-        assert "No target set: t types a monthly target" in _body(pilot)
+        assert "No team goal set: t sets this month's" in _body(pilot)
         await pilot.press("l")
         assert (_page_number(pilot), _heading(pilot)) == ("4/5", "maria")
         assert "late 3d: Send the deck" in _body(pilot)
@@ -97,7 +97,7 @@ async def test_s_opens_the_standup_full_screen_and_space_and_arrows_turn_the_pag
         await pilot.press("question_mark")  # no footer: the keys are listed by ?
         keys = seen(pilot.app.screen.query_one("#help-keys"))
         assert "space → l pgdn  Next page" in keys
-        assert "Type a monthly target (for this session)" in keys
+        assert "Set this month's team goal (managers)" in keys
         await pilot.press("escape")
         await press_and_settle(pilot, "escape")
         assert isinstance(pilot.app.screen, BoardScreen)
@@ -131,7 +131,7 @@ async def test_a_change_made_elsewhere_shows_up_on_the_same_page(
 
 
 @pytest.mark.usefixtures("week")
-async def test_t_types_a_monthly_target_and_the_forecast_is_held_against_it(
+async def test_t_sets_the_team_goal_and_the_forecast_is_held_against_it(
     board: Board,
 ) -> None:
     async with app_opened_with(board, "S", (100, 30)) as pilot:
@@ -142,14 +142,15 @@ async def test_t_types_a_monthly_target_and_the_forecast_is_held_against_it(
         )
         pilot.app.screen.query_one(Input).value = "100k"
         await press_and_settle(pilot, "enter")
-        assert _heading(pilot) == "Forecast · monthly target $100k"
+        assert _heading(pilot) == "Forecast · team goal $100k"
         assert _tiles(pilot) == [
             ("$49k", "November"),
+            ("48%", "of team goal won"),
             ("49%", "of target in November"),
             ("$250", "December"),
         ]
-        await press_and_settle(pilot, "escape", "S", "space", "space")  # the target holds
-        assert _heading(pilot) == "Forecast · monthly target $100k"
+        await press_and_settle(pilot, "escape", "S", "space", "space")  # the goal holds
+        assert _heading(pilot) == "Forecast · team goal $100k"
 
 
 @pytest.mark.usefixtures("week")

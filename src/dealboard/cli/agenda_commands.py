@@ -1,4 +1,5 @@
-"""`dealboard agenda [--user U | --team]`: what to do next, overdue first."""
+"""`dealboard agenda [--user U | --team]`: what to do next, overdue first, then customers to
+nurture."""
 
 from __future__ import annotations
 
@@ -12,7 +13,12 @@ from dealboard.cli.session import board_from
 from dealboard.domain.agenda import AgendaItem, When, counts
 from dealboard.domain.text import display_safe
 
-_HEADINGS = {When.OVERDUE: "Overdue", When.TODAY: "Today", When.UPCOMING: "Upcoming"}
+_HEADINGS = {
+    When.OVERDUE: "Overdue",
+    When.TODAY: "Today",
+    When.UPCOMING: "Upcoming",
+    When.NURTURE: "Nurture: customers due a touch",
+}
 
 
 def agenda_arguments(agenda: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -75,4 +81,5 @@ def _item_json(item: AgendaItem) -> dict[str, Any]:
         "owner": item.owner,
         "owner_display_name": item.owner_display_name,
         "activity_id": item.activity_id,
+        "account_id": item.account_id,
     }

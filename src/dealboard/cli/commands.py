@@ -70,6 +70,12 @@ COMMANDS: tuple[Command, ...] = (
         "agenda_arguments",
     ),
     Command(
+        "account",
+        "customers: every deal of an account across pipelines, lifetime won value, lineage",
+        "account_commands",
+        "account_arguments",
+    ),
+    Command(
         "touch",
         "log a call, email, meeting, social touch or note on a deal",
         "activity_commands",
@@ -80,6 +86,9 @@ COMMANDS: tuple[Command, ...] = (
         "give one owner's open deals to another (managers)",
         "team_commands",
         "reassign_arguments",
+    ),
+    Command(
+        "goal", "monthly won-value goals per owner and team", "goal_commands", "goal_arguments"
     ),
     Command(
         "report",
@@ -123,6 +132,12 @@ COMMANDS: tuple[Command, ...] = (
         "write the board as JSON (complete) or its deals as CSV (for spreadsheets)",
         "exchange_commands",
         "export_arguments",
+    ),
+    Command(
+        "view",
+        "saved board filters: list, save, delete (deal list --view NAME uses one)",
+        "view_commands",
+        "view_arguments",
     ),
     Command(
         "doctor",

@@ -1,11 +1,13 @@
-"""`dealboard deal add | edit | list | show`."""
+"""`dealboard deal add | edit | list | show` (and `repeat`, from `repeat_commands`)."""
 
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from dealboard.cli.output import deal_json, deals_table, detail_json, dumps
 from dealboard.cli.render_deal import deal_text
+from dealboard.cli.repeat_commands import repeat_arguments
 from dealboard.cli.session import board_from
 from dealboard.cli.table_widths import terminal_columns
 from dealboard.domain.deals import DealFields
@@ -50,6 +52,9 @@ def deal_arguments(deal: argparse.ArgumentParser, common: argparse.ArgumentParse
     listing.add_argument("--stage", metavar="S")
     listing.add_argument("--owner", metavar="U")
     listing.add_argument("--all", action="store_true", help="include won and lost deals")
+    listing.add_argument(
+        "--view", metavar="NAME", help="through a saved or built-in view (dealboard view list)"
+    )
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(handler=list_deals)
 
@@ -57,6 +62,7 @@ def deal_arguments(deal: argparse.ArgumentParser, common: argparse.ArgumentParse
     show.add_argument("id", metavar="ID")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(handler=show_deal)
+    repeat_arguments(actions, common)
 
 
 def _field_options(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +109,8 @@ def edit_deal(args: argparse.Namespace) -> int:
 
 def list_deals(args: argparse.Namespace) -> int:
     board = board_from(args)
-    deals = board.list_deals(
+    listed = board.list_deals if args.view is None else partial(board.deals_in_view, args.view)
+    deals = listed(
         pipeline=args.pipeline, stage=args.stage, owner=args.owner, include_closed=args.all
     )
     if args.format == "json":

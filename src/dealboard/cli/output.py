@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from dealboard.cli.table_widths import cell_width, grown_to_fit, shrunk_to
 from dealboard.domain.badges import deal_badges
-from dealboard.domain.columns import board_columns, checklist_progress, days_in_stage
+from dealboard.domain.columns import Column, board_columns, checklist_progress, days_in_stage
 from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.money import format_compact, format_money
 from dealboard.domain.records import (
@@ -69,6 +69,10 @@ def detail_json(detail: DealDetail) -> dict[str, Any]:
     research = detail.research
     data = deal_json(detail.summary)
     data["bant"] = {a.item.value: {"state": a.state.value, "note": a.note} for a in detail.bant}
+    lineage = detail.lineage
+    data["origin_deal_id"] = lineage.origin_deal_id if lineage else None
+    data["origin_kind"] = lineage.origin_kind.value if lineage and lineage.origin_kind else None
+    data["referred_by"] = lineage.referred_by or None if lineage else None
     data["checklist"] = [
         {
             "stage": i.stage,
@@ -280,7 +284,7 @@ def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], now: date
     lines = [f"{display_safe(pipeline.title)}  ({pipeline.name})", ""]
     for column in board_columns(pipeline, deals):
         stage = column.stage
-        heading = f"{stage.name}  {len(column.deals)} deals  {column.totals_text()}"
+        heading = f"{stage.name}  {_count_text(column)}  {column.totals_text()}"
         if column.is_open:
             heading += f"  weighted {column.weighted_text()} ({stage.probability}%)"
         lines.append(display_safe(heading))
@@ -288,6 +292,17 @@ def board_text(pipeline: PipelineRecord, deals: Sequence[DealSummary], now: date
             lines.extend("  " + _card_line(deal, stage, now) for deal in column.deals)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _count_text(column: Column) -> str:
+    """`12 deals`, or `12/15 deals` against a WIP limit (`⚠ 15/15 deals, full` at a hard one)."""
+    count, limit = len(column.deals), column.stage.wip
+    if limit is None or not column.is_open:
+        return f"{count} deals"
+    shown = f"{count}/{limit.max} deals"
+    if count < limit.max:
+        return shown
+    return f"⚠ {shown}, full" if limit.hard else f"⚠ {shown}"
 
 
 def _card_line(deal: DealSummary, stage: StageRecord, now: datetime) -> str:

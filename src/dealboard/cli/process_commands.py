@@ -56,10 +56,13 @@ def bant_arguments(bant: argparse.ArgumentParser, common: argparse.ArgumentParse
 
 
 def reopen_arguments(reopen: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """`dealboard reopen ID [STAGE]`."""
+    """`dealboard reopen ID [STAGE] [--override REASON]`."""
     reopen.add_argument("id", metavar="ID")
     reopen.add_argument(
         "stage", metavar="STAGE", nargs="?", help="open stage (default: the one it was closed from)"
+    )
+    reopen.add_argument(
+        "--override", metavar="REASON", help="managers: pass a stage's full WIP limit, recorded"
     )
     reopen.set_defaults(handler=reopen_deal)
 
@@ -101,4 +104,4 @@ def lose_deal(args: argparse.Namespace) -> int:
 
 
 def reopen_deal(args: argparse.Namespace) -> int:
-    return _report(board_from(args).reopen(args.id, args.stage))
+    return _report(board_from(args).reopen(args.id, args.stage, override=args.override))

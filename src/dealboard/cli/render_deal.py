@@ -39,6 +39,7 @@ def deal_text(detail: DealDetail, today: date) -> str:
         )
     if d.loss_reason:
         lines.append(f"  lost       {d.loss_reason.value}: {d.loss_note}")
+    lines += _lineage_lines(detail)
     lines.append(f"  version    {d.version}")
     if detail.bant:
         lines += ["", "BANT"]
@@ -92,3 +93,18 @@ def deal_text(detail: DealDetail, today: date) -> str:
         override = f"  OVERRIDE: {t.override_reason}" if t.override_reason else ""
         lines.append(f"  {_when(t.at)}  {source} -> {t.to_stage}  by {t.user}{override}")
     return "\n".join(display_safe(line) for line in lines) + "\n"
+
+
+def _lineage_lines(detail: DealDetail) -> list[str]:
+    """`from #12 Fleet (renewal) · referred by Globex`: where a repeat deal came from."""
+    lineage = detail.lineage
+    if lineage is None:
+        return []
+    parts = []
+    if lineage.origin_deal_id is not None:
+        kind = f" ({lineage.origin_kind.value})" if lineage.origin_kind else ""
+        title = f" {lineage.origin_title}" if lineage.origin_title else ""
+        parts.append(f"from #{lineage.origin_deal_id}{title}{kind}")
+    if lineage.referred_by:
+        parts.append(f"referred by {lineage.referred_by}")
+    return [f"  lineage    {' · '.join(parts)}"] if parts else []

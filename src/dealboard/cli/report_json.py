@@ -61,7 +61,10 @@ scope). A *group*: `{"deals", "closed", "won", "win_rate": rate,
 `owners` (won value in the pipeline's currency first) and `team` (`owner`
 null): `{"owner", "display_name", "won", "won_value": money, "win_rate":
 rate, "activities", "sla": rate (leads answered within the speed to lead, of
-those judged)}`.
+those judged), "goal_month": "YYYY-MM" (the month the window ends in, else this
+month), "goal_minor", "goal_currency", "goal_month_won_minor" (won that month,
+every pipeline, in the goal's currency, else the pipeline's), "attainment" (won ÷
+goal in percent, one decimal), "remaining_minor"}`; null where there is no goal.
 """
 
 from __future__ import annotations
@@ -270,7 +273,7 @@ def _cohorts(report: CohortsReport) -> dict[str, Any]:
     }
 
 
-def _owner(row: OwnerRow) -> dict[str, Any]:
+def _owner(row: OwnerRow, month: str) -> dict[str, Any]:
     return {
         "owner": row.owner,
         "display_name": row.display_name,
@@ -279,11 +282,29 @@ def _owner(row: OwnerRow) -> dict[str, Any]:
         "win_rate": rate(row.win_rate),
         "activities": row.activities,
         "sla": rate(row.sla),
+        **_goal(row, month),
+    }
+
+
+def _goal(row: OwnerRow, month: str) -> dict[str, Any]:
+    goal = row.goal
+    percent = goal.percent if goal else None
+    return {
+        "goal_month": month,
+        "goal_minor": goal.goal.amount.minor if goal else None,
+        "goal_currency": goal.goal.amount.currency if goal else None,
+        "goal_month_won_minor": row.month_won.minor if row.month_won else None,
+        "attainment": round(percent, 1) if percent is not None else None,
+        "remaining_minor": goal.remaining_minor if goal else None,
     }
 
 
 def _owners(report: OwnersReport) -> dict[str, Any]:
-    return {"owners": [_owner(row) for row in report.owners], "team": _owner(report.team)}
+    month = report.goal_month
+    return {
+        "owners": [_owner(row, month) for row in report.owners],
+        "team": _owner(report.team, month),
+    }
 
 
 _BODIES: dict[type, Any] = {

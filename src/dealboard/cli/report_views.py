@@ -6,7 +6,10 @@ their definitions come from `dealboard.domain.reports`.
 
 from __future__ import annotations
 
+from datetime import date
+
 from dealboard.cli.report_render import Column, Kind, Section, View, duration_text, rate_text
+from dealboard.domain.goals import month_label, percent_text
 from dealboard.domain.money import Money, format_compact
 from dealboard.domain.reports import (
     REPORTS,
@@ -235,7 +238,37 @@ def _owners(report: OwnersReport) -> tuple[tuple[str, ...], tuple[Section, ...]]
         Column("SLA", "sla", Kind.RATE),
     )
     rows = (*(_owner(r) for r in report.owners), _owner(report.team))
-    return heading, (Section("", columns, rows, total=1),)
+    goals = _goals(report)
+    if goals is not None:
+        month = month_label(report.goal_month)
+        heading += (f"Goals: {month}, won that month in every pipeline against each goal",)
+    return heading, (Section("", columns, rows, total=1), *([goals] if goals else []))
+
+
+def _goals(report: OwnersReport) -> Section | None:
+    """The month's goals of the owners listed, and the team's: only when there are some."""
+    rows = [(r, r.goal) for r in (*report.owners, report.team) if r.goal is not None]
+    if not rows:
+        return None
+    month = f"{date.fromisoformat(report.goal_month + '-01'):%b}".upper()
+    columns = (
+        Column("OWNER", "owner"),
+        Column("GOAL", "goal", Kind.AMOUNT),
+        Column(f"WON {month}", "goal_month_won", Kind.AMOUNT),
+        Column("OF GOAL", "attainment"),
+        Column("TO GO", "remaining", Kind.AMOUNT),
+    )
+    cells = tuple(
+        (
+            r.display_name,
+            goal.goal.amount,
+            Money(goal.won_minor, goal.goal.amount.currency),
+            percent_text(goal),
+            Money(goal.remaining_minor, goal.goal.amount.currency),
+        )
+        for r, goal in rows
+    )
+    return Section("Goals", columns, cells, total=int(report.team.goal is not None))
 
 
 _VIEWS = {

@@ -23,15 +23,17 @@ Pages, in order:
                   says which: `Qualify → Pitch (skipped Research)`
   attention       open SLA breaches and deals gone quiet
   forecast        this month and next per currency: weighted (value x stage
-                  probability), best case, won so far, against --target
+                  probability), best case, won so far, against the team's goal
+                  for the month; each goal's attainment (dealboard goal list)
   one per person  their open deals moved, new, touched, or with a step due or late
 
 --since takes a duration ago (24h, 3d) or a day (yesterday, -3d, 2026-11-20).
---target is a monthly target (250k, EUR 90,000); only deals in its currency count
-against it. Currencies are never converted.
+--target is a monthly target for this stand-up only (250k, EUR 90,000), in place of
+the team's stored goal (dealboard goal set team 250k); only deals in its currency
+count against it. Currencies are never converted.
 
 Keys in stand-up mode: space, right or l next page; left, h or backspace back;
-t types a target; y copies the Markdown; esc, q or S back to the board."""
+t sets the team's goal (managers); y copies the Markdown; esc, q or S back to the board."""
 
 
 def standup_arguments(standup: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -46,7 +48,9 @@ def standup_arguments(standup: argparse.ArgumentParser, common: argparse.Argumen
     standup.add_argument(
         "--since", metavar="WHEN", help="window start (default: the previous working day)"
     )
-    standup.add_argument("--target", metavar="AMOUNT", help="monthly target, e.g. 250k")
+    standup.add_argument(
+        "--target", metavar="AMOUNT", help="monthly target for this run (default: the team goal)"
+    )
     shown = standup.add_mutually_exclusive_group()
     shown.add_argument("--markdown", action="store_true", help="print Markdown for chat")
     shown.add_argument("--text", action="store_true", help="print plain text pages")

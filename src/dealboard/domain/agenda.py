@@ -2,7 +2,9 @@
 
 Two sources feed it: scheduled activities not yet done (a call booked for
 Thursday) and deals' next steps with a due date. Both are read with one
-query each, whatever the number of deals or owners. A manager may read the
+query each, whatever the number of deals or owners. A third group follows
+them: customers due a touch (`dealboard.domain.nurture`), the reader's own
+(accounts whose won deals they own), or everyone's on the team agenda. A manager may read the
 whole team's agenda at once, grouped by owner, to see who is behind.
 """
 
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import Activity, Deal, Stage, User
 from dealboard.domain import users
 from dealboard.domain.activities import due_day
+from dealboard.domain.nurture import NurtureDue, due_for_nurture
 from dealboard.domain.records import UserRecord
 from dealboard.vocabulary import Role, StageKind
 
@@ -33,6 +36,8 @@ class When(StrEnum):
     OVERDUE = "overdue"
     TODAY = "today"
     UPCOMING = "upcoming"
+    #: A customer due a touch: the account's latest won deal stands for it.
+    NURTURE = "nurture"
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,15 @@ class AgendaItem:
     activity_id: int | None = None
     #: The owner's display name, for grouping a team agenda by person.
     owner_display_name: str = ""
+    #: The customer a nurture item is about (None for the other items).
+    account_id: int | None = None
 
     @property
     def key(self) -> int:
-        """A number naming this item among every agenda's items (an activity or a next step)."""
+        """A number naming this item among every agenda's items (an activity, a next step,
+        or a customer to nurture: negative)."""
+        if self.account_id is not None and self.when is When.NURTURE:
+            return -self.account_id
         return self.activity_id * 2 if self.activity_id is not None else self.deal_id * 2 + 1
 
 
@@ -78,7 +88,9 @@ def counts(items: Sequence[AgendaItem]) -> str:
     """`2 overdue, 1 today, 9 in all`: an agenda's title, or one owner's in a team agenda."""
     late = sum(1 for i in items if i.when is When.OVERDUE)
     due_today = sum(1 for i in items if i.when is When.TODAY)
-    return f"{late} overdue, {due_today} today, {len(items)} in all"
+    nurture = sum(1 for i in items if i.when is When.NURTURE)
+    also = f", {nurture} to nurture" if nurture else ""
+    return f"{late} overdue, {due_today} today{also}, {len(items)} in all"
 
 
 def may_see_team(reader: User | UserRecord) -> bool:
@@ -137,14 +149,33 @@ def agenda(session: Session, user: User, today: date, *, team: bool = False) -> 
         .where(and_(Deal.next_step_due.is_not(None), mine_steps))
     ).all()
     items += [_item(due, today, step or "next step", "next step", row) for due, step, *row in steps]
+    customers = due_for_nurture(session, today, owner_id=None if team else user.id)
+    items += [_nurture_item(customer) for customer in customers]
     return sorted(items, key=_by_owner if team else _by_urgency)
 
 
-def _by_urgency(item: AgendaItem) -> tuple[date, str, str]:
-    return (item.due, item.deal_title.lower(), item.what)
+def _nurture_item(customer: NurtureDue) -> AgendaItem:
+    return AgendaItem(
+        due=customer.due,
+        when=When.NURTURE,
+        what=f"{customer.account}: {customer.what}",
+        kind="nurture",
+        deal_id=customer.deal_id,
+        deal_title=customer.deal_title,
+        account=customer.account,
+        stage="customer",
+        owner=customer.owner,
+        owner_display_name=customer.owner_display,
+        account_id=customer.account_id,
+    )
 
 
-def _by_owner(item: AgendaItem) -> tuple[str, str, date, str, str]:
+def _by_urgency(item: AgendaItem) -> tuple[bool, date, str, str]:
+    """Due date first; customers to nurture after everything else, most overdue first."""
+    return (item.when is When.NURTURE, item.due, item.deal_title.lower(), item.what)
+
+
+def _by_owner(item: AgendaItem) -> tuple[str, str, bool, date, str, str]:
     name = item.owner_display_name or item.owner
     return (name.lower(), item.owner, *_by_urgency(item))
 

@@ -53,11 +53,13 @@ from dealboard.vocabulary import BantState
 if TYPE_CHECKING:
     # Features a board seldom needs at once are imported by the methods that use them:
     # opening a board (the command line's, the UI's) loads none of them.
-    from dealboard.domain import agenda, reports, standup, templates
+    from dealboard.domain import agenda, goals, reports, saved_views, standup, templates
     from dealboard.domain.exchange import api as exchange
     from dealboard.domain.playbook import Audience, Playbook
+    from dealboard.domain.repeat_deal import RepeatRequest
     from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.undo import UndoResult
+    from dealboard.domain.views.account_view import AccountDetail, AccountSummary
     from dealboard.domain.views.service import Views
 
 Clock = Callable[[], datetime]
@@ -432,11 +434,15 @@ class Board:
             return moves.lose_deal(session, actor, deal_id, reason, note, now=self.now())
 
     @retried
-    def reopen(self, deal_id: int | str, stage: str | None = None) -> MoveResult:
-        """Bring a closed deal back into an open stage."""
+    def reopen(
+        self, deal_id: int | str, stage: str | None = None, override: str | None = None
+    ) -> MoveResult:
+        """Bring a closed deal back into an open stage (a manager may pass a full one)."""
         deal_id = parse_deal_id(deal_id)
         with self._writing() as (session, actor):
-            return moves.reopen_deal(session, actor, deal_id, stage, now=self.now())
+            return moves.reopen_deal(
+                session, actor, deal_id, stage, now=self.now(), override=override
+            )
 
     def agenda(self, user: str | None = None, *, team: bool = False) -> list[agenda.AgendaItem]:
         """What `user` (default: the acting user) has to do: overdue, today, upcoming.
@@ -820,6 +826,22 @@ class Board:
         with self.database.read() as session:
             return exchange.export_xlsx(session, pipeline=pipeline)
 
+    # -- accounts (dealboard.domain.views.account_read) -------------------------
+
+    def accounts(self) -> tuple[AccountSummary, ...]:
+        """Every account with a deal: open and won sums, last touch, open objections."""
+        from dealboard.domain.views.account_read import account_summaries
+
+        with self.database.read() as session:
+            return account_summaries(session)
+
+    def account(self, name_or_id: str) -> AccountDetail:
+        """One account by name (case and spacing folded) or id: its whole story."""
+        from dealboard.domain.views.account_read import account_detail, find_account_id
+
+        with self.database.read() as session:
+            return account_detail(session, find_account_id(session, name_or_id))
+
     @retried
     def restore_json(
         self, data: bytes, file: str, *, dry_run: bool = False
@@ -843,6 +865,123 @@ class Board:
         with self.database.write() as session:
             exchange.require_empty(session, export.file)
             return exchange.restore(session, export.document, export.rows, export.file)
+
+    # -- repeat business ----------------------------------------------------
+
+    @retried
+    def start_repeat_deal(self, deal_id: int | str, request: RepeatRequest) -> int:
+        """A new deal for the customer of won (or follow-up) deal `deal_id`; returns its id.
+
+        See `dealboard.domain.repeat_deal` for what it carries and who may start one.
+        """
+        from dealboard.domain import repeat_deal
+
+        deal_id = parse_deal_id(deal_id)
+        with self._writing() as (session, actor):
+            deal = repeat_deal.start_repeat_deal(
+                session, actor, deal_id, request, now=self.now(), today=self.today()
+            )
+            return deal.id
+
+    # -- saved views (`dealboard.domain.saved_views`) ----------------------
+
+    def list_views(self) -> list[saved_views.ViewRecord]:
+        """The built-in views and the logged-in user's own, by name."""
+        from dealboard.domain import saved_views
+
+        with self.database.read() as session:
+            return saved_views.list_views(session, users.find_login(session, self.actor_name))
+
+    def find_view(self, name: str) -> saved_views.ViewRecord:
+        """The built-in or own view called `name`."""
+        from dealboard.domain import saved_views
+
+        with self.database.read() as session:
+            viewer = users.find_login(session, self.actor_name)
+            return saved_views.find_view(session, viewer, name)
+
+    @retried
+    def save_view(self, name: str, query: str, *, replace: bool = False) -> saved_views.ViewRecord:
+        """Save the filter `query` as the logged-in user's view `name` (`replace`: over theirs)."""
+        from dealboard.domain import saved_views
+
+        with self.database.write() as session:
+            viewer = users.acting_user(session, self.actor_name, self.now())
+            return saved_views.save_view(session, viewer, name, query, self.now(), replace=replace)
+
+    @retried
+    def delete_view(self, name: str) -> saved_views.ViewRecord:
+        """Delete the logged-in user's own view `name`."""
+        from dealboard.domain import saved_views
+
+        with self.database.write() as session:
+            viewer = users.acting_user(session, self.actor_name, self.now())
+            return saved_views.delete_view(session, viewer, name)
+
+    def deals_in_view(
+        self,
+        name: str,
+        *,
+        pipeline: str | None = None,
+        stage: str | None = None,
+        owner: str | None = None,
+        include_closed: bool = False,
+    ) -> list[DealSummary]:
+        """`list_deals` through a view's filter (`@me` is the user the board acts as)."""
+        from dealboard.domain import saved_views
+
+        me = self.whoami()
+        with self.database.read() as session:
+            view = saved_views.find_view(session, users.find_login(session, self.actor_name), name)
+            found = find_pipeline(session, pipeline) if pipeline or stage else None
+            conditions = queries.list_conditions(
+                pipeline_id=found.id if found else None,
+                stage_id=find_stage(found, stage).id if found is not None and stage else None,
+                owner_id=users.find_user(session, owner, "owner").id if owner else None,
+                include_closed=include_closed,
+            )
+            return saved_views.deals_in_view(
+                session, view.query, conditions, pipeline=found, me_id=me.id, now=self.now()
+            )
+
+    # -- goals ------------------------------------------------------------
+
+    @retried
+    def set_goal(
+        self, owner: str, amount: str, month: str | None = None, *, currency: str | None = None
+    ) -> goals.GoalRecord:
+        """Set or replace a monthly won-value goal for an owner or `team` (managers only);
+        `currency` for an amount typed without one (default: the board's main currency)."""
+        from dealboard.domain import goals
+
+        with self._writing() as (session, actor):
+            return goals.set_goal(
+                session,
+                actor,
+                owner,
+                amount,
+                month,
+                today=self.today(),
+                now=self.now(),
+                currency=currency,
+            )
+
+    @retried
+    def clear_goal(self, owner: str, month: str | None = None) -> int:
+        """Remove an owner's or the team's goal for a month (managers only)."""
+        from dealboard.domain import goals
+
+        with self._writing() as (session, actor):
+            return goals.clear_goal(
+                session, actor, owner, month, today=self.today(), now=self.now()
+            )
+
+    def month_goals(self, month: str | None = None) -> goals.MonthGoals:
+        """A month's goals (default: this month) with the won value against each."""
+        from dealboard.domain import goals
+
+        with self.database.read() as session:
+            return goals.month_goals(session, goals.parse_month(month, self.today()))
 
 
 def open_board(

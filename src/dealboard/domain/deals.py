@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Deal, DealTag, StageTransition, User
-from dealboard.domain import accounts, audit, text, ties
+from dealboard.domain import accounts, audit, text, ties, wip
 from dealboard.domain.conflicts import check_version
 from dealboard.domain.dates import parse_date
 from dealboard.domain.errors import InvalidInput, RuleViolation
@@ -74,6 +74,7 @@ def create_deal(
     stage = find_stage(pipeline, stage_name) if stage_name else pipeline.stages[0]
     if stage.kind is not StageKind.OPEN:
         raise InvalidInput("stage", stage.name, "a new deal starts in an open stage")
+    wip.admit_new_deal(session, actor, stage)
     deal = Deal(
         pipeline_id=pipeline.id,
         stage_id=stage.id,

@@ -31,6 +31,7 @@ from dealboard.db.engine import SQLITE_FOLD_FUNCTION
 from dealboard.db.models import Deal, DealTag, Stage, User
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import StageRecord
+from dealboard.domain.standup import since_window
 from dealboard.domain.touch_sql import active_since, ever_touched, reached_in_stage
 from dealboard.domain.touch_sql import touches_in_stage as touches
 from dealboard.vocabulary import StageKind
@@ -65,7 +66,11 @@ def _casefold_on_sqlite(element: CaseFold, compiler: SQLCompiler, **kw: Any) -> 
 
 
 def filtered(
-    query: Select, flt: DealFilter, stages: Sequence[StageRecord], now: datetime
+    query: Select,
+    flt: DealFilter,
+    stages: Sequence[StageRecord],
+    now: datetime,
+    me_id: int | None = None,
 ) -> Select:
     """`query` narrowed to the deals `flt.matches` keeps, given each deal's `deal_badges`.
 
@@ -74,16 +79,38 @@ def filtered(
     the instant badges are judged at. Every condition is a comparison, IN or EXISTS on
     the deal's own row, never a join, so the result keeps one row per deal under GROUP
     BY, ORDER BY and LIMIT. Activities are read only for `quiet`, `exhausted` and
-    `breach`. An empty filter returns `query` itself.
+    `breach`. An empty filter returns `query` itself. `me_id` is the user `@me` stands
+    for (None: `@me` keeps nothing).
     """
     if flt.is_empty:
         return query
+    return query.where(*filter_conditions(flt, stages, now, me_id))
+
+
+def filter_conditions(
+    flt: DealFilter, stages: Sequence[StageRecord], now: datetime, me_id: int | None = None
+) -> list[ColumnElement[bool]]:
+    """The conditions `filtered` adds, for a query that joins `Stage` its own way."""
     conditions = [word_condition(word) for word in flt.words]
-    if flt.owners:
-        conditions.append(owner_condition(flt.owners))
+    if flt.owners or flt.mine:
+        mine = Deal.owner_id == me_id if flt.mine and me_id is not None else false()
+        conditions.append(or_(owner_condition(flt.owners), mine) if flt.owners else mine)
     conditions += [tag_condition(tag) for tag in flt.tags]
     conditions += [badge_condition(name, stages, now) for name in dict.fromkeys(flt.badges)]
-    return query.where(*conditions)
+    if flt.changed:
+        conditions.append(changed_condition(now))
+    return conditions
+
+
+def changed_condition(now: datetime) -> ColumnElement[bool]:
+    """Created, edited, moved or closed since the last stand-up (`standup.since_window`)."""
+    start, _ = since_window(now)
+    return or_(
+        Deal.created_at >= start,
+        Deal.updated_at >= start,
+        Deal.stage_entered_at >= start,
+        Deal.closed_at >= start,
+    )
 
 
 def word_condition(word: str) -> ColumnElement[bool]:

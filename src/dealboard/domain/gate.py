@@ -1,4 +1,5 @@
-"""The gate: a deal earns the right to move on only when the work of each stage it leaves is done.
+"""The gate: a deal earns the right to move on only when the work of each stage it leaves is done,
+and enters a stage only while the stage has room under a hard WIP limit.
 
 Pure functions over plain data, so the rule is easy to read and to test, and
 the CLI, the board and the drag-and-drop all ask the same question.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from dealboard.domain.stage_limits import WipLimit
 from dealboard.vocabulary import StageKind
 
 
@@ -39,6 +41,34 @@ class GateStage:
 
 
 @dataclass(frozen=True)
+class StageLoad:
+    """How many open deals a WIP-limited stage holds, against its limit."""
+
+    stage: str
+    count: int
+    limit: WipLimit
+
+    @property
+    def full(self) -> bool:
+        """At or over the limit: a soft limit warns, a hard one refuses the next deal."""
+        return self.count >= self.limit.max
+
+    @property
+    def over(self) -> bool:
+        return self.count > self.limit.max
+
+    @property
+    def text(self) -> str:
+        """`12/15`, as a column header shows it."""
+        return f"{self.count}/{self.limit.max}"
+
+    @property
+    def reason(self) -> str:
+        """Why a move into the stage is refused, in one line."""
+        return f"{self.stage} is full: {self.text} deals (hard WIP limit)"
+
+
+@dataclass(frozen=True)
 class GateCheck:
     """The answer to "may this deal move from here to there?"."""
 
@@ -48,6 +78,8 @@ class GateCheck:
     leaving: tuple[GateStage, ...]
     #: Open stages jumped over without ever being the deal's stage.
     skipped: tuple[GateStage, ...]
+    #: The target stage when a hard WIP limit keeps the deal out (None: there is room).
+    full: StageLoad | None = None
 
     @property
     def blocking(self) -> tuple[GateStage, ...]:
@@ -59,13 +91,34 @@ class GateCheck:
         return [f"{s.name}: {c.text}" for s in self.blocking for c in s.open_criteria]
 
 
-def check_move(stages: Sequence[GateStage], current: GateStage, target: GateStage) -> GateCheck:
+def check_move(
+    stages: Sequence[GateStage],
+    current: GateStage,
+    target: GateStage,
+    load: StageLoad | None = None,
+) -> GateCheck:
     """Forward moves need every open stage from `current` up to (not including) `target` done.
 
-    Backward moves are always allowed. A move to the won stage needs every open
+    Backward moves pass the checklist. A move to the won stage needs every open
     stage of the pipeline done; the lost stage is the caller's business (it
-    needs a reason, not a checklist).
+    needs a reason, not a checklist). Any move into another open stage, forward,
+    back or a reopening, is refused while `load` (the target's open deals under a
+    hard WIP limit) is full.
     """
+    check = _check_criteria(stages, current, target)
+    if target.kind is StageKind.OPEN and target.id != current.id and wip_refuses(load):
+        return GateCheck(False, check.forward, check.leaving, check.skipped, load)
+    return check
+
+
+def wip_refuses(load: StageLoad | None) -> bool:
+    """Whether a hard WIP limit keeps one more deal out of the stage."""
+    return load is not None and load.limit.hard and load.full
+
+
+def _check_criteria(
+    stages: Sequence[GateStage], current: GateStage, target: GateStage
+) -> GateCheck:
     open_stages = [s for s in stages if s.kind is StageKind.OPEN]
     if target.kind is StageKind.WON:
         leaving = tuple(open_stages)

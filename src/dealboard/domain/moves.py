@@ -7,6 +7,7 @@ writing anything when a rule refuses, so a refused move leaves no trace.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from dealboard.domain.permissions import deal_to_change
 from dealboard.domain.records import ChecklistItem, MoveResult
 from dealboard.domain.text import clean_line, clean_text
 from dealboard.domain.users import require_manager
+from dealboard.domain.wip import stage_load
 from dealboard.vocabulary import CHOOSABLE_LOSS_REASONS, LossReason, StageKind
 
 
@@ -75,11 +77,16 @@ def _item(
     )
 
 
-def gate_check(session: Session, deal: Deal, target: Stage) -> GateCheck:
-    """What the gate says about moving `deal` to `target` right now."""
+def gate_check(session: Session, deal: Deal, target: Stage, *, lock: bool = False) -> GateCheck:
+    """What the gate says about moving `deal` to `target` right now.
+
+    `lock` (a move about to happen) holds a hard-limited target's row while its
+    deals are counted, so two moves cannot both take its last free slot.
+    """
     stages = gate_stages(deal.pipeline.stages, ticked_criteria(session, deal.id))
     by_id = {s.id: s for s in stages}
-    return check_move(stages, by_id[deal.stage_id], by_id[target.id])
+    load = stage_load(session, target, lock=lock) if target.id != deal.stage_id else None
+    return check_move(stages, by_id[deal.stage_id], by_id[target.id], load)
 
 
 def move_deal(
@@ -150,9 +157,18 @@ def lose_deal(
 
 
 def reopen_deal(
-    session: Session, actor: User, deal_id: int, stage_name: str | None, *, now: datetime
+    session: Session,
+    actor: User,
+    deal_id: int,
+    stage_name: str | None,
+    *,
+    now: datetime,
+    override: str | None = None,
 ) -> MoveResult:
-    """Bring a closed deal back into an open stage (by default the one it was closed from)."""
+    """Bring a closed deal back into an open stage (by default the one it was closed from).
+
+    A stage full under a hard WIP limit refuses it, unless a manager overrides.
+    """
     deal = deal_to_change(session, actor, deal_id, "reopen")
     if deal.stage.kind is StageKind.OPEN:
         raise RuleViolation(f"deal {deal.id} is open already (in {deal.stage.name})")
@@ -162,7 +178,7 @@ def reopen_deal(
         target = _stage_before_closing(session, deal)
     if target.kind is not StageKind.OPEN:
         raise InvalidInput("stage", target.name, "reopen into an open stage")
-    return _enter(session, actor, deal, target, override=None, now=now)
+    return _enter(session, actor, deal, target, override=override, now=now)
 
 
 def stay_seconds(entered: datetime, left: datetime) -> int:
@@ -198,11 +214,24 @@ def _stage_before_closing(session: Session, deal: Deal) -> Stage:
     return next(s for s in deal.pipeline.stages if s.kind is StageKind.OPEN)
 
 
+def _refuse(deal: Deal, target: Stage, check: GateCheck) -> NoReturn:
+    """The gate's no, in one line: a full stage first, then the open exit criteria."""
+    skipped = [s.name for s in check.skipped]
+    message = f"deal {deal.id} cannot move from {deal.stage.name} to {target.name}"
+    if skipped:
+        message += f" (it would skip {', '.join(skipped)})"
+    if check.full is not None:
+        message += f": {check.full.reason}"
+    if check.blocking:
+        raise GateClosed(message + "; open exit criteria", check.unmet())
+    raise GateClosed(message)
+
+
 def _enter(
     session: Session, actor: User, deal: Deal, target: Stage, *, override: str | None, now: datetime
 ) -> MoveResult:
     """The one way a deal changes stage: gate, override, transition, audit."""
-    check = gate_check(session, deal, target)
+    check = gate_check(session, deal, target, lock=True)
     reason = (
         None
         if override is None
@@ -210,11 +239,7 @@ def _enter(
     )
     overridden = not check.allowed
     if overridden and reason is None:
-        skipped = [s.name for s in check.skipped]
-        message = f"deal {deal.id} cannot move from {deal.stage.name} to {target.name}"
-        if skipped:
-            message += f" (it would skip {', '.join(skipped)})"
-        raise GateClosed(message + "; open exit criteria", check.unmet())
+        _refuse(deal, target, check)
     if overridden:
         require_manager(actor, "override the gate")
     source = deal.stage

@@ -24,6 +24,7 @@ from dealboard.db.models import Stage, StageTemplate
 from dealboard.domain import queries
 from dealboard.domain.lookup import find_pipeline
 from dealboard.domain.pipeline_spec import Cadence
+from dealboard.domain.stage_limits import WipLimit
 from dealboard.vocabulary import (
     CHOOSABLE_LOSS_REASONS,
     BantItem,
@@ -61,6 +62,12 @@ TEAM_RULES: tuple[str, ...] = (
     "open stage and needs a loss reason.",
     "A manager may override the gate with a reason; the override is recorded with who and when.",
     "Every open deal has a next step with a date; none, or one past due, is flagged.",
+)
+
+#: The rule a hard WIP limit adds, for a pipeline that has one.
+WIP_RULE = (
+    "A stage at its hard WIP limit takes no more deals, moving forward or back, "
+    "until one leaves; a manager may override with a reason."
 )
 
 #: The buyer's introduction: be upfront about the steps, and invite them to say how they buy.
@@ -104,6 +111,8 @@ class PlaybookStage:
     #: The cadence is the pipeline's follow-up rule, not one the stage sets itself.
     cadence_inherited: bool = False
     templates: tuple[PlaybookTemplate, ...] = ()
+    #: How many open deals the stage holds at most (team only).
+    wip: WipLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,7 @@ def build_playbook(session: Session, name: str | None, audience: Audience, today
                 cadence=cadence if team else None,
                 cadence_inherited=team and cadence is not None and stage.cadence_attempts is None,
                 templates=templates.get(stage.id, ()) if team else (),
+                wip=plain.wip if team else None,
             )
         )
     if not team:
@@ -191,8 +201,12 @@ def build_playbook(session: Session, name: str | None, audience: Audience, today
         speed_to_lead_minutes=pipeline.speed_to_lead_minutes,
         follow_up=follow_up,
         loss_reasons=CHOOSABLE_LOSS_REASONS,
-        rules=TEAM_RULES,
+        rules=TEAM_RULES + ((WIP_RULE,) if any(_hard(s) for s in stages) else ()),
     )
+
+
+def _hard(stage: PlaybookStage) -> bool:
+    return stage.wip is not None and stage.wip.hard
 
 
 def _templates_by_stage(
@@ -217,6 +231,17 @@ def duration_text(minutes: int) -> str:
             count = minutes // size
             return f"{count} {unit}{'s' if count != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def wip_text(limit: WipLimit) -> str:
+    """`at most 6 open deals; a move into a full stage is refused (a manager may override)`."""
+    deals = "deal" if limit.max == 1 else "deals"
+    if limit.hard:
+        return (
+            f"at most {limit.max} open {deals}; a move into the full stage is refused "
+            "(a manager may override with a reason)"
+        )
+    return f"{limit.max} open {deals}; the board warns when the stage reaches it"
 
 
 def cadence_text(cadence: Cadence) -> str:

@@ -22,6 +22,7 @@ from dealboard.domain.playbook import (
     PlaybookTemplate,
     cadence_text,
     sla_lines,
+    wip_text,
 )
 from dealboard.vocabulary import StageKind, TemplateKind
 
@@ -199,6 +200,8 @@ def _stage(stage: PlaybookStage) -> Section:
     if stage.cadence is not None:
         inherited = " (the pipeline's follow-up rule)" if stage.cadence_inherited else ""
         facts.append(_fact("Cadence", f"{cadence_text(stage.cadence)}{inherited}"))
+    if stage.wip is not None:
+        facts.append(_fact("WIP limit", wip_text(stage.wip)))
     blocks: list[Block] = [
         Heading(2, plain(f"{stage.number}. {stage.name}")),
         Paragraph(purpose, "purpose"),

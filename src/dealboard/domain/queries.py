@@ -27,7 +27,7 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
-from dealboard.domain import audit
+from dealboard.domain import audit, repeat_deal
 from dealboard.domain.records import (
     ActivityRecord,
     AuditRecord,
@@ -42,6 +42,7 @@ from dealboard.domain.records import (
     StakeholderRecord,
     TransitionRecord,
 )
+from dealboard.domain.stage_limits import wip_of
 from dealboard.domain.touch_sql import DONE_TOUCH, TOUCH_IN_STAGE
 from dealboard.vocabulary import BantItem, BantState, ObjectionStatus, StageKind
 
@@ -60,6 +61,7 @@ def pipeline_record(pipeline: Pipeline) -> PipelineRecord:
             tuple(c.text for c in s.criteria),
             *_cadence(s, pipeline, is_first=s is first_open),
             pipeline.speed_to_lead_minutes,
+            wip=wip_of(s.wip_max, s.wip_hard),
         )
         for s in pipeline.stages
     )
@@ -124,6 +126,7 @@ CARD_FIELDS = (
     Deal.loss_note,
     Deal.version,
     Deal.imported_at,
+    Deal.updated_at,
 )
 
 
@@ -318,6 +321,7 @@ def deal_detail(session: Session, deal_id: int) -> DealDetail | None:
         ),
         history=tuple(_history(session, deal_id)),
         bant=_bant(session, deal_id),
+        lineage=repeat_deal.lineage(session, deal),
         audit=tuple(
             AuditRecord(
                 e.at,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from dealboard.domain.stage_limits import WipLimit
 from dealboard.vocabulary import (
     ActivityKind,
     BantItem,
     BantState,
     ContactType,
+    DealOrigin,
     Influence,
     LossReason,
     ObjectionCategory,
@@ -47,6 +49,8 @@ class StageRecord:
     #: The pipeline's speed-to-lead rule (minutes to the first touch), carried by each of
     #: its stages so a card's badges need nothing but the deal and its stage.
     speed_to_lead_minutes: int | None = None
+    #: The stage's work-in-progress limit (None: no limit), as its column header shows it.
+    wip: WipLimit | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ class DealSummary:
     bant: tuple[tuple[BantItem, BantState], ...] = ()
     #: When `dealboard import` brought the deal in (None: created on this board).
     imported_at: datetime | None = None
+    #: The last change to the deal's own fields, stage or place (`changed:standup`).
+    updated_at: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -234,6 +240,8 @@ class DealDetail:
     audit: tuple[AuditRecord, ...] = field(default=())
     #: All four BANT answers, in B-A-N-T order (unknown ones included).
     bant: tuple[BantRecord, ...] = field(default=())
+    #: Where the deal came from (repeat business, a referral); None for a first deal.
+    lineage: DealLineage | None = None
 
 
 @dataclass(frozen=True)
@@ -246,3 +254,16 @@ class MoveResult:
     moved: bool
     overridden: bool = False
     skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DealLineage:
+    """A repeat deal's origin: the deal it was started from, and who referred the customer."""
+
+    origin_deal_id: int | None
+    origin_kind: DealOrigin | None
+    #: The origin deal's title and account ("" once that deal is gone).
+    origin_title: str = ""
+    origin_account: str = ""
+    #: The referring customer's name ("" unless a referral).
+    referred_by: str = ""

@@ -21,6 +21,9 @@ answer for the deals, whoever clicked. A reassigned deal is reported for its new
 **Needs attention**: open deals with an open SLA breach (`dealboard.domain.sla`) or
 gone quiet (`badges.quiet_days`).
 
+**Customers due a touch**: the nurture list (`dealboard.domain.nurture`) of the
+stand-up's pipeline (or all), every owner's; shown only when someone is due.
+
 **In motion** (one page per person): their open deals that were moved, created
 or touched (a call, email, meeting or social touch done; not a note) in the window,
 or whose next step is due today or late.
@@ -44,6 +47,7 @@ from dealboard.domain.errors import InvalidInput
 from dealboard.domain.gate import GateStage
 from dealboard.domain.history import parse_since
 from dealboard.domain.money import Money, format_compact
+from dealboard.domain.nurture import NurtureDue
 from dealboard.domain.records import DealSummary, StageRecord
 from dealboard.domain.sla import open_breaches
 from dealboard.domain.standup_forecast import Forecast
@@ -189,6 +193,8 @@ class Standup:
     forecast: Forecast
     label: str = ""
     totals: dict[str, int] = field(default_factory=dict)
+    #: Customers due a touch, most overdue first (`dealboard.domain.nurture`).
+    nurture: tuple[NurtureDue, ...] = ()
 
     @property
     def target(self) -> Money | None:
@@ -349,6 +355,7 @@ def build_standup(
     touches: Mapping[int, int],
     stages: dict[int, StageRecord],
     forecast: Forecast,
+    nurture: Sequence[NurtureDue] = (),
 ) -> Standup:
     """Put the loaded rows together into the stand-up (pure)."""
     today = now.astimezone().date()
@@ -406,6 +413,7 @@ def build_standup(
         forecast=forecast,
         label=since_label(since, now),
         totals=totals,
+        nurture=tuple(nurture),
     )
 
 

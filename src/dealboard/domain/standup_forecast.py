@@ -12,6 +12,11 @@ and the stand-up adds
 - **won**: Σ value of the deals closed as won this month so far;
 - **projected** = won + weighted, the number held against the **target**.
 
+The **target** is the team's stored goal for this month (`dealboard.domain.goals`), unless a
+target was typed for this one stand-up (`dealboard standup --target`). Beside it, the
+month's goals of each owner and the team with their attainment (won ÷ goal), as
+`dealboard goal list` shows them.
+
 Currencies are never converted: a target in USD is held only against USD deals.
 Open deals whose close date has already passed (**slipped**, the report's
 *overdue*) and those without one (**undated**) are counted beside the months.
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from dealboard.domain.errors import InvalidInput
+from dealboard.domain.goals import MonthGoals
 from dealboard.domain.money import Money, parse_money
 from dealboard.domain.reports.forecast import BucketKind, ForecastReport
 
@@ -76,10 +82,21 @@ class Forecast:
     target: Money | None
     slipped: tuple[Slipped, ...] = ()
     undated: int = 0
+    #: This month's goals with their attainment (None: not read).
+    goals: MonthGoals | None = None
+    #: Whether `target` is the team's stored goal (else typed for this stand-up, or none).
+    target_is_goal: bool = False
 
     def month(self, month: date) -> tuple[MonthForecast, ...]:
         """The rows of one month."""
         return tuple(r for r in self.rows if r.month == month)
+
+    def target_for(self, row: MonthForecast) -> Money | None:
+        """What `row` is held against: a typed target every month; the team's goal only
+        this month (it is this month's)."""
+        if self.target_is_goal and row.month != self.months[0]:
+            return None
+        return self.target
 
 
 def month_start(day: date) -> date:
@@ -107,6 +124,14 @@ def parse_target(text: str | None, currency: str) -> Money | None:
     return target
 
 
+def choose_target(typed: Money | None, goals: MonthGoals, currency: str) -> Money | None:
+    """The target typed for this stand-up, else the team's goal (in `currency` if it has one)."""
+    if typed is not None:
+        return typed
+    team = goals.team_goal(currency)
+    return team.goal.amount if team is not None else None
+
+
 def forecast_until(today: date) -> datetime:
     """The end of next month, local midnight: the forecast report's `until` for the stand-up."""
     return datetime.combine(next_month(next_month(today)), time.min).astimezone()
@@ -119,6 +144,7 @@ def build_forecast(
     today: date,
     target: Money | None,
     currencies: Iterable[str] = (),
+    goals: MonthGoals | None = None,
 ) -> Forecast:
     """Add up the pipelines' forecast reports; `won_this_month` maps currency → (deals, value).
 
@@ -159,4 +185,11 @@ def build_forecast(
         target,
         tuple(Slipped(c, n, v) for c, (n, v) in sorted(slipped.items())),
         undated,
+        goals,
+        target is not None and goals is not None and _is_team_goal(target, goals),
     )
+
+
+def _is_team_goal(target: Money, goals: MonthGoals) -> bool:
+    team = goals.team_goal(target.currency)
+    return team is not None and team.goal.amount == target

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dealboard.domain.deal_markdown import escape
+from dealboard.domain.goals import attainment_line, month_label
 from dealboard.domain.money import format_compact
 from dealboard.domain.standup import DealRef, Moved, PersonStandup, Standup
 from dealboard.domain.standup_forecast import Forecast, MonthForecast
@@ -111,7 +112,7 @@ def moved_route(moved: Moved, user: Callable[[str], str] = str) -> str:
 
 def forecast_line(row: MonthForecast, forecast: Forecast) -> str:
     """`$201k projected of $250k target (80%) · weighted $198k · won $3.2k · best case $266k`."""
-    target = forecast.target
+    target = forecast.target_for(row)
     percent = row.percent_of(target)
     projected = f"{format_compact(row.projected_minor, row.currency)} projected"
     if percent is not None and target is not None:
@@ -164,6 +165,7 @@ def _render(standup: Standup, style: _Style) -> str:
     ]
     lines += _since(standup, style)
     lines += _attention(standup, style)
+    lines += _nurture(standup, style)
     lines += _forecast(standup, style)
     for person in standup.people:
         lines += _person(person, style, standup.label)
@@ -211,13 +213,23 @@ def _attention(standup: Standup, style: _Style) -> list[str]:
     return [*lines, ""]
 
 
+def _nurture(standup: Standup, style: _Style) -> list[str]:
+    """Customers due a touch; nothing at all when nobody is (most boards, most days)."""
+    if not standup.nurture:
+        return []
+    lines = [style.heading(f"Customers due a touch: {len(standup.nurture)}"), ""]
+    for due in standup.nurture:
+        owner = style.user(due.owner_display)
+        lines.append(f"{style.bullet}{style.bold(style.user(due.account))}: {due.what} · {owner}")
+    return [*lines, ""]
+
+
 def _forecast(standup: Standup, style: _Style) -> list[str]:
     forecast = standup.forecast
     heading = "Forecast"
     if forecast.target is not None:
-        heading += (
-            f" (monthly target {format_compact(forecast.target.minor, forecast.target.currency)})"
-        )
+        kind = "team goal" if forecast.target_is_goal else "monthly target"
+        heading += f" ({kind} {format_compact(forecast.target.minor, forecast.target.currency)})"
     lines = [style.heading(heading), ""]
     for month in forecast.months:
         for row in forecast.month(month):
@@ -226,7 +238,20 @@ def _forecast(standup: Standup, style: _Style) -> list[str]:
                 f"{forecast_line(row, forecast)}"
             )
     lines += [f"{style.bullet}{line}" for line in slipped_lines(forecast)]
+    lines += _goals(forecast, style)
     return [*lines, ""]
+
+
+def _goals(forecast: Forecast, style: _Style) -> list[str]:
+    """`Goals for November 2026:` then the team's and each owner's attainment."""
+    goals = forecast.goals
+    if goals is None or not (goals.owners or goals.team):
+        return []
+    lines = ["", f"Goals for {month_label(goals.month)}:"]
+    for attainment in (*goals.team, *goals.owners):
+        who = style.bold(style.user(attainment.goal.display_name))
+        lines.append(f"{style.bullet}{who}: {attainment_line(attainment)}")
+    return lines
 
 
 def _person(person: PersonStandup, style: _Style, label: str) -> list[str]:

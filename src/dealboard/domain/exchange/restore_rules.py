@@ -12,9 +12,9 @@ characters and no more than their length.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from dealboard.domain import text, ties
@@ -22,6 +22,7 @@ from dealboard.domain.accounts import fold_name, tidy_name
 from dealboard.domain.deals import parse_tag
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.exchange.problems import reason
+from dealboard.domain.goals import parse_month
 from dealboard.domain.money import MAX_MAJOR_UNITS, minor_digits, parse_currency
 from dealboard.domain.pipeline_spec import (
     MAX_CRITERIA,
@@ -92,13 +93,9 @@ def _deal_value(value: int) -> object:
     return _between(0, int(MAX_MAJOR_UNITS) * 10 ** minor_digits("USD"))(value)
 
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
 def _month(value: str) -> object:
-    if not _MONTH.match(value):
-        raise InvalidInput("", value, "write the month as YYYY-MM, like 2026-11")
-    return value
+    """A goal's month, as `goals.parse_month` reads a typed one."""
+    return _same(lambda typed: parse_month(typed, date(2000, 1, 1)), "write it as YYYY-MM")(value)
 
 
 def _record_name(value: str) -> object:

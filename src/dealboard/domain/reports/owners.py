@@ -13,8 +13,14 @@ Per owner (the deal's owner now, so a reassigned deal counts for its new owner):
   query, because the SLA report builds every lead's full summary in Python
   (8 s for 100,000 leads); a test holds the two to the same answers.
 
+- **goal** (`dealboard.domain.goals`): the owner's goal for the month the window
+  ends in (the current month when the window runs to now), in the pipeline's
+  currency if they have one in it; **won in the month** and **attainment** against
+  it count every pipeline, as `dealboard goal list` does (a goal is a person's,
+  not a pipeline's). Owners with a goal are listed even with nothing else.
+
 Sorted by won value in the pipeline's currency, then deals won, then name; a
-team row adds everyone up (its SLA is the SLA report's team row).
+team row adds everyone up (its SLA is the SLA report's team row; its goal the team's).
 Three aggregate queries: the deals per owner (closed in the window; leads past
 their minutes), touches, and first touches per owner.
 """
@@ -29,6 +35,8 @@ from sqlalchemy import Numeric, and_, case, cast, false, func, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Activity, Deal, User
+from dealboard.domain.goals import Attainment, month_goals, month_of, won_in_month
+from dealboard.domain.money import Money
 from dealboard.domain.reports.figures import CurrencyTotal, Rate, add_into, totals
 from dealboard.domain.reports.scope import (
     ReportScope,
@@ -53,6 +61,10 @@ class OwnerRow:
     activities: int
     #: Leads answered within the speed to lead, out of the leads that can be judged.
     sla: Rate
+    #: The month's goal and the won value against it (None: no goal that month).
+    goal: Attainment | None = None
+    #: Won in the goal's month (every pipeline), in the goal's currency, else the pipeline's.
+    month_won: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,8 @@ class OwnersReport:
     scope: ReportScope
     owners: tuple[OwnerRow, ...]
     team: OwnerRow
+    #: The month the goal columns are about, `YYYY-MM`.
+    goal_month: str = ""
 
 
 def build_owners(session: Session, scope: ReportScope) -> OwnersReport:
@@ -89,8 +103,46 @@ def build_owners(session: Session, scope: ReportScope) -> OwnersReport:
         rows.append(_row(name, display or name, won, lost, activities, sla.get(user_id), scope))
     team_sla = sla.get(None)
     team = _row(None, "Team", team_won, team_lost, sum(touches.values()), team_sla, scope)
+    month = goal_month(scope)
+    rows, team = _with_goals(session, scope, month, rows, team)
     rows.sort(key=lambda r: (-_main_value(r, scope.currency), -r.won, (r.owner or "").casefold()))
-    return OwnersReport(scope=scope, owners=tuple(rows), team=team)
+    return OwnersReport(scope=scope, owners=tuple(rows), team=team, goal_month=month)
+
+
+def goal_month(scope: ReportScope) -> str:
+    """The month the window ends in (its last instant's, locally); now's when it runs to now."""
+    end = scope.until - timedelta(microseconds=1) if scope.until else scope.now
+    return month_of(end.astimezone().date())
+
+
+def _with_goals(
+    session: Session, scope: ReportScope, month: str, rows: list[OwnerRow], team: OwnerRow
+) -> tuple[list[OwnerRow], OwnerRow]:
+    """Each row with its owner's goal; owners with a goal and no row get one."""
+    goals = month_goals(session, month)
+    ids: dict[str, int] = dict(session.execute(select(func.lower(User.name), User.id)).all())
+    listed = {(r.owner or "").lower() for r in rows}
+    for attainment in goals.owners:
+        owner = attainment.goal.owner or ""
+        wanted = scope.owner_id is None or ids.get(owner.lower()) == scope.owner_id
+        if wanted and owner.lower() not in listed:
+            listed.add(owner.lower())
+            rows.append(_row(owner, attainment.goal.display_name, {}, 0, 0, None, scope))
+    won = won_in_month(session, month)
+
+    def month_won(owner: str | None, currency: str) -> Money:
+        if owner is None:
+            return Money(sum(v for (_, c), (v, _) in won.items() if c == currency), currency)
+        return Money(won.get((ids.get(owner.lower(), -1), currency), (0, 0))[0], currency)
+
+    def goal_of(row: OwnerRow) -> OwnerRow:
+        found = (
+            goals.of(row.owner, scope.currency) if row.owner else goals.team_goal(scope.currency)
+        )
+        currency = found.goal.amount.currency if found else scope.currency
+        return replace(row, goal=found, month_won=month_won(row.owner, currency))
+
+    return [goal_of(row) for row in rows], goal_of(team)
 
 
 _Closed = dict[int, tuple[int, dict[str, tuple[int, int]]]]

@@ -21,9 +21,17 @@ from dealboard.domain import queries, users
 from dealboard.domain.changes import ChangeSet, changes_since, cursor_now
 from dealboard.domain.columns import money_by_currency
 from dealboard.domain.errors import NotFound
+from dealboard.domain.gate import StageLoad
 from dealboard.domain.records import PipelineRecord, UserRecord
 from dealboard.domain.text import slug
-from dealboard.domain.views.board_sql import ColumnSums, Scope, column_sums, locate, stages_of
+from dealboard.domain.views.board_sql import (
+    ColumnSums,
+    Scope,
+    column_sums,
+    locate,
+    stage_counts,
+    stages_of,
+)
 from dealboard.domain.views.board_view import (
     DEFAULT_WINDOW,
     WINDOW_MARGIN,
@@ -36,6 +44,7 @@ from dealboard.domain.views.board_view import (
 )
 from dealboard.domain.views.cards_sql import summaries, window_rows
 from dealboard.domain.views.live import Live
+from dealboard.vocabulary import StageKind
 
 
 def read_board(
@@ -67,9 +76,13 @@ def _read_all(
 ) -> BoardView:
     pipelines = tuple(queries.pipeline_record(p) for p in queries.all_pipelines(session))
     pipeline = chosen_pipeline(pipelines, request.pipeline)
-    scope = Scope(pipeline, request.filter, now)
+    scope = Scope(pipeline, request.filter, now, actor.id)
     sums = column_sums(session, scope)
-    columns = tuple(_sums_only(pipeline, stage.id, sums.get(stage.id)) for stage in pipeline.stages)
+    loads = _loads(session, scope, sums, {stage.id for stage in pipeline.stages})
+    columns = tuple(
+        _sums_only(pipeline, stage.id, sums.get(stage.id), loads.get(stage.id))
+        for stage in pipeline.stages
+    )
     located = _locate(session, scope, viewport.follow)
     needs = dict(viewport.needs) or {
         c.stage.id: Window(0, DEFAULT_WINDOW) for c in columns if c.is_open
@@ -94,15 +107,18 @@ def _read_changed(
     changes: ChangeSet,
     now: datetime,
 ) -> BoardView:
-    scope = Scope(shown.pipeline, shown.request.filter, now)
+    scope = Scope(shown.pipeline, shown.request.filter, now, shown.me.id)
     touched = (
         stages_of(session, shown.pipeline, changes.deal_ids, changes.left_stages)
         if changes.any
         else set()
     )
     sums = column_sums(session, scope, touched) if touched else {}
+    loads = _loads(session, scope, sums, touched)
     columns = tuple(
-        _sums_only(shown.pipeline, c.stage.id, sums.get(c.stage.id)) if c.stage.id in touched else c
+        _sums_only(shown.pipeline, c.stage.id, sums.get(c.stage.id), loads.get(c.stage.id))
+        if c.stage.id in touched
+        else c
         for c in shown.columns
     )
     located = _locate(session, scope, viewport.follow)
@@ -173,7 +189,24 @@ def _locate(session: Session, scope: Scope, deal_id: int | None) -> Located | No
     return None if place is None else Located(deal_id, place[0], place[1])
 
 
-def _sums_only(pipeline: PipelineRecord, stage_id: int, sums: ColumnSums | None) -> ColumnView:
+def _loads(
+    session: Session, scope: Scope, sums: dict[int, ColumnSums], stage_ids: set[int]
+) -> dict[int, int]:
+    """Open deals per WIP-limited stage among `stage_ids`: the sums' counts when nothing is
+    filtered out, else one more query for all of them (never one per column)."""
+    limited = {
+        s.id
+        for s in scope.pipeline.stages
+        if s.id in stage_ids and s.wip is not None and s.kind is StageKind.OPEN
+    }
+    if scope.filter.is_empty:
+        return {i: sums[i].count if i in sums else 0 for i in limited}
+    return stage_counts(session, limited)
+
+
+def _sums_only(
+    pipeline: PipelineRecord, stage_id: int, sums: ColumnSums | None, load: int | None = None
+) -> ColumnView:
     stage = next(s for s in pipeline.stages if s.id == stage_id)
     by_currency = sums.by_currency if sums is not None else {}
     return ColumnView(
@@ -181,6 +214,11 @@ def _sums_only(pipeline: PipelineRecord, stage_id: int, sums: ColumnSums | None)
         count=sums.count if sums is not None else 0,
         totals=money_by_currency(by_currency, pipeline.currency),
         weighted=money_by_currency(by_currency, pipeline.currency, stage.probability),
+        load=(
+            StageLoad(stage.name, load, stage.wip)
+            if stage.wip is not None and load is not None
+            else None
+        ),
     )
 
 

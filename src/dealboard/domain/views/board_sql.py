@@ -28,6 +28,8 @@ class Scope:
     pipeline: PipelineRecord
     filter: DealFilter
     now: datetime
+    #: The user `@me` stands for.
+    me_id: int | None = None
 
     def deals(self, *columns: object) -> Select:
         """SELECT `columns` from the pipeline's deals that pass the filter."""
@@ -37,7 +39,7 @@ class Scope:
             .join(Stage, Stage.id == Deal.stage_id)
             .where(Deal.pipeline_id == self.pipeline.id)
         )
-        return filtered(query, self.filter, self.pipeline.stages, self.now)
+        return filtered(query, self.filter, self.pipeline.stages, self.now, self.me_id)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,20 @@ def column_sums(
             column.count + count, {**column.by_currency, currency: int(total or 0)}
         )
     return sums
+
+
+def stage_counts(session: Session, stage_ids: Collection[int]) -> dict[int, int]:
+    """Every deal in each of these stages, through no filter: what a WIP limit counts."""
+    if not stage_ids:
+        return {}
+    query = (
+        select(Deal.stage_id, func.count(Deal.id))
+        .where(Deal.stage_id.in_(sorted(stage_ids)))
+        .group_by(Deal.stage_id)
+    )
+    counts = dict.fromkeys(stage_ids, 0)
+    counts.update({stage_id: int(count) for stage_id, count in session.execute(query)})
+    return counts
 
 
 def window_of(scope: Scope, stage_id: int, start: int, size: int) -> Select:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from dealboard.domain.columns import Money, join_money
 from dealboard.domain.filters import DealFilter
+from dealboard.domain.gate import StageLoad
 from dealboard.domain.records import DealSummary, PipelineRecord, StageRecord, UserRecord
 from dealboard.vocabulary import StageKind
 
@@ -79,6 +80,8 @@ class ColumnView:
     #: The place of `cards[0]` in the column.
     start: int = 0
     cards: tuple[DealSummary, ...] = ()
+    #: Every open deal of a WIP-limited stage (whatever the filter) against its limit.
+    load: StageLoad | None = None
 
     @property
     def is_open(self) -> bool:
@@ -112,6 +115,21 @@ class ColumnView:
     def weighted_text(self, width: int | None = None) -> str:
         """The probability-weighted total, abbreviated (never cut) to `width` cells."""
         return join_money(self.weighted, width)
+
+    def count_text(self, width: int) -> str:
+        """The header's count: `12`, or `12/15` against a WIP limit, `⚠` when at it.
+
+        A full hard-limited stage adds `full` (it refuses the next deal) where it
+        fits in `width`; under a filter the matching deals come first, `3 · 12/15`.
+        """
+        load = self.load
+        if load is None:
+            return str(self.count)
+        shown = load.text if self.count == load.count else f"{self.count} · {load.text}"
+        if not load.full:
+            return shown
+        hard = f"⚠ {shown} full"
+        return hard if load.limit.hard and len(hard) <= width else f"⚠ {shown}"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 from dealboard.db.models import User
 from dealboard.domain import queries, reports, standup, users
 from dealboard.domain.errors import NotFound
+from dealboard.domain.goals import month_goals, month_of
 from dealboard.domain.lookup import find_pipeline
+from dealboard.domain.nurture import due_for_nurture
 from dealboard.domain.reports.scope import ReportScope, resolve_scope
 from dealboard.domain.sla_report import SlaReport, build_report, report_window
 from dealboard.domain.standup_forecast import (
     build_forecast,
+    choose_target,
     forecast_until,
     month_start,
     parse_target,
@@ -61,12 +64,14 @@ def read_standup(
         for p in records
     ]
     currency = records[0].currency
+    goals = month_goals(session, month_of(today))
     forecast = build_forecast(
         forecasts,
         won,
         today=today,
-        target=parse_target(target, currency),
+        target=choose_target(parse_target(target, currency), goals, currency),
         currencies=dict.fromkeys(p.currency for p in records),
+        goals=goals,
     )
     return standup.build_standup(
         now=now,
@@ -78,6 +83,7 @@ def read_standup(
         touches=touches,
         stages={s.id: s for p in records for s in p.stages},
         forecast=forecast,
+        nurture=due_for_nurture(session, today, pipeline_id=pipeline_id),
     )
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from dealboard.domain.board import Board
     from dealboard.domain.sla_report import SlaReport
     from dealboard.domain.standup import Standup
+    from dealboard.domain.views.account_view import AccountDetail, AccountSummary
 
 T = TypeVar("T")
 
@@ -156,3 +157,28 @@ class Views:
             lambda session: templates.stage_templates(session, deal_id, actor),
             lambda changes: changes.touches(deal_id),
         )
+
+    def accounts(
+        self, previous: Live[tuple[AccountSummary, ...]] | None
+    ) -> Live[tuple[AccountSummary, ...]]:
+        """Every account with a deal: open and won sums, last touch, open objections."""
+        from dealboard.domain.views.account_read import account_summaries
+
+        return self._follow(previous, account_summaries)
+
+    def account(
+        self,
+        previous: Live[AccountDetail] | None,
+        *,
+        account_id: int | None = None,
+        deal_id: int | None = None,
+    ) -> Live[AccountDetail]:
+        """One account's whole story (the account of `deal_id` when no id is given); read
+        again on any deal change, since a deal may join the account."""
+        from dealboard.domain.views.account_read import account_detail, account_of_deal
+
+        def read(session: Session) -> AccountDetail:
+            found = account_id if account_id is not None else account_of_deal(session, deal_id)
+            return account_detail(session, found)
+
+        return self._follow(previous, read)

@@ -34,7 +34,12 @@ DEAL_ROOM = 16
 SEPARATOR = " · "
 #: The style key of a deal title that follows its to-do.
 DEAL = "deal"
-_LABELS = {When.OVERDUE: "overdue", When.TODAY: "today", When.UPCOMING: "upcoming"}
+_LABELS = {
+    When.OVERDUE: "overdue",
+    When.TODAY: "today",
+    When.UPCOMING: "upcoming",
+    When.NURTURE: "nurture",
+}
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ class Widths:
             owner=widest("Owner", [owner_name(i) for i in items]),
             when=widest("When", [_LABELS[i.when] for i in items]),
             date=widest("Due", [i.due.strftime("%a %d %b") for i in items]),
-            relative=widest("Due", [relative_due(i.due, today) for i in items]),
+            relative=widest("Due", [due_label(i, today) for i in items]),
             kind=widest("Kind", [i.kind for i in items]),
             deal=widest("Deal", [i.deal_title for i in items]),
             stage=widest("Stage", [i.stage for i in items]),
@@ -161,7 +166,7 @@ def cells(
     if layout.dated:
         row += [Text(_LABELS[item.when], style=style), Text(item.due.strftime("%a %d %b"))]
     else:
-        row.append(Text(relative_due(item.due, today), style=style))
+        row.append(Text(due_label(item, today), style=style))
     if layout.kind:
         row.append(plain_line(item.kind))
     if not layout.shared:
@@ -180,6 +185,12 @@ def _todo(layout: Layout, item: AgendaItem, deal_style: Style) -> Text:
         todo.append_text(plain_line(item.deal_title, deal_style))
     todo.truncate(layout.todo, overflow="ellipsis")
     return todo
+
+
+def due_label(item: AgendaItem, today: date) -> str:
+    """What the Due column says: `relative_due`, or `nurture` for a customer due a touch (its
+    to-do says how long since the last one)."""
+    return _LABELS[When.NURTURE] if item.when is When.NURTURE else relative_due(item.due, today)
 
 
 def relative_due(due: date, today: date) -> str:

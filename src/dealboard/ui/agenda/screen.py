@@ -1,5 +1,7 @@
 """The Agenda (`A`): my overdue, today's and upcoming work across all deals; enter opens the deal.
 
+Customers due a touch (the nurture list) come last; enter on one opens its account.
+
 It reads through its `LiveLoader`, again whenever anyone commits a change, so a
 call logged elsewhere drops off the list by itself. A manager switches with
 `t` to the team agenda: every owner's work, grouped by owner. The columns
@@ -35,7 +37,13 @@ class AgendaScreen(Screen[None]):
     """One row per thing to do, most urgent first (by owner, then urgency, for the team)."""
 
     CSS_PATH = ["agenda.tcss", "../spinner.tcss"]
-    COMPONENT_CLASSES = {"agenda--overdue", "agenda--today", "agenda--upcoming", "agenda--deal"}
+    COMPONENT_CLASSES = {
+        "agenda--overdue",
+        "agenda--today",
+        "agenda--upcoming",
+        "agenda--nurture",
+        "agenda--deal",
+    }
     BINDINGS = [
         Binding("escape,q,A", "back", "Back", id="agenda.back"),
         # priority: the table's own `enter` would otherwise hide this one from the footer
@@ -121,7 +129,11 @@ class AgendaScreen(Screen[None]):
 
     def action_open(self) -> None:
         item = self.highlighted()
-        if item is not None:
+        if item is not None and item.when is When.NURTURE and item.account_id is not None:
+            from dealboard.ui.account.screen import AccountScreen
+
+            self.app.push_screen(AccountScreen(item.account_id))
+        elif item is not None:
             from dealboard.ui.deal.screen import DealScreen
 
             self.app.push_screen(DealScreen(item.deal_id))

@@ -18,7 +18,7 @@ from dealboard.ui.text import fitted
 
 
 class ColumnHeader(Static):
-    """Stage name, deal count, total and probability-weighted value."""
+    """Stage name, deal count (against its WIP limit), total and probability-weighted value."""
 
     ALLOW_SELECT = False
 
@@ -26,8 +26,10 @@ class ColumnHeader(Static):
         stage = column.stage
         inner = max(width - 2, 4)
         prefix = f"{number} " if number is not None and number <= 9 else ""
-        name = fitted(f"{prefix}{stage.name}", inner - 4, "bold")
-        count = Text(f" {column.count}", style="bold")
+        # The name gives way to the count: a WIP limit's `⚠ 15/15` is the news.
+        shown = column.count_text(max(inner - 12, 0))
+        name = fitted(f"{prefix}{stage.name}", max(inner - max(4, len(shown) + 1), 3), "bold")
+        count = Text(f" {shown}", style="bold")
         line1 = Text.assemble(name, count)
         line2 = fitted(column.totals_text(inner), inner)
         if column.is_open:
@@ -69,6 +71,9 @@ class StageColumn(Vertical):
             self.column = column
             self.stage = column.stage
             self.header.show(column, self.number, self.size.width or 28)
+            load = column.load
+            self.set_class(load is not None and load.full, "-wip-full")
+            self.set_class(load is not None and load.full and load.limit.hard, "-wip-hard")
         self.cards.show(column, now)
 
     def on_resize(self) -> None:

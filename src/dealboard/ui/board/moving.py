@@ -2,8 +2,9 @@
 
 Keys (`H`/`L`, `J`/`K`, `w`, `x`) and mouse drops arrive here and take the
 same path: ask the gate (in the background), show the checklist when it says
-no, then move. The domain checks the gate again when it moves, so the dialog
-is a convenience, never the guard.
+no (open criteria, or a stage full under a hard WIP limit), then move. The
+domain checks the gate again when it moves, so the dialog is a convenience,
+never the guard.
 """
 
 from __future__ import annotations
@@ -263,15 +264,16 @@ class MoveFlow:
             note=note,
             action=verb,
             may_override=self.is_manager,
+            full=check.full.reason if check.full is not None else "",
         )
 
         def decided(decision: GateDecision | None) -> None:
             if self._closed(deal, gate):
                 return
             if decision is None:
-                said = (
-                    "move cancelled; your ticks are saved" if gate.ticked_here else "move cancelled"
-                )
+                said = f"not moved: {gate.full}" if gate.full else "move cancelled"
+                if gate.ticked_here:
+                    said += "; your ticks are saved"
                 notify_plain(self.screen, said, severity="information")
                 self._refresh()
                 return

@@ -23,13 +23,15 @@ from textual.widgets import Footer, Input, Static
 from dealboard.domain.cadence import no_reply_advice
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import DealSummary, PipelineRecord
+from dealboard.domain.saved_views import BUILT_IN, ViewRecord
 from dealboard.domain.views import BoardRequest, BoardView, Live, Viewport
-from dealboard.ui.board import copying, reassigning, service_levels
+from dealboard.ui.board import copying, reassigning, service_levels, views_picker
 from dealboard.ui.board.card_list import CardList
 from dealboard.ui.board.column import ClosedSummary, StageColumn
 from dealboard.ui.board.cursor import BoardCursor
 from dealboard.ui.board.drag import DragGhost, drop_target
 from dealboard.ui.board.moving import MoveFlow
+from dealboard.ui.board.views_picker import SavedViewsProvider
 from dealboard.ui.deal.common import board_of
 from dealboard.ui.live_loader import LiveLoader
 from dealboard.ui.palette import binding_commands
@@ -65,6 +67,8 @@ class BoardScreen(Screen[None]):
     """Columns of deal cards for one pipeline."""
 
     CSS_PATH = ["board.tcss", "../spinner.tcss"]
+    #: The palette's "View: …" commands, beside every key's (`palette_commands`).
+    COMMANDS = {SavedViewsProvider}
     #: How often the badges are worked out again against the clock.
     badge_refresh_seconds = 60.0
     AUTO_FOCUS = ""
@@ -103,6 +107,14 @@ class BoardScreen(Screen[None]):
         _binding("reassign", "O", "reassign", "Reassign marked cards (managers)"),
         _binding("undo", "u", "undo", "Undo my last change"),
         _binding("redo", "U", "redo", "Redo what I undid"),
+        _binding(
+            "repeat-deal", "N", "repeat_deal", "New deal for this customer (upsell, renewal…)"
+        ),
+        _binding(
+            "save-view", "s,ctrl+s", "save_view", "Save the filter as a view", key_display="s"
+        ),
+        _binding("views", "V", "views", "Views: mine, changed since the stand-up, saved ones"),
+        _binding("account", "C", "account", "Customer: the account's deals, lineage, last touch"),
         *[
             _binding(f"jump-{n}", str(n), f"jump({n - 1})", f"Jump to column {n}")
             for n in range(1, 10)
@@ -129,6 +141,8 @@ class BoardScreen(Screen[None]):
         #: `r` was pressed: the next read on screen says so.
         self._announce_reload = False
         self.loader: LiveLoader[BoardView] = LiveLoader(self, self._read, self._show, what="Board")
+        #: The built-in views and the user's own (`V`, the palette), read once the board is up.
+        self.named_views: list[ViewRecord] = list(BUILT_IN)
 
     # -- layout -----------------------------------------------------------
 
@@ -138,7 +152,8 @@ class BoardScreen(Screen[None]):
             yield ColumnsStrip(id="columns")
             yield ClosedSummary(id="closed-summary")
         yield Input(
-            placeholder="filter: words, @owner, #tag — Enter keeps, Esc clears", id="filter"
+            placeholder="filter: words, @owner, #tag — Enter keeps, ctrl+s saves, Esc clears",
+            id="filter",
         )
         yield Footer()
         yield DragGhost()
@@ -149,6 +164,7 @@ class BoardScreen(Screen[None]):
         self.loader.start(self.first)
         self.first = None
         self.set_interval(self.badge_refresh_seconds, self._age_badges)
+        views_picker.load_views(self)
 
     def on_unmount(self) -> None:
         self.loader.stop()
@@ -168,7 +184,7 @@ class BoardScreen(Screen[None]):
         for column in self.columns:
             column.cards.now = now
             column.cards.redraw()
-        if self.request.filter.badges:
+        if self.request.filter.badges or self.request.filter.changed:
             self.loader.reload()
 
     # -- reading ------------------------------------------------------------
@@ -543,11 +559,29 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(AgendaScreen())
 
+    def action_account(self) -> None:
+        """The focused card's account: every deal of the customer, across pipelines."""
+        deal = self.focused_deal
+        if deal is None:
+            return
+        if not deal.account:
+            notify_plain(self, "This deal has no account: e edits it to give it one")
+            return
+        from dealboard.ui.account.screen import AccountScreen
+
+        self.app.push_screen(AccountScreen(deal_id=deal.id))
+
     def action_undo(self) -> None:
         undo_or_redo(self, redo=False, then=self.loader.refresh)
 
     def action_redo(self) -> None:
         undo_or_redo(self, redo=True, then=self.loader.refresh)
+
+    def action_save_view(self) -> None:
+        views_picker.save_current(self)
+
+    def action_views(self) -> None:
+        views_picker.open_views(self)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -656,6 +690,15 @@ class BoardScreen(Screen[None]):
 
     def action_lose(self) -> None:
         self.moves.lose()
+
+    def action_repeat_deal(self) -> None:
+        """From a won or follow-up deal, the customer's next deal; the cursor goes to it."""
+        deal, view = self.focused_deal, self.view
+        if deal is None or view is None:
+            return
+        from dealboard.ui.deal.repeat_dialog import start_repeat
+
+        start_repeat(self, deal, view.pipeline.stages, lambda new: self.follow_deal(new.id))
 
     # -- mouse ------------------------------------------------------------
 

@@ -72,7 +72,21 @@ DEAL_BINDINGS: list[Binding] = [
         show=False,
         id="deal.copy-summary",
     ),
+    Binding(
+        "C",
+        "account",
+        "Customer: the account's deals, lineage, last touch",
+        show=False,
+        id="deal.account",
+    ),
     Binding("ctrl+r", "reload", "Reload", show=False, id="deal.reload"),
     Binding("u", "undo", "Undo my last change", show=False, id="deal.undo"),
     Binding("U", "redo", "Redo what I undid", show=False, id="deal.redo"),
+    Binding(
+        "N",
+        "repeat_deal",
+        "New deal for this customer (upsell, renewal…)",
+        show=False,
+        id="deal.repeat",
+    ),
 ]

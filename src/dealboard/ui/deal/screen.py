@@ -257,6 +257,15 @@ class DealScreen(Screen[None]):
     def action_redo(self) -> None:
         undo_or_redo(self, redo=True, then=self.loader.refresh)
 
+    def action_account(self) -> None:
+        """The deal's account: every deal of the customer, across pipelines."""
+        if self.detail is not None and not self.detail.summary.account:
+            notify_plain(self, "This deal has no account: E edits it to give it one")
+            return
+        from dealboard.ui.account.screen import AccountScreen
+
+        self.app.push_screen(AccountScreen(deal_id=self.deal_id))
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every key that works here right now, by name, for the command palette."""
         return binding_commands(self, listed=lambda b: bool(self.check_action(b.action, ())))
@@ -346,3 +355,13 @@ class DealScreen(Screen[None]):
 
     def action_copy_summary(self) -> None:
         templates.copy_summary(self, self.deal_id)
+
+    # -- repeat business ------------------------------------------------------
+
+    def action_repeat_deal(self) -> None:
+        """The customer's next deal, started from this one; it opens once it exists."""
+        if self.detail is None:
+            return
+        from dealboard.ui.deal.repeat_dialog import start_repeat_from_detail
+
+        start_repeat_from_detail(self, self.detail.summary)

@@ -88,6 +88,22 @@ class DealHeader(Static):
             parts.append(plain_line(" ".join(f"#{t}" for t in deal.tags)))
         return Text("  ", end="").join(parts)
 
+    def _lineage(self, detail: DealDetail) -> Text:
+        """`From #12 Acme renewal · Referred by Globex`: where a repeat deal came from."""
+        lineage = detail.lineage
+        if lineage is None:
+            return Text("", end="")
+        parts: list[str] = []
+        if lineage.origin_deal_id is not None:
+            kind = lineage.origin_kind.value if lineage.origin_kind is not None else ""
+            origin = " ".join(
+                p for p in (f"#{lineage.origin_deal_id}", lineage.origin_account, kind) if p
+            )
+            parts.append(f"From {origin}")
+        if lineage.referred_by:
+            parts.append(f"Referred by {lineage.referred_by}")
+        return plain_line(" · ".join(parts))
+
     def _narrow_lines(self, detail: DealDetail, today: date) -> list[Text]:
         deal = detail.summary
         who = " · ".join(v for v in (deal.account, deal.contact, deal.owner_display) if v)
@@ -97,8 +113,15 @@ class DealHeader(Static):
             plain_line(who),
             self._stage(detail, today) + Text(" · ") + plain_line(money),
             Text("Next: ", self._style("label")) + self._next_step(detail, today),
-            self._facts(detail),
+            self._facts_and_lineage(detail),
         ]
+
+    def _facts_and_lineage(self, detail: DealDetail) -> Text:
+        """The narrow view's last line: the facts, then the lineage (a fifth line, not a sixth)."""
+        facts, lineage = self._facts(detail), self._lineage(detail)
+        if not lineage.plain:
+            return facts
+        return Text("  ", end="").join(p for p in (facts, lineage) if p.plain)
 
     def _wide_view(self, detail: DealDetail, today: date) -> Group:
         """Labelled rows in a grid, so a long value wraps under itself, not under its label."""
@@ -115,6 +138,7 @@ class DealHeader(Static):
             ("Owner", plain(f"{deal.owner_display} ({deal.owner})")),
             ("Close", Text(day(deal.expected_close))),
             ("Source", plain(deal.source)),
+            *((("Lineage", self._lineage(detail)),) if detail.lineage is not None else ()),
             ("Next step", self._next_step(detail, today)),
             ("Progress", self._facts(detail)),
         ):

@@ -1,8 +1,9 @@
 """The checklist gate: the exit criteria a deal must meet before it moves on.
 
 Each tick is saved the moment it is made, so work done is never lost even if
-the move is cancelled. "Move" is enabled only when every item is ticked; a
-manager may instead override the gate by giving a reason.
+the move is cancelled. "Move" is enabled only when every item is ticked and
+the target stage has room under a hard WIP limit; a manager may instead
+override the gate by giving a reason.
 
 The gate follows the deal while it is open (one `LiveLoader`, like every
 screen): a colleague's ticks appear with their name, and if someone moves,
@@ -91,9 +92,14 @@ class ChecklistGate(KeyedModal[GateDecision | None]):
         action: str | None = "Move",
         may_override: bool = False,
         first: Live[GateView] | None = None,
+        full: str = "",
     ) -> None:
-        """`stage_id` is the deal's stage as the user saw it: leaving it ends the gate's use."""
+        """`stage_id` is the deal's stage as the user saw it: leaving it ends the gate's use.
+
+        `full` is why the target stage refuses the deal (a hard WIP limit), or "".
+        """
         super().__init__()
+        self.full = full
         self.deal_id = deal_id
         self.stage_id = stage_id
         self.heading = title
@@ -125,6 +131,8 @@ class ChecklistGate(KeyedModal[GateDecision | None]):
             yield Static(plain_line(self.heading, "bold"), id="gate-title")
             if self.note:
                 yield Static(plain_line(self.note), id="gate-note")
+            if self.full:
+                yield Static(plain_line(f"⚠ {self.full}", "bold"), id="gate-full")
             with VerticalScroll(id="gate-items"):
                 stage = None
                 for item in self.items:
@@ -221,7 +229,7 @@ class ChecklistGate(KeyedModal[GateDecision | None]):
         if action == "move":
             if not self.action_label:
                 return False
-            return None if self.moved_away or not self.complete else True
+            return None if self.moved_away or not self.complete or self.full else True
         if action == "override":
             if not (self.may_override and self.action_label):
                 return False
@@ -230,18 +238,30 @@ class ChecklistGate(KeyedModal[GateDecision | None]):
 
     def _update(self) -> None:
         done = sum(self.ticked.values())
-        status = Text(f"{done}/{len(self.ticked)} done")
-        if self.action_label and not self.complete and not self.moved_away:
-            verb = _VERBS.get(self.action_label, self.action_label.lower())
-            status.append(f" — tick every item to {verb}", "italic")
+        status = Text(f"{done}/{len(self.ticked)} done" if self.ticked else "")
+        hint = self._hint()
+        if hint:
+            status.append((" — " if self.ticked else "") + hint, "italic")
         self.query_one("#gate-status", Static).update(status)
         if self.action_label:
             self.query_one("#gate-move", Button).disabled = bool(
-                self.moved_away or not self.complete
+                self.moved_away or not self.complete or self.full
             )
         for override in self.query("#gate-override").results(Button):
             override.disabled = bool(self.moved_away)
         self.refresh_bindings()
+
+    def _hint(self) -> str:
+        """What stands between the user and the move, if anything."""
+        if not self.action_label or self.moved_away:
+            return ""
+        if self.full:
+            if self.may_override:
+                return "the stage is full: override with a reason to move it in"
+            return "the stage is full: only a manager can move a deal in"
+        if not self.complete:
+            return f"tick every item to {_VERBS.get(self.action_label, self.action_label.lower())}"
+        return ""
 
     @on(CriterionBox.Changed)
     def _ticked(self, event: CriterionBox.Changed) -> None:
@@ -279,7 +299,7 @@ class ChecklistGate(KeyedModal[GateDecision | None]):
 
     @on(Button.Pressed, "#gate-move")
     def action_move(self) -> None:
-        if self.action_label and self.complete and not self.moved_away:
+        if self.action_label and self.complete and not self.moved_away and not self.full:
             self._finish(GateDecision())
 
     @on(Button.Pressed, "#gate-override")

@@ -7,6 +7,8 @@ pipeline's currency only, other currencies listed beside them, never converted.
 
 from __future__ import annotations
 
+from dealboard.domain.goals import month_label, percent_text
+from dealboard.domain.money import format_compact
 from dealboard.domain.reports import (
     CohortsReport,
     CohortStats,
@@ -130,7 +132,10 @@ def _tag(label: str, stats: CohortStats, without: str, tone: Tone = "good") -> B
 def owners_blocks(report: OwnersReport) -> list[Block]:
     """The leaderboard: won value bars in the pipeline's currency, then the figures."""
     if not report.owners:
-        return [Words("No deals closed and no touches logged in this window.", "message")]
+        return [
+            Words("No deals closed and no touches logged in this window.", "message"),
+            *goal_blocks(report),
+        ]
     main = report.scope.currency
     bars = [_owner(row, main) for row in report.owners]
     bars.append(_owner(report.team, main, team=True))
@@ -140,6 +145,37 @@ def owners_blocks(report: OwnersReport) -> list[Block]:
             f"bars: won value in {main}, other currencies beside it · win rate: won out of "
             "closed · touches: calls, emails, meetings done · SLA: leads answered in time"
         ),
+        *goal_blocks(report),
+    ]
+
+
+def goal_blocks(report: OwnersReport) -> list[Block]:
+    """The month's goals: a bar of how much of each is won (full at 100 %), then the figures."""
+    rows = [(r, r.goal) for r in (*report.owners, report.team) if r.goal is not None]
+    if not rows:
+        return []
+    bars = []
+    for row, goal in rows:
+        currency = goal.goal.amount.currency
+        met = goal.percent is not None and goal.percent >= 100
+        bars.append(
+            Bar(
+                row.display_name,
+                min(goal.percent or 0.0, 100.0),
+                (
+                    percent_text(goal),
+                    format_compact(goal.goal.amount.minor, currency),
+                    format_compact(goal.won_minor, currency),
+                    format_compact(goal.remaining_minor, currency) if not met else "met",
+                ),
+                tone="good" if met else "bar",
+                strong=row.owner is None,
+            )
+        )
+    return [
+        Words(f"Goals for {month_label(report.goal_month)}", "heading"),
+        BarChart(tuple(bars), ("attained", "goal", "won", "to go"), "owner", scale=100),
+        Words("won that month in every pipeline, against each goal · dealboard goal set"),
     ]
 
 

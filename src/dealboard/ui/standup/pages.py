@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
+from dealboard.domain.goals import month_label, percent_text
 from dealboard.domain.money import format_compact
+from dealboard.domain.nurture import NurtureDue
 from dealboard.domain.standup import Attention, InMotion, Moved, PersonStandup, Standup
+from dealboard.domain.standup_forecast import Forecast
 from dealboard.domain.standup_marks import OVERRIDE, override_note, skipped_note
 from dealboard.domain.standup_text import (
     person_counts,
@@ -57,7 +60,8 @@ class Page:
 def build_pages(
     standup: Standup, *, width: int, height: int, styles: Mapping[str, Style]
 ) -> list[Page]:
-    """Every page in order: since, attention, forecast, then one (or more) per person."""
+    """Every page in order: since, attention, customers due a touch (when any), forecast, then
+    one (or more) per person."""
     cut = _Cutter(width, height, styles)
     pages = cut.pages(
         ("since",), _since_heading(standup), _since_tiles(standup), cut.since(standup)
@@ -69,6 +73,13 @@ def build_pages(
         [cut.attention(item) for item in standup.attention]
         or [Text("Nothing: no open SLA breach, no deal gone quiet.")],
     )
+    if standup.nurture:
+        pages += cut.pages(
+            ("nurture",),
+            Text("Customers due a touch"),
+            (Tile(str(len(standup.nurture)), "due a touch", "warn"),),
+            [cut.nurture(due) for due in standup.nurture],
+        )
     pages += cut.pages(("forecast",), _forecast_heading(standup), *cut.forecast(standup))
     for person in standup.people:
         pages += cut.pages(
@@ -106,7 +117,8 @@ def _forecast_heading(standup: Standup) -> Text:
     target = standup.target
     if target is None:
         return Text("Forecast")
-    return Text(f"Forecast · monthly target {format_compact(target.minor, target.currency)}")
+    kind = "team goal" if standup.forecast.target_is_goal else "monthly target"
+    return Text(f"Forecast · {kind} {format_compact(target.minor, target.currency)}")
 
 
 #: One block of a page, or a list of entries that make one block where they fit together.
@@ -253,6 +265,12 @@ class _Cutter:
         )
         return self.lines(first, second)
 
+    def nurture(self, due: NurtureDue) -> Text:
+        """`Acme Corp` and how long untouched; then its owner and the won deal it stands on."""
+        first = self.line((due.account, "name"), ("  ", ""), (due.what, "warn"))
+        second = self.line((due.owner_display, ""), (f" · {due.pipeline} · {due.deal_title}", ""))
+        return self.lines(first, second)
+
     def forecast(self, standup: Standup) -> tuple[tuple[Tile, ...], list[Text]]:
         """Large: each month's projection (and this month against the target); then a table."""
         forecast = standup.forecast
@@ -267,12 +285,15 @@ class _Cutter:
         if percent is not None:
             tone = "good" if percent >= 100 else "warn" if percent >= 75 else "bad"
             tiles.insert(1, Tile(f"{percent:.0f}%", f"of target in {first.month:%B}", tone))
+        team = forecast.goals.team_goal(main) if forecast.goals else None
+        if team is not None and team.percent is not None:
+            tiles.insert(1, Tile(f"{team.percent:.0f}%", "of team goal won", _tone(team.percent)))
         header = ["", "", "projected"]
         header += ["of target"] if forecast.target else []
         header += ["weighted", "best case", "won", "deals"]
         rows = [header]
         for row in forecast.rows:
-            target = row.percent_of(forecast.target)
+            target = row.percent_of(forecast.target_for(row))
             cells = [f"{row.month:%B}", row.currency, _money(row.projected_minor, row.currency)]
             if forecast.target:
                 cells.append("" if target is None else f"{target:.0f}%")
@@ -287,12 +308,40 @@ class _Cutter:
         blocks += [self.line((line, "warn")) for line in slipped_lines(forecast)]
         explained = "projected = won + weighted (value × stage probability)"
         blocks.append(self.line((explained, "dim")))
+        blocks += self.goals(forecast)
         if forecast.target is None:
-            blocks.append(self.line(("No target set: t types a monthly target", "dim")))
+            blocks.append(self.line(("No team goal set: t sets this month's", "dim")))
         return tuple(tiles), blocks
 
-    def table(self, rows: list[list[str]]) -> Text:
-        """Columns two spaces apart: names left-aligned, numbers right-aligned, a dim header."""
+    def goals(self, forecast: Forecast) -> list[Block]:
+        """`Goals for November 2026`: the team's, then each owner's, won against the goal."""
+        goals = forecast.goals
+        if goals is None or not (goals.team or goals.owners):
+            return []
+        rows = [["", "", "goal", "won", "attained", "to go"]]
+        tones = [""]
+        for attainment in (*goals.team, *goals.owners):
+            goal = attainment.goal
+            currency = goal.amount.currency
+            rows.append(
+                [
+                    goal.display_name,
+                    currency,
+                    _money(goal.amount.minor, currency),
+                    _money(attainment.won_minor, currency),
+                    percent_text(attainment),
+                    _money(attainment.remaining_minor, currency)
+                    if attainment.remaining_minor
+                    else "met",
+                ]
+            )
+            tones.append(_tone(attainment.percent or 0))
+        heading = self.line((f"Goals for {month_label(goals.month)}", "name"))
+        return [self.lines(heading, self.table(rows, tones))]
+
+    def table(self, rows: list[list[str]], tones: list[str] | None = None) -> Text:
+        """Columns two spaces apart: names left-aligned, numbers right-aligned, a dim header;
+        `tones` colour each row's last-but-one cell (how far a goal has come)."""
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = []
         for number, row in enumerate(rows):
@@ -303,6 +352,8 @@ class _Cutter:
             style = "dim" if number == 0 else ""
             parts: list[tuple[str | Text, str]] = [(cells[0], "name" if number else style)]
             parts += [("  " + cell, style) for cell in cells[1:]]
+            if tones and number and tones[number]:
+                parts[-2] = (parts[-2][0], tones[number])
             lines.append(self.line(*parts))
         return self.lines(*lines)
 
@@ -344,3 +395,8 @@ class _Cutter:
 
 def _money(minor: int, currency: str) -> str:
     return format_compact(minor, currency)
+
+
+def _tone(percent: float) -> str:
+    """Met in green, within a quarter in amber, further in red."""
+    return "good" if percent >= 100 else "warn" if percent >= 75 else "bad"

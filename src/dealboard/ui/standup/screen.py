@@ -22,6 +22,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Static
 
+from dealboard.domain.money import format_money
 from dealboard.domain.standup import Standup
 from dealboard.domain.standup_text import standup_markdown
 from dealboard.domain.views import Live
@@ -33,6 +34,7 @@ from dealboard.ui.palette import binding_commands
 from dealboard.ui.spinner import DatabaseSpinner
 from dealboard.ui.standup.pages import Page, build_pages
 from dealboard.ui.text import plain_line
+from dealboard.ui.worker import in_background
 
 #: Seconds between reads when nothing changes (breaches come with time alone).
 REFRESH_SECONDS = 60
@@ -62,10 +64,17 @@ class StandupScreen(Screen[None]):
             "page-previous", "left,h,backspace,pageup", "page(-1)", "Previous page", key_display="←"
         ),
         _binding("page-first", "home,g", "first_page", "First page"),
-        _binding("target", "t", "target", "Type a monthly target (for this session)"),
+        _binding("target", "t", "target", "Set this month's team goal (managers)"),
         _binding("copy", "y", "copy", "Copy the stand-up as Markdown (for chat)"),
         _binding("back", "escape,q,S", "back", "Back to the board", key_display="esc"),
         _binding("reload", "ctrl+r", "reload", "Reload", show=False),
+        _binding("view-mine", "m", "board_view('mine')", "Board: my deals (the view mine)"),
+        _binding(
+            "view-changed",
+            "c",
+            "board_view('changed since the last stand-up')",
+            "Board: deals changed since the last stand-up",
+        ),
     ]
 
     def __init__(
@@ -190,19 +199,39 @@ class StandupScreen(Screen[None]):
             self._draw()
 
     def action_target(self) -> None:
-        """Type a monthly target; it holds for the rest of the session (empty clears it)."""
+        """Set this month's team goal (managers): stored, so every stand-up after holds it."""
+        board = board_of(self)
+        in_background(
+            self, lambda: board.require_manager("set the team goal"), lambda _: self._ask_goal()
+        )
+
+    def _ask_goal(self) -> None:
         from dealboard.ui.standup.target import TargetPrompt
 
+        board = board_of(self)
         currency = self.standup.currency if self.standup else "USD"
+        goals = self.standup.forecast.goals if self.standup else None
+        team = goals.team_goal(currency) if goals else None
+        month = goals.month if goals else None
+        initial = format_money(team.goal.amount.minor, team.goal.amount.currency) if team else ""
 
-        def chosen(typed: str | None) -> None:
-            if typed is None:
-                return
-            self.target = typed.strip() or None
-            self.app.standup_target = self.target  # type: ignore[attr-defined]
+        def store(typed: str) -> None:
+            if typed.strip():
+                board.set_goal("team", typed, month, currency=currency)
+            else:
+                board.clear_goal("team", month)
+
+        def stored(_: None) -> None:
+            self.target = None  # a target typed on the command line gives way to the goal
+            self.app.standup_target = None  # type: ignore[attr-defined]
             self.loader.reload()
 
-        self.app.push_screen(TargetPrompt(currency, self.target or ""), chosen)
+        def chosen(typed: str | None) -> None:
+            if typed is None or (not typed.strip() and team is None):
+                return
+            in_background(self, lambda: store(typed), stored)
+
+        self.app.push_screen(TargetPrompt(currency, initial, month), chosen)
 
     def action_copy(self) -> None:
         if self.standup is not None:
@@ -217,3 +246,9 @@ class StandupScreen(Screen[None]):
     def palette_commands(self) -> Iterable[SystemCommand]:
         """Every stand-up key as a named command."""
         return binding_commands(self)
+
+    def action_board_view(self, name: str) -> None:
+        """Leave the stand-up for the board, shown through a built-in view (`saved_views`)."""
+        from dealboard.ui.standup.views import board_through
+
+        board_through(self, name)
