@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from dealboard.db.base import Base
 from dealboard.db.database import Database
+from dealboard.db.models import Goal, Pipeline, PipelineRevision, SavedView, User
 from dealboard.domain.board import Board, open_board
 from dealboard.domain.deals import DealFields
 from dealboard.domain.demo import seed_demo
@@ -89,6 +91,61 @@ def busy_board(desk: Desk) -> None:  # noqa: F811
     board.move(deal, "Qualify", override="known customer")
     board.undo()
     board.redo()
+    process_records(board)
+
+
+def process_records(board: Board) -> None:
+    """Rows for the tables of goals, saved views, pipeline revisions, WIP and nurture days."""
+    with board.database.write() as session:
+        maria = session.scalars(select(User).where(User.name == "maria")).one()
+        pipeline = session.scalars(select(Pipeline)).first()
+        assert pipeline is not None
+        pipeline.nurture_days = 45
+        stage = pipeline.stages[1]
+        stage.wip_max, stage.wip_hard = 12, True
+        session.add(
+            Goal(
+                user_id=None,
+                month="2026-11",
+                amount_minor=5_000_000,
+                currency="USD",
+                set_by_id=maria.id,
+                set_at=board.now(),
+            )
+        )
+        session.add(
+            Goal(
+                user_id=maria.id,
+                month="2026-12",
+                amount_minor=900_000,
+                currency="USD",
+                set_by_id=maria.id,
+                set_at=board.now(),
+            )
+        )
+        session.add(
+            SavedView(
+                user_id=maria.id, name="Hot Q4", query="owner:maria #q4", created_at=board.now()
+            )
+        )
+        changes = [
+            {
+                "stage_id": stage.id,
+                "stage": stage.name,
+                "what": "wip",
+                "before": None,
+                "after": "12 (hard)",
+            }
+        ]
+        session.add(
+            PipelineRevision(
+                pipeline_id=pipeline.id,
+                number=1,
+                at=board.now(),
+                user_id=maria.id,
+                changes=json.dumps(changes),
+            )
+        )
 
 
 def test_the_json_export_names_its_format_and_holds_every_table(desk: Desk) -> None:  # noqa: F811

@@ -219,7 +219,8 @@ async def test_a_larger_screen_puts_more_on_a_page_and_stays_on_the_same_section
         assert _heading(pilot) == "Needs attention (2/2)"
         await pilot.resize_terminal(200, 60)
         await settle(pilot)
-        assert (_page_number(pilot), _heading(pilot)) == ("2/8", "Needs attention")
+        # 9 pages: the demo's customers are account records, so some are due a nurture touch
+        assert (_page_number(pilot), _heading(pilot)) == ("2/9", "Needs attention")
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert _heading(pilot) == "Needs attention (1/2)"

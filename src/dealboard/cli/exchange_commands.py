@@ -288,6 +288,11 @@ def _print_plan(plan: ImportPlan, *, dry_run: bool, new_users: tuple[str, ...] =
         lines.append(f"  {status}" + (f" ({'; '.join(extra)})" if extra else ""))
         stages = ", ".join(f"{stage} {n:,}" for _, stage, n in plan.by_stage())
         lines.append(f"  stages: {stages}")
+        if plan.accounts_new or plan.accounts_matched:
+            lines.append(
+                f"  accounts: {plan.accounts_new:,} new, "
+                f"{plan.accounts_matched:,} already on the board (matched by name)"
+            )
     users = new_users if not dry_run else tuple(plan.new_users)
     if users:
         named = ", ".join(

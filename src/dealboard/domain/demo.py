@@ -26,7 +26,7 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
-from dealboard.domain import audit, ties
+from dealboard.domain import audit, demo_accounts, ties
 from dealboard.domain.board import Board
 from dealboard.domain.demo_data import DEALS, USERS, DemoActivity, DemoDeal
 from dealboard.domain.demo_goals import seed_goals
@@ -86,6 +86,7 @@ def seed_demo(board: Board, pipeline_name: str) -> int:
         ]
         # Criteria tied to the notes or the objections tick as the data says, as on any board.
         ties.sync_many(session, added)
+        demo_accounts.link_demo(session, [deal_id for _, deal_id, _ in added], now)
         seed_goals(session, actor, team, now)
         revised = seed_revision(session, actor, pipeline, team, now)
         return len(DEALS) + revised

@@ -283,7 +283,7 @@ DEALS: tuple[DemoDeal, ...] = (
     ),
     DemoDeal(
         title="Renewal 2027 + 40 seats",
-        account="Nimbus HR Software",
+        account="Clearwater Logistics",  # a repeat customer: demo_accounts links the won deal
         contact="Rachel Kim",
         value="96k",
         owner="lena",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import ChecklistTick, Deal, Stage, StageCriterion, StageTransition, User
-from dealboard.domain import audit, bant, ties
+from dealboard.domain import accounts, audit, bant, ties
 from dealboard.domain.deals import next_position, require_open
 from dealboard.domain.errors import GateClosed, InvalidInput, RuleViolation
 from dealboard.domain.gate import GateCheck, check_move
@@ -269,6 +269,8 @@ def _enter(
         deal.loss_reason, deal.loss_note = None, ""
     if overridden:
         changes["gate override"] = (None, reason)
+    if target.kind is StageKind.WON:  # the contact is a Customer now (undo puts it back)
+        changes.update(accounts.won(session, actor, deal, now))
     deal.stage_id = target.id
     deal.stage = target
     deal.position = position

@@ -15,6 +15,15 @@ time-in-stage report counts each stay once, and an undone stay is not one.
 The audit log keeps the move and its undo; a redo writes the transition
 again with the moment and stay of the original move.
 
+An account or contact put back relinks the deal to the records that text
+names (`accounts.link`), so the record and the text never disagree. A win
+makes the deal's contact a Customer: the deal's own type, the contact record
+and the contact's other deals are all recorded in the win's change, so undoing
+the win puts each back as it was, except that a contact with another won deal
+stays a Customer (and so do their deals): that row is left out of the undo's
+record, so the log says what really changed. Nothing else lowers a contact
+record's type: it moves forward with facts.
+
 Creating and deleting (a new deal, a removed stakeholder) are not undone:
 the issue asks for moves, edits, ticks and closes, and deleting a deal
 others may already have worked on is not a keystroke to hide behind `u`.
@@ -34,15 +43,17 @@ from dealboard.db.models import (
     BantAnswer,
     Change,
     ChecklistTick,
+    Contact,
     Deal,
     DealTag,
     Objection,
     ResearchNotes,
+    Stage,
     StageTransition,
     Stakeholder,
     User,
 )
-from dealboard.domain import audit
+from dealboard.domain import accounts, audit
 from dealboard.domain.conflicts import when
 from dealboard.domain.deals import next_position
 from dealboard.domain.errors import RuleViolation
@@ -63,6 +74,7 @@ from dealboard.vocabulary import (
     LossReason,
     ObjectionCategory,
     ObjectionStatus,
+    StageKind,
     Stance,
 )
 
@@ -151,7 +163,7 @@ def _revert(
         session, actor, at=now, deal_id=target.deal_id, kind=kind, reverts_id=target.id
     )
     for row in reversed(rows):
-        if row.field in _SKIPPED_FIELDS:
+        if row.field in _SKIPPED_FIELDS or row.id in revert.kept:
             continue
         session.add(
             AuditEntry(
@@ -168,7 +180,8 @@ def _revert(
             )
         )
     session.flush()
-    return UndoResult(target.deal_id, kind, _describe(session, target, rows, verb))
+    done = [row for row in rows if row.id not in revert.kept]
+    return UndoResult(target.deal_id, kind, _describe(session, target, done, verb))
 
 
 def _stage_first(rows: list[AuditEntry]) -> list[AuditEntry]:
@@ -219,6 +232,10 @@ class _Reverter:
         self.now = now
         self.verb = verb
         self._redone_move: tuple[Deal, int, datetime] | None = None
+        #: Deals whose account or contact text went back: relinked to their records at the end.
+        self._relink: dict[int, Deal] = {}
+        #: Audit rows left as they are because a fact still holds (a Customer with a won deal).
+        self.kept: set[int] = set()
 
     def row(self, row: AuditEntry) -> None:
         if row.action in ("create", "delete"):
@@ -234,6 +251,7 @@ class _Reverter:
             "stakeholder": self._stakeholder,
             "research": self._research,
             "bant": self._bant,
+            "contact": self._contact,
         }.get(row.entity)
         if handler is None:
             raise RuleViolation(f"cannot {self.verb} a change to a {row.entity}")
@@ -273,10 +291,14 @@ class _Reverter:
         }
         if row.field not in ("position", "closed_at", "stage_entered_at"):  # bookkeeping
             self._moved_on(row, self._shown(deal, row.field))
+        if row.field == "contact_type" and self._still_customer(row, deal.contact_id):
+            return
         if row.field == "position":
             self._restore_position(deal, int(old or 0))
         elif row.field in simple:
             setattr(deal, row.field, simple[row.field](old))
+            if row.field in ("account", "contact"):
+                self._relink[deal.id] = deal
         elif row.field == "value":
             money = parse_money(old or "0", deal.currency)
             deal.value_minor, deal.currency = money.minor, money.currency
@@ -358,7 +380,10 @@ class _Reverter:
         deal.position = position
 
     def finish(self) -> None:
-        """A redone move records its transition again, at the moment and with the stay it had."""
+        """Relink deals whose account or contact went back; a redone move records its
+        transition again, at the moment and with the stay it had."""
+        for deal in self._relink.values():
+            accounts.link(self.session, deal, self.now)
         if self._redone_move is None:
             return
         deal, from_stage_id, entered = self._redone_move
@@ -374,6 +399,25 @@ class _Reverter:
                 imported=began_at_import(deal.imported_at, entered),
             )
         )
+
+    def _still_customer(self, row: AuditEntry, contact_id: int | None) -> bool:
+        """A Customer going back to a lower type stays one while any of their deals is won
+        (the deal whose win is undone has left Won by now: the stage goes back first)."""
+        customer = ContactType.CUSTOMER.value
+        if contact_id is None or row.new_value != customer or row.old_value == customer:
+            return False
+        won = self.session.scalar(
+            select(
+                exists().where(
+                    Deal.contact_id == contact_id,
+                    Deal.stage_id == Stage.id,
+                    Stage.kind == StageKind.WON,
+                )
+            )
+        )
+        if won:
+            self.kept.add(row.id)
+        return bool(won)
 
     # -- checklist, objections, stakeholders, research ------------------------
 
@@ -421,6 +465,18 @@ class _Reverter:
             "stance": lambda v: Stance(v),
         }
         self._field(person, row, parse)
+
+    def _contact(self, row: AuditEntry) -> None:
+        """A contact record's type, as a win changed it: undoing the win puts it back."""
+        contact = load_row(self.session, Contact, row.entity_id, "contact")
+        if self._still_customer(row, contact.id):
+            self._moved_on(row, audit.as_text(contact.contact_type))
+            return
+        self._field(
+            contact,
+            row,
+            {"contact_type": lambda v: ContactType(v or ContactType.SUSPECT.value)},
+        )
 
     def _research(self, row: AuditEntry) -> None:
         notes = load_row(self.session, ResearchNotes, row.entity_id, "research notes")

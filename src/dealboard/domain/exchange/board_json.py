@@ -1,5 +1,9 @@
 """A whole board as one JSON document: every table, every row, every id, nothing lost.
 
+Every table is in it, account and contact records, deal lineage, goals, saved
+views and pipeline revisions included, because the tables are read from the
+models: a new table or column is carried without a change here.
+
 The document is `{"format": "dealboard", "format_version": 1, ...}` followed by
 one key per table (in an order where every reference points backwards), each
 a list of rows in id order; a row's keys are the table's columns. Values:
@@ -108,6 +112,7 @@ def only_pipeline(rows: dict[str, list[Row]], pipeline_id: int) -> dict[str, lis
         result[table.name] = found
         kept_ids[table.name] = {r["id"] for r in found if "id" in r}
     deals = kept_ids["deals"]
+    _only_their_customers(result, deals)
     pipelines = kept_ids["pipelines"]
     audit = [
         r
@@ -130,6 +135,26 @@ def only_pipeline(rows: dict[str, list[Row]], pipeline_id: int) -> dict[str, lis
     result["changes"] = [c for c in rows["changes"] if c["id"] in wanted]
     result["audit_log"] = audit
     return {table.name: result[table.name] for table in tables()}
+
+
+def _only_their_customers(result: dict[str, list[Row]], deals: set[Any]) -> None:
+    """The accounts and contacts the kept deals name; an origin deal left out is forgotten.
+
+    A deal started from one in another pipeline keeps its kind (upsell, referral…)
+    but not the link, as when its origin deal is deleted.
+    """
+    result["deals"] = [
+        row
+        if row["origin_deal_id"] in deals or row["origin_deal_id"] is None
+        else row | {"origin_deal_id": None}
+        for row in result["deals"]
+    ]
+    contacts = {row["contact_id"] for row in result["deals"]} - {None}
+    result["contacts"] = [row for row in result["contacts"] if row["id"] in contacts]
+    accounts = {row["account_id"] for row in result["contacts"]}
+    for row in result["deals"]:
+        accounts |= {row["account_id"], row["referred_by_account_id"]}
+    result["accounts"] = [row for row in result["accounts"] if row["id"] in accounts]
 
 
 def _references_kept(table: Table, row: Row, kept: dict[str, set[Any]]) -> bool:

@@ -160,6 +160,9 @@ class ImportPlan:
     all_in: str | None = None
     created_default: datetime | None = None
     imported_at: datetime | None = None
+    #: Accounts the deals name (folded) that the board does not have yet, and those it has.
+    accounts_new: int = 0
+    accounts_matched: int = 0
 
     def counts(self) -> Counter[str]:
         """Deals by status, plus lost ones without a reason and closed ones without a date."""

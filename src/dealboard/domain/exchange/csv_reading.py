@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dealboard.domain import text
+from dealboard.domain import accounts, text
 from dealboard.domain.deals import parse_contact_type, parse_tag
 from dealboard.domain.errors import DealboardError, InvalidInput
 from dealboard.domain.exchange.csv_columns import plan_columns
@@ -608,7 +608,11 @@ def plan_import(
     now: datetime,
 ) -> ImportPlan:
     """Read every row of `table` against the board; the plan lists deals or problems."""
-    return _Planner(table, snapshot(session), options, actor, now).run()
+    plan = _Planner(table, snapshot(session), options, actor, now).run()
+    plan.accounts_new, plan.accounts_matched = accounts.account_tally(
+        session, (deal.account for deal in plan.deals)
+    )
+    return plan
 
 
 _LINE_BREAKS = re.compile(r"[\r\n\t]+")

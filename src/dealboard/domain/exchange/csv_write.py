@@ -8,7 +8,11 @@ file does not say the stage it was lost from is recorded as created lost: no
 made-up "lost from the first stage". Every transition written here is marked
 `imported`: its stay is another system's, and reports do not measure it. An
 open deal has been in its stage since the time the file gives, else since the
-import. New owners become users (reps). The whole import is one recorded
+import. New owners become users (reps). Each deal links to its account and
+contact records by folded name ("ACME  corp" is "Acme Corp"), existing ones
+reused and missing ones created, and carries the record's spelling; a won
+deal makes its contact a Customer, and with it every deal with that contact
+(`accounts.link_many`: a few statements, never one per row). The whole import is one recorded
 change by the importing manager; it is not undone with `u` (it adds deals,
 which undo never removes).
 """
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import (
@@ -33,12 +37,13 @@ from dealboard.db.models import (
     User,
 )
 from dealboard.db.watch import announce
+from dealboard.domain import accounts
 from dealboard.domain.errors import Conflict
 from dealboard.domain.exchange.bulk import insert_rows
 from dealboard.domain.exchange.csv_plan import ImportPlan, snapshot
 from dealboard.domain.moves import stay_seconds
 from dealboard.domain.users import require_manager
-from dealboard.vocabulary import ChangeKind, Role, StageKind
+from dealboard.vocabulary import ChangeKind, ContactType, Role, StageKind
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,9 @@ class ImportResult:
     deals: int
     new_users: tuple[str, ...]
     change_id: int
+    #: Account records the import created, and existing ones its deals were linked to.
+    new_accounts: int = 0
+    matched_accounts: int = 0
 
 
 def write_plan(session: Session, actor: User, plan: ImportPlan, now: datetime) -> ImportResult:
@@ -96,6 +104,7 @@ def write_plan(session: Session, actor: User, plan: ImportPlan, now: datetime) -
                 "version": 1,
             }
         )
+    linked = _link_accounts(session, plan, rows, actor, now, change_id, audit)
     ids = reserve_ids(session, len(rows))
     for deal_id, row in zip(ids, rows, strict=True):
         row["id"] = deal_id
@@ -103,7 +112,64 @@ def write_plan(session: Session, actor: User, plan: ImportPlan, now: datetime) -
     _details(session, plan, ids, actor, now, change_id, audit)
     insert_rows(session, AuditEntry.__table__, audit)
     announce(session, None)
-    return ImportResult(len(ids), tuple(plan.new_users), change_id)
+    return ImportResult(
+        len(ids),
+        tuple(plan.new_users),
+        change_id,
+        linked.new_accounts,
+        linked.matched_accounts,
+    )
+
+
+def _link_accounts(
+    session: Session,
+    plan: ImportPlan,
+    rows: list[dict[str, object]],
+    actor: User,
+    now: datetime,
+    change_id: int,
+    audit: list[dict[str, object]],
+) -> accounts.Linked:
+    """Point each row at its account and contact records; won deals make Customers.
+
+    Deals already on the board with a contact a won row made a Customer become
+    Customers too, each with a history row in the import's change.
+    """
+    parties = [
+        accounts.Party(d.account, d.contact, d.contact_type, d.kind is StageKind.WON)
+        for d in plan.deals
+    ]
+    linked = accounts.link_many(session, parties, now)
+    for row, link in zip(rows, linked.links, strict=True):
+        row["account_id"], row["account"], row["contact_id"] = (
+            link.account_id,
+            link.account or row["account"],
+            link.contact_id,
+        )
+        if link.contact_id in linked.customers:
+            row["contact_type"] = ContactType.CUSTOMER
+    customers = sorted(linked.customers)
+    for start in range(0, len(customers), 1000):
+        chunk = customers[start : start + 1000]
+        existing = session.execute(
+            select(Deal.id, Deal.contact_type).where(
+                Deal.contact_id.in_(chunk), Deal.contact_type != ContactType.CUSTOMER
+            )
+        ).all()
+        if not existing:
+            continue
+        for deal_id, was in existing:
+            row = _audit_row(
+                now, actor, change_id, "update", "deal", deal_id, deal_id, "contact_type", ""
+            )
+            audit.append(row | {"old_value": was.value, "new_value": "Customer"})
+        session.execute(
+            update(Deal)
+            .where(Deal.id.in_([deal_id for deal_id, _ in existing]))
+            .values(contact_type=ContactType.CUSTOMER, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return linked
 
 
 def reserve_ids(session: Session, count: int) -> list[int]:

@@ -26,23 +26,33 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     func,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dealboard.db.base import UtcDateTime
+from dealboard.db.base import UtcDateTime, utcnow
 from dealboard.db.migrate import history as migration_history
+from dealboard.db.models import Deal
 from dealboard.db.watch import announce
+from dealboard.domain import accounts
 from dealboard.domain.exchange.board_json import FORMAT, FORMAT_VERSION, HEADER_KEYS, tables
 from dealboard.domain.exchange.bulk import insert_rows
 from dealboard.domain.exchange.json_text import json_text
 from dealboard.domain.exchange.problems import ImportRefused, Problem
 from dealboard.domain.exchange.restore_rules import MAX_OTHER_TEXT, RULES, consistency, refusal
 from dealboard.domain.text import forbidden_character
+from dealboard.vocabulary import StageKind
 
+#: Older schema revisions whose exports restore as they are: every later migration only
+#: added tables and columns (empty or at their defaults in such an export), and the one
+#: data step, text accounts into records (0011), is what `restore` does for any deal
+#: that names an account or contact but links no record.
+REPLAYED_REVISIONS = frozenset({"0010"})
 #: Problems listed before the check gives up on a badly broken file.
 _MAX_PROBLEMS = 200
 #: The largest export restored: years of a busy team (100,000 deals and a million history
@@ -127,7 +137,7 @@ class _Checker:
                 "schema_revision",
                 f"{revision!r} is unknown to this dealboard (exported by a newer one? upgrade)",
             )
-        elif revision != known[-1]:
+        elif revision != known[-1] and revision not in REPLAYED_REVISIONS:
             # Later migrations may fill columns from older data; a restore cannot run them.
             self.add(
                 "schema_revision",
@@ -358,15 +368,76 @@ def restore(
             found = rows[table.name]
             if "id" in table.columns:
                 found = sorted(found, key=lambda row: row["id"])
+            if table.name == "deals":  # a deal's origin may come later in id order
+                found = [row | {"origin_deal_id": None} for row in found]
             insert_rows(session, table, found)
+        _origins(session, rows["deals"])
         session.flush()
     except IntegrityError as exc:
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise ImportRefused([Problem(file, f"the database refused the rows: {first}")]) from exc
     if session.get_bind().dialect.name == "postgresql":
         _advance_sequences(session)
+    _link_unlinked(session, rows)  # after the sequences: it may add accounts and contacts
     announce(session, None)
     return result_of(document, rows)
+
+
+def _origins(session: Session, deals: list[dict[str, Any]]) -> None:
+    """Each deal's origin deal, once every deal is in."""
+    origins = [
+        {"deal": row["id"], "origin": row["origin_deal_id"]}
+        for row in deals
+        if row["origin_deal_id"] is not None
+    ]
+    if origins:
+        table = Deal.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("deal"))
+            .values(origin_deal_id=bindparam("origin")),
+            origins,
+        )
+
+
+def _link_unlinked(session: Session, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Deals that name an account or contact but link no record (an export from before
+    accounts were records) are linked now, as upgrading the board would have: one record
+    per folded name, a won deal's contact a Customer. The deals' own types stay as written."""
+    won = {stage["id"] for stage in rows["stages"] if stage["kind"] is StageKind.WON}
+    unlinked = [
+        row
+        for row in rows["deals"]
+        if (row["account"] and row["account_id"] is None)
+        or (row["contact"] and row["contact_id"] is None)
+    ]
+    if not unlinked:
+        return
+    oldest_first = sorted(unlinked, key=lambda row: (row["created_at"], row["id"]))
+    parties = [
+        accounts.Party(row["account"], row["contact"], row["contact_type"], row["stage_id"] in won)
+        for row in oldest_first
+    ]
+    linked = accounts.link_many(session, parties, utcnow())
+    table = Deal.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("deal"))
+        .values(
+            account_id=bindparam("a_id"),
+            account=bindparam("a_name"),
+            contact_id=bindparam("c_id"),
+        ),
+        [
+            {
+                "deal": row["id"],
+                "a_id": link.account_id,
+                "a_name": link.account or row["account"],
+                "c_id": link.contact_id,
+            }
+            for row, link in zip(oldest_first, linked.links, strict=True)
+        ],
+    )
 
 
 def result_of(document: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> RestoreResult:

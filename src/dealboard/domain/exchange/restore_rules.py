@@ -11,14 +11,18 @@ characters and no more than their length.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from dealboard.domain import text, ties
+from dealboard.domain.accounts import fold_name, tidy_name
 from dealboard.domain.deals import parse_tag
 from dealboard.domain.errors import InvalidInput
 from dealboard.domain.exchange.problems import reason
+from dealboard.domain.goals import parse_month
 from dealboard.domain.money import MAX_MAJOR_UNITS, minor_digits, parse_currency
 from dealboard.domain.pipeline_spec import (
     MAX_CRITERIA,
@@ -27,6 +31,7 @@ from dealboard.domain.pipeline_spec import (
     check_stage_kinds,
     valid_pipeline_name,
 )
+from dealboard.domain.stage_limits import MAX_WIP
 from dealboard.domain.users import valid_login
 from dealboard.vocabulary import StageKind
 
@@ -88,6 +93,29 @@ def _deal_value(value: int) -> object:
     return _between(0, int(MAX_MAJOR_UNITS) * 10 ** minor_digits("USD"))(value)
 
 
+def _month(value: str) -> object:
+    """A goal's month, as `goals.parse_month` reads a typed one."""
+    return _same(lambda typed: parse_month(typed, date(2000, 1, 1)), "write it as YYYY-MM")(value)
+
+
+def _record_name(value: str) -> object:
+    """An account or contact record's name: as `accounts.tidy_name` keeps it, not empty."""
+    if not value or tidy_name(value) != value:
+        raise InvalidInput("", value, "give 1-200 characters, single spaces, none at the ends")
+    return value
+
+
+def _revision_changes(value: str) -> object:
+    """What a pipeline revision changed: a JSON list, as the revision wrote it."""
+    try:
+        changes = json.loads(value)
+    except ValueError:
+        raise InvalidInput("", value[:40], "must be a JSON list of changes") from None
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        raise InvalidInput("", value[:40], "must be a JSON list of changes")
+    return value
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("users", "name"): _same(valid_login, "use 1-64 letters, digits, '_', '.', '@' or '-'"),
     ("users", "display_name"): _line(120, required=True),
@@ -101,6 +129,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("stages", "rot_days"): _between(1, 3650),
     ("stages", "cadence_attempts"): _between(1, 100),
     ("stages", "cadence_days"): _between(1, 365),
+    ("stages", "wip_max"): _between(1, MAX_WIP),
+    ("pipelines", "nurture_days"): _between(1, 3650),
     ("stage_criteria", "text"): _line(200, required=True),
     ("stage_criteria", "tie"): ties.check_tie,
     ("stage_templates", "name"): _line(120, required=True),
@@ -129,6 +159,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("activities", "subject"): _line(200, required=True),
     ("activities", "outcome"): _note(),
     ("stage_transitions", "override_reason"): _line(500),
+    ("accounts", "name"): _record_name,
+    ("contacts", "name"): _record_name,
+    ("pipeline_revisions", "number"): _between(1, 1_000_000),
+    ("pipeline_revisions", "changes"): _revision_changes,
+    ("goals", "month"): _month,
+    ("goals", "amount_minor"): _deal_value,
+    ("goals", "currency"): _currency,
+    ("saved_views", "name"): _line(60, required=True),
 }
 
 
@@ -154,6 +192,10 @@ def consistency(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
     found += _repeated(rows["users"], "users", "name", lambda row: ())
     found += _repeated(rows["stages"], "stages", "name", lambda row: (row["pipeline_id"],))
     found += _pipeline_shapes(rows)
+    found += _repeated(
+        rows["pipeline_revisions"], "pipeline_revisions", "number", lambda r: (r["pipeline_id"],)
+    )
+    found += _customers(rows)
     pipeline_of = {stage["id"]: stage["pipeline_id"] for stage in rows["stages"]}
     for index, deal in enumerate(rows["deals"]):
         if pipeline_of.get(deal["stage_id"]) != deal["pipeline_id"]:
@@ -163,6 +205,46 @@ def consistency(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
                     f"stage {deal['stage_id']} is not a stage of pipeline {deal['pipeline_id']}",
                 )
             )
+    return found
+
+
+def _customers(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """Accounts and contacts as `accounts` keeps them, and deals that agree with their records.
+
+    A record's key is its name folded, one record per key; a deal's account text
+    is its record's name and its contact belongs to its account. A deal that
+    names an account but links none is linked by the restore (an older export).
+    """
+    found: list[tuple[str, str]] = []
+    for table, scope in (("accounts", lambda r: ()), ("contacts", lambda r: (r["account_id"],))):
+        seen: dict[tuple[object, ...], int] = {}
+        for index, row in enumerate(rows[table]):
+            if row["name_key"] != fold_name(row["name"]):
+                found.append(
+                    (f"{table}[{index}].name_key", f"{row['name_key']!r} is not the name folded")
+                )
+            key = (*scope(row), row["name_key"])
+            if key in seen:
+                found.append(
+                    (f"{table}[{index}].name", f"{row['name']!r} repeats {table}[{seen[key]}]")
+                )
+            seen.setdefault(key, index)
+    accounts = {row["id"]: row for row in rows["accounts"]}
+    contacts = {row["id"]: row for row in rows["contacts"]}
+    for index, deal in enumerate(rows["deals"]):
+        where = f"deals[{index}] (id {deal['id']})"
+        account = accounts.get(deal["account_id"])
+        if account is not None and deal["account"] != account["name"]:
+            found.append(
+                (where, f"account {deal['account']!r} is not its record's name {account['name']!r}")
+            )
+        contact = contacts.get(deal["contact_id"])
+        if contact is not None and contact["account_id"] != deal["account_id"]:
+            found.append((where, f"contact {contact['id']} is not a contact of its account"))
+        if contact is not None and fold_name(deal["contact"]) != contact["name_key"]:
+            found.append((where, f"contact {deal['contact']!r} is not its record's name"))
+        if deal["origin_deal_id"] is not None and deal["origin_deal_id"] == deal["id"]:
+            found.append((where, "origin_deal_id names the deal itself"))
     return found
 
 
