@@ -31,7 +31,7 @@ from dealboard.db.engine import SQLITE_FOLD_FUNCTION
 from dealboard.db.models import Deal, DealTag, Stage, User
 from dealboard.domain.filters import DealFilter
 from dealboard.domain.records import StageRecord
-from dealboard.domain.standup import since_window
+from dealboard.domain.standup_window import since_window
 from dealboard.domain.touch_sql import active_since, ever_touched, reached_in_stage
 from dealboard.domain.touch_sql import touches_in_stage as touches
 from dealboard.vocabulary import StageKind
@@ -103,7 +103,7 @@ def filter_conditions(
 
 
 def changed_condition(now: datetime) -> ColumnElement[bool]:
-    """Created, edited, moved or closed since the last stand-up (`standup.since_window`)."""
+    """Created, edited, moved or closed since the last stand-up (`standup_window.since_window`)."""
     start, _ = since_window(now)
     return or_(
         Deal.created_at >= start,

@@ -9,7 +9,7 @@ memory on the loaded board, so typing never waits for the database.
 Two terms depend on who is looking and when (saved views, `dealboard.domain.saved_views`):
 `@me` is the user the board acts as, exactly (not a prefix: type `@meg` for Megan), and
 `changed:standup` keeps the deals created, edited, moved or closed since the last
-stand-up, the window `standup.since_window` opens (midnight of the previous working day).
+stand-up, the window `standup_window.since_window` opens (midnight of the previous working day).
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class DealFilter:
         The caller passes the deal's badge names (see `badges.deal_badges`): badges need
         the stage's rules and today's date, which a filter has no business knowing. So
         are `me` (the login `@me` stands for) and `changed_since` (where the stand-up's
-        window starts, `standup.since_window`); without them those terms keep nothing.
+        window starts, `standup_window.since_window`); without them those terms keep nothing.
         """
         if any(name not in badge_names for name in self.badges):
             return False

@@ -9,7 +9,7 @@ be one `DealFilter.checked` accepts.
 Two views are built in, for everyone, and cannot be saved over or deleted:
 "mine" (`@me`, the deals the board's user owns) and "changed since the last stand-up"
 (`changed:standup`, the deals created, edited, moved or closed since the stand-up's
-window opened: midnight of the previous working day, `standup.since_window`).
+window opened: midnight of the previous working day, `standup_window.since_window`).
 """
 
 from __future__ import annotations

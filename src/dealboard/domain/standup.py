@@ -36,16 +36,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from dealboard.db.models import Activity, Deal, Stage, StageTransition, User
 from dealboard.domain.badges import quiet_days
-from dealboard.domain.errors import InvalidInput
 from dealboard.domain.gate import GateStage
-from dealboard.domain.history import parse_since
 from dealboard.domain.money import Money, format_compact
 from dealboard.domain.nurture import NurtureDue
 from dealboard.domain.records import DealSummary, StageRecord
@@ -58,48 +56,12 @@ from dealboard.domain.standup_marks import (
     skipped_note,
     stage_map,
 )
+from dealboard.domain.standup_window import (  # noqa: F401 - the stand-up's own names
+    previous_working_day,
+    since_label,
+    since_window,
+)
 from dealboard.vocabulary import ActivityKind, StageKind
-
-_MONDAY, _SATURDAY, _SUNDAY = 0, 5, 6
-
-
-def previous_working_day(day: date) -> date:
-    """Monday → Friday, Tuesday–Friday → the day before, Saturday and Sunday → Friday."""
-    back = {_MONDAY: 3, _SUNDAY: 2}.get(day.weekday(), 1)
-    return day - timedelta(days=back)
-
-
-def since_window(
-    now: datetime, since: str | None = None, tz: tzinfo | None = None
-) -> tuple[datetime, datetime]:
-    """The stand-up's `[start, now]` in UTC; `tz` is the user's zone (default: the system's)."""
-    if since and since.strip():
-        start = parse_since(since, now)
-        if start >= now:
-            raise InvalidInput("since", since, "the stand-up looks back: give a past day or time")
-    else:
-        local = now.astimezone(tz)
-        day = previous_working_day(local.date())
-        start = (
-            datetime.combine(day, time.min, tzinfo=tz)
-            if tz is not None
-            else datetime.combine(day, time.min).astimezone()
-        )
-    return start.astimezone(UTC), now.astimezone(UTC)
-
-
-def since_label(start: datetime, now: datetime, tz: tzinfo | None = None) -> str:
-    """`since Friday`, `since yesterday`, `since 14:30`, or `since 2026-11-02` for longer."""
-    local, today = start.astimezone(tz), now.astimezone(tz).date()
-    days = (today - local.date()).days
-    at = "" if local.time() == time.min else f" {local:%H:%M}"
-    if days == 0:
-        return f"since {local:%H:%M}" if at else "since midnight"
-    if days == 1:
-        return f"since yesterday{at}"
-    if days < 7:
-        return f"since {local:%A}{at}"
-    return f"since {local.date().isoformat()}{at}"
 
 
 @dataclass(frozen=True)
