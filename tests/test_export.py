@@ -140,7 +140,7 @@ def process_records(board: Board) -> None:
         session.add(
             PipelineRevision(
                 pipeline_id=pipeline.id,
-                number=1,
+                number=1 + len(session.scalars(select(PipelineRevision.id)).all()),
                 at=board.now(),
                 user_id=maria.id,
                 changes=json.dumps(changes),

@@ -53,7 +53,7 @@ def test_a_customer_is_due_once_longer_than_nurture_days_passed_since_the_last_t
         ("Globex", 211, False),  # most overdue first
         ("Acme Corp", 120, True),
     ]
-    assert due[1].what == "No touch for 120 days (nurture every 90)"
+    assert due[1].what == "Untouched 120 days (every 90)"
 
 
 def test_a_touch_on_any_deal_of_the_account_counts_and_the_smallest_nurture_days_wins(
@@ -109,7 +109,7 @@ def test_the_stand_up_and_the_agenda_command_name_customers_due_a_touch(
     assert [d.account for d in standup.nurture] == ["Acme Corp"]
     text = standup_plain(standup)
     assert "Customers due a touch: 1" in text
-    assert "Acme Corp: Won 95 days ago, no touch since (nurture every 90)" in text
+    assert "Acme Corp: Won 95 days ago, untouched since (every 90)" in text
     pages = build_pages(standup, width=80, height=24, styles={})
     assert ("nurture", "0") in [p.key for p in pages]
     code, out, _ = cli("agenda")

@@ -66,11 +66,11 @@ class NurtureDue:
 
     @property
     def what(self) -> str:
-        """`No touch for 120 days (nurture every 90)`: the to-do, in words."""
-        every = f"(nurture every {self.nurture_days})"
+        """`Untouched 120 days (every 90)`: the to-do, short enough for an 80-column agenda."""
+        every = f"(every {self.nurture_days})"
         if self.touched:
-            return f"No touch for {self.days} days {every}"
-        return f"Won {self.days} days ago, no touch since {every}"
+            return f"Untouched {self.days} days {every}"
+        return f"Won {self.days} days ago, untouched since {every}"
 
 
 @dataclass
