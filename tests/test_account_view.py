@@ -9,7 +9,7 @@ import pytest
 from clock import FixedClock
 from dealboard.domain.board import Board
 from dealboard.domain.deals import DealFields
-from dealboard.domain.errors import NotFound
+from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.money import Money
 from dealboard.domain.repeat_deal import RepeatRequest
 from dealboard.vocabulary import DealOrigin, StageKind
@@ -125,3 +125,19 @@ def test_the_account_commands_print_tables_and_json(cli: Cli) -> None:  # noqa: 
     assert shown["deals"][1]["title"] == "Fleet"
     code, _, err = cli("account", "show", "Nobody")
     assert code == 2 and err.count("\n") == 1 and "account" in err
+
+
+def test_an_account_is_found_by_the_start_of_its_name_when_only_one_starts_so(
+    board: Board,
+) -> None:
+    board.add_deal(DealFields(title="Campus", account="Westbrook University"))
+    board.add_deal(DealFields(title="Kiosk", account="West_Coast 100%"))
+    board.add_deal(DealFields(title="Pilot", account="Western Mills"))
+    assert board.account("westbrook").summary.name == "Westbrook University"
+    assert (
+        board.account("West_").summary.name == "West_Coast 100%"
+    )  # `_` is a letter, not a wildcard
+    with pytest.raises(InvalidInput, match=r"several accounts .*Western Mills"):
+        board.account("west")
+    with pytest.raises(NotFound):
+        board.account("W%")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dealboard.db.models import Account, Activity, Contact, Deal, Objection, Pipeline, Stage, User
 from dealboard.domain.accounts import fold_name
-from dealboard.domain.errors import NotFound
+from dealboard.domain.errors import InvalidInput, NotFound
 from dealboard.domain.money import Money
 from dealboard.domain.touch_sql import DONE_TOUCH
 from dealboard.domain.views.account_view import (
@@ -45,7 +45,8 @@ def account_summaries(session: Session) -> tuple[AccountSummary, ...]:
 
 
 def find_account_id(session: Session, name_or_id: str) -> int:
-    """The account named (case and spacing folded) or numbered (`12`, `#12`); NotFound else."""
+    """The account named (case and spacing folded), numbered (`12`, `#12`), or the one whose
+    name starts so (`westbrook`), as a rep types it at a stand-up; NotFound else."""
     text = name_or_id.strip()
     number = text.removeprefix("#")
     if number.isdigit():
@@ -54,9 +55,26 @@ def find_account_id(session: Session, name_or_id: str) -> int:
             return found
     key = fold_name(text)
     found = session.scalar(select(Account.id).where(Account.name_key == key)) if key else None
+    if found is None and key:
+        found = _only_account_starting(session, key, name_or_id)
     if found is None:
         raise NotFound("account", name_or_id, LIST_HINT)
     return found
+
+
+def _only_account_starting(session: Session, key: str, typed: str) -> int | None:
+    """The one account whose folded name starts with `key`; several are named back."""
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = session.execute(
+        select(Account.id, Account.name)
+        .where(Account.name_key.like(pattern, escape="\\"))
+        .order_by(Account.name_key)
+        .limit(6)
+    ).all()
+    if len(rows) > 1:
+        names = ", ".join(row.name for row in rows[:5]) + (", …" if len(rows) > 5 else "")
+        raise InvalidInput("account", typed, f"matches several accounts ({names}); type more of it")
+    return rows[0].id if rows else None
 
 
 def account_of_deal(session: Session, deal_id: int | None) -> int:
