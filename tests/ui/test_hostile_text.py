@@ -62,6 +62,12 @@ _PLANTED = (
     "UPDATE stage_transitions SET override_reason = :h WHERE override_reason IS NOT NULL",
     "UPDATE audit_log SET old_value = :h WHERE old_value IS NOT NULL",
     "UPDATE audit_log SET new_value = :h WHERE new_value IS NOT NULL",
+    "UPDATE accounts SET name = SUBSTR(:h || ' ' || name, 1, 200)",
+    "UPDATE deals SET account = (SELECT name FROM accounts WHERE accounts.id = deals.account_id)"
+    " WHERE account_id IS NOT NULL",
+    "UPDATE contacts SET name = SUBSTR(:h || ' ' || name, 1, 200)",
+    "INSERT INTO saved_views (user_id, name, query, created_at) SELECT id, SUBSTR(:h, 1, 60),"
+    " :h, CURRENT_TIMESTAMP FROM users WHERE name = 'maria'",
 )
 
 
@@ -203,8 +209,23 @@ async def test_hostile_text_is_shown_literally_everywhere(demo_board: Board) -> 
         assert_safe(pilot, "pipeline picker", "[@click=app.quit]x [b]bold[/b]")
         await open_on(pilot, BoardScreen, "escape")
 
+        # The customer: the account screen, its contacts and lineage; a saved view's name.
+        await keys(pilot, "C")
+        assert not isinstance(pilot.app.screen, BoardScreen), "account screen"
+        assert_safe(pilot, "account screen", "[@click=app.quit]x [b]bold[/b]")
+        await open_on(pilot, BoardScreen, "escape")
+        await keys(pilot, "V")
+        assert_safe(pilot, "views", "[@click=app.quit]x")
+        await keys(pilot, "down", "down", "enter")
+        assert_safe(pilot, "a saved view of hostile text")
+        await keys(pilot, "escape")
+        await open_on(pilot, BoardScreen, "escape")
+        await keys(pilot, "N")
+        assert_safe(pilot, "repeat deal")
+        await open_on(pilot, BoardScreen, "escape")
+
         await keys(pilot, "R")
-        for number in range(1, 8):
+        for number in range(1, 9):
             await keys(pilot, str(number))
             assert_safe(pilot, f"report {number}")
         await keys(pilot, "o")
