@@ -44,6 +44,7 @@ def test_winning_makes_the_contact_and_their_other_deals_customers(board: Board)
     )
     other = board.add_deal(DealFields(title="Boats", account="Acme Corp", contact="Bob Ray"))
     assert records(board, second)[:4] == ("Acme Corp", "Acme Corp", "ann lee", "Ann Lee")
+    assert records(board, second)[4] == "Lead"  # the type is Ann's: a Lead already
 
     board.win(first, override="signed")
 
@@ -52,7 +53,7 @@ def test_winning_makes_the_contact_and_their_other_deals_customers(board: Board)
     assert records(board, other)[4] == "Suspect"  # another person at the same customer
     assert contact_type(board, "Ann Lee") is ContactType.CUSTOMER
     audit = [(a.field, a.old_value, a.new_value) for a in board.deal(second).audit]
-    assert ("contact_type", "Prospect", "Customer") in audit
+    assert ("contact_type", "Lead", "Customer") in audit
 
 
 def test_undoing_a_win_puts_the_contact_back_and_redo_makes_them_customer_again(
@@ -70,7 +71,7 @@ def test_undoing_a_win_puts_the_contact_back_and_redo_makes_them_customer_again(
 
     assert result.deal_id == first
     assert records(board, first)[4] == "Lead"
-    assert records(board, second)[4] == "Prospect"
+    assert records(board, second)[4] == "Lead"
     assert contact_type(board, "Ann Lee") is ContactType.LEAD
     assert board.deal(first).summary.stage == "Prospect"
 

@@ -119,6 +119,9 @@ def link(session: Session, deal: Deal, now: datetime | None = None) -> None:
     contact_type = deal.contact_type or ContactType.SUSPECT
     contact = contact_for(session, account, deal.contact or "", contact_type, now)
     deal.contact_id = contact.id if contact is not None else None
+    if contact is not None:
+        # The type is the person's, not the deal's: a new deal with a customer is with a Customer.
+        deal.contact_type = contact.contact_type
 
 
 def won(session: Session, actor: User, deal: Deal, now: datetime) -> audit.Changes:
