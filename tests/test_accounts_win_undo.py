@@ -3,6 +3,7 @@ or contact edit relinks the deal to the records its text names."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
@@ -10,6 +11,7 @@ from clock import FixedClock
 from dealboard.db.models import Account, Contact, Deal
 from dealboard.domain.board import Board, open_board
 from dealboard.domain.deals import DealFields
+from dealboard.domain.errors import InvalidInput
 from dealboard.vocabulary import ContactType
 from test_cli import Cli, cli  # noqa: F401 - the fixture is used by name
 
@@ -39,9 +41,7 @@ def test_winning_makes_the_contact_and_their_other_deals_customers(board: Board)
     first = board.add_deal(
         DealFields(title="Fleet", account="Acme Corp", contact="Ann Lee", contact_type="Lead")
     )
-    second = board.add_deal(
-        DealFields(title="Vans", account="ACME  corp", contact="ann lee", contact_type="Prospect")
-    )
+    second = board.add_deal(DealFields(title="Vans", account="ACME  corp", contact="ann lee"))
     other = board.add_deal(DealFields(title="Boats", account="Acme Corp", contact="Bob Ray"))
     assert records(board, second)[:4] == ("Acme Corp", "Acme Corp", "ann lee", "Ann Lee")
     assert records(board, second)[4] == "Lead"  # the type is Ann's: a Lead already
@@ -62,9 +62,7 @@ def test_undoing_a_win_puts_the_contact_back_and_redo_makes_them_customer_again(
     first = board.add_deal(
         DealFields(title="Fleet", account="Acme", contact="Ann Lee", contact_type="Lead")
     )
-    second = board.add_deal(
-        DealFields(title="Vans", account="Acme", contact="Ann Lee", contact_type="Prospect")
-    )
+    second = board.add_deal(DealFields(title="Vans", account="Acme", contact="Ann Lee"))
     board.win(first, override="signed")
 
     result = board.undo()
@@ -97,9 +95,7 @@ def test_undoing_a_win_keeps_a_customer_who_has_another_won_deal(
     first = board.add_deal(
         DealFields(title="Fleet", account="Acme", contact="Ann Lee", contact_type="Lead")
     )
-    second = board.add_deal(
-        DealFields(title="Vans", account="Acme", contact="Ann Lee", contact_type="Prospect")
-    )
+    second = board.add_deal(DealFields(title="Vans", account="Acme", contact="Ann Lee"))
     board.win(first, override="signed")
     board.add_user("sam", role="manager")
     colleague = open_board(db_url, "sam", clock)
@@ -151,3 +147,40 @@ def test_every_way_of_winning_makes_a_customer(board: Board, cli: Cli) -> None: 
     assert (code, err) == (0, "")
     assert contact_type(board, "Gil Bates") is ContactType.CUSTOMER
     assert records(board, typed)[4] == "Customer"
+
+
+def test_a_deal_cannot_say_a_contact_is_less_than_they_are_and_raising_them_undoes(
+    board: Board,
+) -> None:
+    first = board.add_deal(
+        DealFields(title="Fleet", account="Acme", contact="Ann Lee", contact_type="Lead")
+    )
+    with pytest.raises(InvalidInput, match=r"contact type: .*Ann Lee is already a Lead"):
+        board.add_deal(
+            DealFields(title="Vans", account="Acme", contact="Ann Lee", contact_type="Prospect")
+        )
+    assert [d.title for d in board.list_deals()] == ["Fleet"]  # nothing half-written
+
+    board.edit_deal(first, DealFields(contact_type="Customer"))
+    assert contact_type(board, "Ann Lee") is ContactType.CUSTOMER
+    board.undo()
+    assert contact_type(board, "Ann Lee") is ContactType.LEAD
+    assert records(board, first)[4] == "Lead"
+
+
+def test_undoing_a_switch_to_a_customer_leaves_the_first_person_as_they_were(
+    board: Board,
+) -> None:
+    bought = board.add_deal(DealFields(title="Fleet", account="Acme", contact="Alice"))
+    board.win(bought, override="signed")
+    deal = board.add_deal(
+        DealFields(title="Vans", account="Acme", contact="Bob", contact_type="Lead")
+    )
+    board.edit_deal(deal, DealFields(contact="Alice"))
+    assert records(board, deal)[3:] == ("Alice", "Customer")
+
+    board.undo()
+
+    assert records(board, deal)[2:] == ("Bob", "Bob", "Lead")
+    assert contact_type(board, "Bob") is ContactType.LEAD  # never bought: not a Customer
+    assert contact_type(board, "Alice") is ContactType.CUSTOMER

@@ -322,3 +322,21 @@ def _column(board: Board, stage: str, flt: DealFilter | None = None) -> ColumnVi
 
 def _column_ids(board: Board, stage: str) -> list[int]:
     return [card.id for card in _column(board, stage).cards]
+
+
+def test_a_rep_cannot_redo_a_move_into_a_stage_filled_meanwhile(
+    board: Board, rep_board: Board
+) -> None:
+    limit(board, "Qualify", WipLimit(2, hard=True))
+    fill(board, "Qualify", 1)
+    mine = ready(rep_board)
+    rep_board.move(mine, "Qualify")  # 2/2
+    rep_board.undo()  # back in Prospect: 1/2
+    fill(board, "Qualify", 1)  # a colleague takes the slot: 2/2
+    before = row_counts(rep_board)
+
+    with pytest.raises(RuleViolation, match=re.escape(f"cannot redo: {FULL}")):
+        rep_board.redo()
+
+    assert stage_of(rep_board, mine) == "Prospect"
+    assert row_counts(rep_board) == before

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from dealboard.db.base import utcnow
 from dealboard.db.models import Account, Contact, Deal, User
 from dealboard.domain import audit
+from dealboard.domain.errors import InvalidInput
+from dealboard.domain.text import display_safe
 from dealboard.vocabulary import ContactType
 
 _SPACES = re.compile(r"\s+")
@@ -76,8 +78,11 @@ def contact_for(
     name: str,
     contact_type: ContactType = ContactType.SUSPECT,
     now: datetime | None = None,
+    *,
+    promote: bool = True,
 ) -> Contact | None:
-    """The account's contact of that name, created when new; its type only moves forward."""
+    """The account's contact of that name, created when new; its type only moves forward
+    (`promote=False`: found as it is)."""
     key = fold_name(name)
     if not key:
         return None
@@ -102,7 +107,8 @@ def contact_for(
         except IntegrityError:
             return session.scalars(query.limit(1)).one()
         return contact
-    contact.contact_type = further(contact.contact_type, contact_type)
+    if promote:
+        contact.contact_type = further(contact.contact_type, contact_type)
     return contact
 
 
@@ -111,17 +117,43 @@ def further(current: ContactType, offered: ContactType) -> ContactType:
     return max(current, offered, key=PROGRESSION.index)
 
 
-def link(session: Session, deal: Deal, now: datetime | None = None) -> None:
-    """Point the deal at the records its account and contact text name (creating them)."""
+def link(
+    session: Session,
+    deal: Deal,
+    now: datetime | None = None,
+    *,
+    typed: ContactType | None = None,
+    restoring: bool = False,
+) -> audit.Changes:
+    """Point the deal at the records its account and contact text name (creating them).
+
+    The type is the person's: the deal takes its contact's type, and a `typed` type further
+    along raises the contact's record (returned as the record's change, for the caller's
+    audit, so undo puts it back); one below the record's is refused, naming the person.
+    `restoring` (undo, redo): find the records only; the deal's own audit rows put its type
+    back, and a record must not be raised by a value being taken back.
+    """
     account = account_for(session, deal.account or "", now)
     deal.account_id = account.id if account is not None else None
     deal.account = account.name if account is not None else ""
-    contact_type = deal.contact_type or ContactType.SUSPECT
-    contact = contact_for(session, account, deal.contact or "", contact_type, now)
+    offered = deal.contact_type or ContactType.SUSPECT
+    contact = contact_for(session, account, deal.contact or "", offered, now, promote=False)
     deal.contact_id = contact.id if contact is not None else None
-    if contact is not None:
-        # The type is the person's, not the deal's: a new deal with a customer is with a Customer.
-        deal.contact_type = contact.contact_type
+    if contact is None or restoring or contact.id is None:
+        return {}
+    if typed is not None and PROGRESSION.index(typed) < PROGRESSION.index(contact.contact_type):
+        raise InvalidInput(
+            "contact type",
+            typed.value,
+            f"{display_safe(contact.name)} is already a {contact.contact_type.value};"
+            " a contact's type only moves forward",
+        )
+    before = contact.contact_type
+    contact.contact_type = further(before, offered)
+    deal.contact_type = contact.contact_type
+    if contact.contact_type is before:
+        return {}
+    return {"contact_type": (before, contact.contact_type)}
 
 
 def won(session: Session, actor: User, deal: Deal, now: datetime) -> audit.Changes:

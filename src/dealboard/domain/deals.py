@@ -86,7 +86,7 @@ def create_deal(
         created_at=now,
         updated_at=now,
     )
-    _apply(session, deal, fields, pipeline.currency, today)
+    contact_change = _apply(session, deal, fields, pipeline.currency, today)
     if deal.owner_id != actor.id:
         require_manager(actor, "give a new deal to someone else")
     session.add(deal)
@@ -112,6 +112,7 @@ def create_deal(
         at=now,
         changes=created,
     )
+    _record_contact(session, actor, deal, contact_change, now)
     ties.sync(session, actor, deal.id, now)  # "no objection unresolved" holds from the start
     return deal
 
@@ -140,7 +141,7 @@ def edit_deal(
     if fields.next_step_due is not None and fields.next_step is None and not deal.next_step:
         raise InvalidInput("due", fields.next_step_due, "give --next-step with its due date")
     before = _snapshot(session, deal)
-    _apply(session, deal, fields, deal.currency, today)
+    contact_change = _apply(session, deal, fields, deal.currency, today)
     after = _snapshot(session, deal)
     changes = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
     if "owner" in changes:
@@ -157,11 +158,17 @@ def edit_deal(
             at=now,
             changes=changes,
         )
+    _record_contact(session, actor, deal, contact_change, now)
     return deal
 
 
-def _apply(session: Session, deal: Deal, fields: DealFields, currency: str, today: date) -> None:
-    """Validate every given field first, then assign: a bad value changes nothing."""
+def _apply(
+    session: Session, deal: Deal, fields: DealFields, currency: str, today: date
+) -> audit.Changes:
+    """Validate every given field first, then assign: a bad value changes nothing.
+
+    Returns how the deal's contact record changed (a type raised by this deal), for the
+    caller to record beside the deal's own change."""
     values: dict[str, object] = {}
     if fields.title is not None:
         values["title"] = text.title(fields.title)
@@ -186,13 +193,35 @@ def _apply(session: Session, deal: Deal, fields: DealFields, currency: str, toda
     removed = {parse_tag(t) for t in fields.remove_tags}
     for name, value in values.items():
         setattr(deal, name, value)
+    contact_change: audit.Changes = {}
     if {"account", "contact", "contact_type"} & values.keys() or deal.id is None:
-        accounts.link(session, deal)
+        typed = values.get("contact_type")
+        contact_change = accounts.link(
+            session, deal, typed=typed if isinstance(typed, ContactType) else None
+        )
     current = {t.tag for t in deal.tags}
     wanted = (current | set(added)) - removed
     deal.tags = [t for t in deal.tags if t.tag in wanted] + [
         DealTag(tag=t) for t in sorted(wanted - current)
     ]
+    return contact_change
+
+
+def _record_contact(
+    session: Session, actor: User, deal: Deal, changes: audit.Changes, now: datetime
+) -> None:
+    """The contact record's raised type, in the deal's change: undoing it puts it back."""
+    if changes and deal.contact_id is not None:
+        audit.record(
+            session,
+            actor,
+            action="update",
+            entity="contact",
+            entity_id=deal.contact_id,
+            deal_id=deal.id,
+            at=now,
+            changes=changes,
+        )
 
 
 def _optional_date(raw: str, today: date, field: str) -> date | None:

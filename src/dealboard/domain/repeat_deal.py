@@ -33,7 +33,7 @@ from dealboard.domain.lookup import load_deal
 from dealboard.domain.money import format_money
 from dealboard.domain.permissions import require_owner_or_manager
 from dealboard.domain.records import DealLineage
-from dealboard.vocabulary import ContactType, DealOrigin, StageKind
+from dealboard.vocabulary import DealOrigin, StageKind
 
 #: An open stage whose name says the sale is made and the customer is being looked after.
 _AFTER_SALE_WORDS = ("followup", "nurture", "expand")
@@ -216,7 +216,8 @@ def _fields(
         account=origin.account,
         contact=origin.contact if request.contact is None else request.contact,
         owner=owner.name,
-        contact_type=ContactType.CUSTOMER.value if origin.contact else None,
+        # The deal takes its contact's type (a won origin made them a Customer already).
+        contact_type=None,
         source=LABELS[kind],
     )
 

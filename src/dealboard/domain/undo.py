@@ -53,10 +53,11 @@ from dealboard.db.models import (
     Stakeholder,
     User,
 )
-from dealboard.domain import accounts, audit
+from dealboard.domain import accounts, audit, wip
 from dealboard.domain.conflicts import when
 from dealboard.domain.deals import next_position
 from dealboard.domain.errors import RuleViolation
+from dealboard.domain.gate import wip_refuses
 from dealboard.domain.import_stays import began_at_import
 from dealboard.domain.lookup import load_deal, load_row
 from dealboard.domain.money import format_money, parse_money
@@ -74,12 +75,15 @@ from dealboard.vocabulary import (
     LossReason,
     ObjectionCategory,
     ObjectionStatus,
+    Role,
     StageKind,
     Stance,
 )
 
 #: Fields whose audit rows are bookkeeping, reverted together with the row that caused them.
 _SKIPPED_FIELDS = frozenset({"gate override"})
+#: The audit row of a deal switching to another person: their type goes back with them.
+_CONTACT_FIELD = ("deal", "contact")
 #: Put back like any field, but not worth a word in the message: where the card sat
 #: and when it entered its stage follow from the stage itself.
 _UNSAID_FIELDS = frozenset({"position", "stage_entered_at"})
@@ -156,6 +160,9 @@ def _revert(
     if target.deal_id is not None and any(r.field == "stage" for r in rows):
         lock_pipeline_of(session, target.deal_id)  # a restored spot may shift its column
     revert = _Reverter(session, actor, now, verb)
+    revert.switched_contact = {
+        r.entity_id for r in rows if (r.entity, r.field) == ("deal", "contact")
+    }
     for row in _stage_first(rows):
         revert.row(row)
     revert.finish()
@@ -236,6 +243,8 @@ class _Reverter:
         self._relink: dict[int, Deal] = {}
         #: Audit rows left as they are because a fact still holds (a Customer with a won deal).
         self.kept: set[int] = set()
+        #: Deals whose contact (the person) goes back: their type goes back with them.
+        self.switched_contact: set[int] = set()
 
     def row(self, row: AuditEntry) -> None:
         if row.action in ("create", "delete"):
@@ -291,7 +300,11 @@ class _Reverter:
         }
         if row.field not in ("position", "closed_at", "stage_entered_at"):  # bookkeeping
             self._moved_on(row, self._shown(deal, row.field))
-        if row.field == "contact_type" and self._still_customer(row, deal.contact_id):
+        if (
+            row.field == "contact_type"
+            and deal.id not in self.switched_contact
+            and self._still_customer(row, deal.contact_id)
+        ):
             return
         if row.field == "position":
             self._restore_position(deal, int(old or 0))
@@ -327,6 +340,10 @@ class _Reverter:
         target = next((s for s in deal.pipeline.stages if s.name == stage_name), None)
         if target is None:
             raise RuleViolation(f"cannot {self.verb}: stage {stage_name!r} no longer exists")
+        if target.id != deal.stage_id:
+            load = wip.stage_load(self.session, target, lock=True)
+            if load is not None and wip_refuses(load) and self.actor.role is not Role.MANAGER:
+                raise RuleViolation(f"cannot {self.verb}: {load.reason}; nothing was changed")
         if self.verb == "undo":
             self._drop_transition(deal, target.id)
         else:
@@ -383,7 +400,7 @@ class _Reverter:
         """Relink deals whose account or contact went back; a redone move records its
         transition again, at the moment and with the stay it had."""
         for deal in self._relink.values():
-            accounts.link(self.session, deal, self.now)
+            accounts.link(self.session, deal, self.now, restoring=True)
         if self._redone_move is None:
             return
         deal, from_stage_id, entered = self._redone_move
