@@ -141,3 +141,6 @@ def test_an_account_is_found_by_the_start_of_its_name_when_only_one_starts_so(
         board.account("west")
     with pytest.raises(NotFound):
         board.account("W%")
+    for odd in ("99999999999999999999", "²"):  # too big for an id, a digit but not a number
+        with pytest.raises(NotFound):
+            board.account(odd)

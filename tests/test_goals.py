@@ -83,6 +83,8 @@ def test_reps_cannot_set_or_clear_goals(board: Board, rep_board: Board) -> None:
         ("maria", "50k", "2026-13", "month"),
         ("maria", "50k", "11/2026", "month"),
         ("maria", "50k", "2026-1", "month"),
+        ("maria", "50k", "9999-12", "month"),  # no month after it to end the window
+        ("maria", "50k", "0000-05", "month"),
         ("maria", "fifty", None, "amount"),
         ("maria", "0", None, "amount"),
         ("nobody", "50k", None, "owner"),

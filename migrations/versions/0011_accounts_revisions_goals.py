@@ -79,6 +79,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_name_key"), ["name_key"], unique=False)
     op.create_table(
         "goals",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -154,6 +155,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_deals_contact_id"), ["contact_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_deals_origin_deal_id"), ["origin_deal_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_deals_referred_by_account_id"), ["referred_by_account_id"], unique=False
         )
         batch_op.create_foreign_key(
             batch_op.f("fk_deals_contact_id_contacts"), "contacts", ["contact_id"], ["id"]
@@ -283,6 +287,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_deals_origin_deal_id_deals"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_deals_contact_id_contacts"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("ck_deals_deal_origin"), type_="check")
+        batch_op.drop_index(batch_op.f("ix_deals_referred_by_account_id"))
         batch_op.drop_index(batch_op.f("ix_deals_origin_deal_id"))
         batch_op.drop_index(batch_op.f("ix_deals_contact_id"))
         batch_op.drop_index("ix_deals_account")
@@ -297,6 +302,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_goals_month_user")
     op.drop_table("goals")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contacts_name_key"))
         batch_op.drop_index(batch_op.f("ix_contacts_account_id"))
     op.drop_table("contacts")
     op.drop_table("accounts")

@@ -171,7 +171,8 @@ class Contact(Base):
         ForeignKey("accounts.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200))
+    #: Indexed on its own too: an import looks contacts up by name across accounts.
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
     contact_type: Mapped[ContactType] = mapped_column(
         vocabulary(ContactType, "contact_type"), default=ContactType.SUSPECT
     )
@@ -208,7 +209,9 @@ class Deal(Base):
     )
     origin_kind: Mapped[DealOrigin | None] = mapped_column(vocabulary(DealOrigin, "deal_origin"))
     #: The customer who referred this one (a referral's origin deal is theirs).
-    referred_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    referred_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id"), index=True
+    )
     value_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

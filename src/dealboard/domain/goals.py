@@ -44,7 +44,9 @@ TEAM_NAME = "Team"
 #: goal at once leave one row, not two (the table cannot say unique with a NULL team).
 GOALS_LOCK = 0x676F616C  # "goal"
 _MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
-_MONTH_ACCEPTED = "give a month as YYYY-MM, like 2026-12"
+_MONTH_ACCEPTED = "give a month as YYYY-MM from 1900-01 to 9998-12, like 2026-12"
+#: Years a sales goal can be for; the bounds keep every month's calendar arithmetic valid.
+_YEARS = range(1900, 9999)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def parse_month(text: str | None, today: date) -> str:
     if text is None or not text.strip():
         return month_of(today)
     match = _MONTH.fullmatch(text.strip())
-    if not match:
+    if not match or int(match.group("year")) not in _YEARS:
         raise InvalidInput("month", text, _MONTH_ACCEPTED)
     return match.group(0)
 

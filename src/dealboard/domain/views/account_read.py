@@ -49,7 +49,7 @@ def find_account_id(session: Session, name_or_id: str) -> int:
     name starts so (`westbrook`), as a rep types it at a stand-up; NotFound else."""
     text = name_or_id.strip()
     number = text.removeprefix("#")
-    if number.isdigit():
+    if number.isdecimal() and number.isascii() and int(number) < 2**31:
         found = session.scalar(select(Account.id).where(Account.id == int(number)))
         if found is not None:
             return found
