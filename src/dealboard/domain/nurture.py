@@ -17,15 +17,17 @@ quiet for longer.
 - Whose: a rep's own customers are the accounts whose won deals they own; the
   entry names the owner of the latest won deal, where a touch is naturally logged.
 
-Two queries, whatever the number of customers or deals.
+Three queries, whatever the number of customers or deals; rows per customer, not per deal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from dealboard.db.models import Account, Activity, Deal, Pipeline, Stage, User
@@ -73,15 +75,6 @@ class NurtureDue:
         return f"Won {self.days} days ago, untouched since {every}"
 
 
-@dataclass
-class _Customer:
-    account: str
-    nurture_days: int
-    won_at: datetime
-    deal: tuple[int, str, str, str, str]
-    owners: set[int]
-
-
 def due_for_nurture(
     session: Session,
     today: date,
@@ -93,81 +86,103 @@ def due_for_nurture(
 
     `owner_id`: only accounts with a won deal that person owns (a rep's agenda);
     `pipeline_id`: only won deals of that pipeline make a customer (a stand-up of one pipeline).
+    The database groups by account (a board of 100,000 deals has tens of thousands of won
+    ones, re-read on every change): Python sees one row per customer, and deal details only
+    for those due.
     """
-    won = (
-        select(
-            Deal.account_id,
-            Account.name,
-            Pipeline.nurture_days,
-            func.coalesce(Deal.closed_at, Deal.stage_entered_at),
-            Deal.id,
-            Deal.title,
-            Pipeline.name,
-            User.name,
-            User.display_name,
-            Deal.owner_id,
-        )
-        .join(Stage, Stage.id == Deal.stage_id)
-        .join(Pipeline, Pipeline.id == Deal.pipeline_id)
-        .join(Account, Account.id == Deal.account_id)
-        .join(User, User.id == Deal.owner_id)
-        .where(Stage.kind == StageKind.WON, Pipeline.nurture_days.is_not(None))
-    )
+    won_at = func.coalesce(Deal.closed_at, Deal.stage_entered_at)
+    won_conditions = [
+        Stage.kind == StageKind.WON,
+        Pipeline.nurture_days.is_not(None),
+        Deal.account_id.is_not(None),
+    ]
     if pipeline_id is not None:
-        won = won.where(Deal.pipeline_id == pipeline_id)
-    customers: dict[int, _Customer] = {}
-    for (
-        account_id,
-        name,
-        days,
-        won_at,
-        deal_id,
-        title,
-        pipeline,
-        login,
-        display,
-        owner,
-    ) in session.execute(won):
-        deal = (deal_id, title, pipeline, login, display or login)
-        found = customers.get(account_id)
-        if found is None:
-            customers[account_id] = _Customer(name, days, won_at, deal, {owner})
-            continue
-        found.nurture_days = min(found.nurture_days, days)
-        found.owners.add(owner)
-        if (won_at, deal_id) > (found.won_at, found.deal[0]):
-            found.won_at, found.deal = won_at, deal
+        won_conditions.append(Deal.pipeline_id == pipeline_id)
+
+    def won_deals(*columns: Any) -> Select[Any]:
+        return (
+            select(*columns)
+            .join(Stage, Stage.id == Deal.stage_id)
+            .join(Pipeline, Pipeline.id == Deal.pipeline_id)
+            .where(*won_conditions)
+        )
+
+    customers = won_deals(
+        Deal.account_id, func.min(Pipeline.nurture_days), func.max(won_at)
+    ).group_by(Deal.account_id)
     if owner_id is not None:
-        customers = {k: c for k, c in customers.items() if owner_id in c.owners}
-    if not customers:
+        mine = won_deals(Deal.account_id).where(Deal.owner_id == owner_id)
+        customers = customers.where(Deal.account_id.in_(mine))
+    latest = {row[0]: (int(row[1]), row[2]) for row in session.execute(customers)}
+    if not latest:
         return ()
     touched = pairs(
         session,
         select(Deal.account_id, func.max(Activity.done_at))
         .join(Deal, Deal.id == Activity.deal_id)
-        .where(DONE_TOUCH, Deal.account_id.in_(won.with_only_columns(Deal.account_id)))
+        .where(DONE_TOUCH, Deal.account_id.in_(customers.with_only_columns(Deal.account_id)))
         .group_by(Deal.account_id),
     )
-    due = []
-    for account_id, customer in customers.items():
+    overdue: dict[int, tuple[datetime, bool, int, int]] = {}
+    for account_id, (nurture_days, last_win) in latest.items():
         touch = touched.get(account_id)
-        last = max(touch, customer.won_at) if touch is not None else customer.won_at
+        last = max(touch, last_win) if touch is not None else last_win
         days = (today - last.astimezone().date()).days
-        if days > customer.nurture_days:
-            deal_id, title, pipeline, login, display = customer.deal
-            due.append(
-                NurtureDue(
-                    account_id,
-                    customer.account,
-                    last,
-                    touch is not None and touch >= customer.won_at,
-                    days,
-                    customer.nurture_days,
-                    deal_id,
-                    title,
-                    pipeline,
-                    login,
-                    display,
-                )
+        if days > nurture_days:
+            overdue[account_id] = (
+                last,
+                touch is not None and touch >= last_win,
+                days,
+                nurture_days,
             )
+    if not overdue:
+        return ()
+    due = []
+    for account_id, name, deal_id, title, pipeline, login, display in _latest_wins(
+        session, won_deals, won_at, list(overdue)
+    ):
+        last, was_touched, days, nurture_days = overdue[account_id]
+        due.append(
+            NurtureDue(
+                account_id,
+                name,
+                last,
+                was_touched,
+                days,
+                nurture_days,
+                deal_id,
+                title,
+                pipeline,
+                login,
+                display or login,
+            )
+        )
     return tuple(sorted(due, key=lambda d: (-d.overdue_days, d.account.casefold(), d.account_id)))
+
+
+def _latest_wins(
+    session: Session,
+    won_deals: Callable[..., Select[Any]],
+    won_at: ColumnElement[datetime],
+    account_ids: list[int],
+) -> list[tuple[int, str, int, str, str, str, str]]:
+    """Each due account's latest won deal (and its owner), where its entry opens."""
+    rows = session.execute(
+        won_deals(
+            Deal.account_id,
+            Account.name,
+            Deal.id,
+            Deal.title,
+            Pipeline.name,
+            User.name,
+            User.display_name,
+        )
+        .join(Account, Account.id == Deal.account_id)
+        .join(User, User.id == Deal.owner_id)
+        .where(Deal.account_id.in_(account_ids))
+        .order_by(Deal.account_id, won_at.desc(), Deal.id.desc())
+    )
+    latest: dict[int, tuple[int, str, int, str, str, str, str]] = {}
+    for row in rows:
+        latest.setdefault(row[0], tuple(row))  # type: ignore[arg-type]
+    return list(latest.values())
