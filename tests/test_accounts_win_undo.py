@@ -155,11 +155,14 @@ def test_a_deal_cannot_say_a_contact_is_less_than_they_are_and_raising_them_undo
     first = board.add_deal(
         DealFields(title="Fleet", account="Acme", contact="Ann Lee", contact_type="Lead")
     )
+    vans = board.add_deal(  # a new deal with Ann takes her type, whatever the form said
+        DealFields(title="Vans", account="Acme", contact="Ann Lee", contact_type="Prospect")
+    )
+    assert records(board, vans)[4] == "Lead"
     with pytest.raises(InvalidInput, match=r"contact type: .*Ann Lee is already a Lead"):
-        board.add_deal(
-            DealFields(title="Vans", account="Acme", contact="Ann Lee", contact_type="Prospect")
-        )
-    assert [d.title for d in board.list_deals()] == ["Fleet"]  # nothing half-written
+        board.edit_deal(vans, DealFields(contact_type="Prospect"))
+    assert records(board, vans)[4] == "Lead"  # nothing half-written
+    board.edit_deal(vans, DealFields(title="Vans, 12", contact_type="Lead"))  # unchanged: fine
 
     board.edit_deal(first, DealFields(contact_type="Customer"))
     assert contact_type(board, "Ann Lee") is ContactType.CUSTOMER

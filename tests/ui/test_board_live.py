@@ -137,14 +137,21 @@ async def test_n_puts_the_cursor_on_the_new_card_even_far_down_a_long_column(boa
         assert isinstance(pilot.app.screen, DealForm)
         await pilot.press(*"Brand new lead")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: _focused_title(pilot) == "Brand new lead")
+        said: set[str] = set()  # toasts seen while waiting: a loaded machine may outlast one
+
+        def arrived() -> bool:
+            said.update(str(n.message) for n in pilot.app._notifications)
+            return _focused_title(pilot) == "Brand new lead"
+
+        await wait_until(pilot, arrived)
+        said.update(str(n.message) for n in pilot.app._notifications)
         cards = column_named(pilot, "Prospect").cards
         assert cards.selected == 120 and cards.count == 121
         assert "Brand new lead" in "\n".join(
             cards.render_line(y).text for y in range(cards.size.height)
         )
         new_id = screen.focused_deal.id
-        assert f"Deal #{new_id} added" in [str(n.message) for n in pilot.app._notifications]
+        assert f"Deal #{new_id} added" in said
         await pilot.press("r")
         await wait_until(
             pilot,

@@ -40,7 +40,7 @@ async def test_a_write_waiting_on_a_lock_shows_a_spinner_and_the_board_keeps_ans
         finally:
             holder.rollback()
             holder.close()
-        await wait_until(  # the undo went through once unlocked
-            pilot, lambda: MOVED in card_titles(pilot, "Qualify"), what="the undo"
+        await wait_until(  # the undo went through once unlocked (its retry backs off first)
+            pilot, lambda: MOVED in card_titles(pilot, "Qualify"), timeout=15, what="the undo"
         )
         await wait_until(pilot, lambda: not spinner.display, what="the spinner to go")

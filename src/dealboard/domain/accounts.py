@@ -208,57 +208,6 @@ def won(session: Session, actor: User, deal: Deal, now: datetime) -> audit.Chang
     return {"contact_type": (old, ContactType.CUSTOMER)}
 
 
-def became_customer(session: Session, deal: Deal) -> None:
-    """A won deal makes its contact a Customer: the record and every open deal with them.
-
-    Writes no history: a win goes through `won`, which records each change so
-    that undoing the win can put it back.
-    """
-    deal.contact_type = ContactType.CUSTOMER
-    if deal.contact_id is None:
-        return
-    contact = session.get(Contact, deal.contact_id)
-    if contact is not None:
-        contact.contact_type = ContactType.CUSTOMER
-    session.execute(
-        update(Deal)
-        .where(Deal.contact_id == deal.contact_id, Deal.id != deal.id)
-        .values(contact_type=ContactType.CUSTOMER)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def account_ids_for(
-    session: Session, names: Iterable[str], now: datetime
-) -> dict[str, tuple[int, str]]:
-    """Folded name -> (account id, record name) for many names at once, creating the missing.
-
-    For imports: one read for all names, one insert per new customer, never one
-    query per row.
-    """
-    wanted: dict[str, str] = {}
-    for name in names:
-        key = fold_name(name)
-        if key and key not in wanted:
-            wanted[key] = tidy_name(name)
-    if not wanted:
-        return {}
-    found = {
-        row.name_key: (row.id, row.name)
-        for row in session.execute(
-            select(Account.id, Account.name, Account.name_key).where(
-                Account.name_key.in_(list(wanted))
-            )
-        )
-    }
-    for key, name in wanted.items():
-        if key not in found:
-            account = account_for(session, name, now)
-            assert account is not None
-            found[key] = (account.id, account.name)
-    return found
-
-
 # -- many deals at once: imports, restores and the demo --------------------------
 
 #: Names looked up per statement (well under SQLite's and PostgreSQL's parameter limits).

@@ -191,11 +191,15 @@ def _apply(
         values["next_step_due"] = None
     added = [parse_tag(t) for t in fields.add_tags]
     removed = {parse_tag(t) for t in fields.remove_tags}
+    # Only an edit that changes the type says something about the person; a new deal (or a
+    # form sending the type it showed) takes the contact's type, whatever it says.
+    typed = values.get("contact_type")
+    if deal.id is None or typed == deal.contact_type:
+        typed = None
     for name, value in values.items():
         setattr(deal, name, value)
     contact_change: audit.Changes = {}
     if {"account", "contact", "contact_type"} & values.keys() or deal.id is None:
-        typed = values.get("contact_type")
         contact_change = accounts.link(
             session, deal, typed=typed if isinstance(typed, ContactType) else None
         )
