@@ -235,8 +235,12 @@ def _whose(session: Session, owner: str) -> User | None:
 
 
 def _take_turns(session: Session) -> None:
+    """Goal writes of one board wait for each other; boards in other schemas of the same
+    database never wait on this board (an advisory lock is database-wide, so it is keyed by
+    the schema too)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(GOALS_LOCK)))
+        board = func.hashtext(func.current_schema())
+        session.execute(select(func.pg_advisory_xact_lock(GOALS_LOCK, board)))
 
 
 def _stored(session: Session, user: User | None, month: str, currency: str | None) -> list[Goal]:
